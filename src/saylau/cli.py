@@ -1,0 +1,159 @@
+"""The ``saylau`` command line: each command a few lines over a pure room."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from saylau.law import law_book
+from saylau.law import views as law_views
+from saylau.law.lawbook import render_law_book
+from saylau.law.rules import NotInForce
+from saylau.model import BadInput, parse_contest
+from saylau.outcome import decide as decide_contest
+
+app = typer.Typer(
+    help="Saylau: Kazakhstan's electoral law as data, and the engine that applies it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+law_app = typer.Typer(
+    help="Read the law book: rules on a date, changes, history.", no_args_is_help=True
+)
+app.add_typer(law_app, name="law")
+
+BAD_INPUT = 2
+
+
+def fail(message: str) -> NoReturn:
+    """One clear line on stderr, nothing on stdout, exit code 2."""
+    sys.stderr.write(f"saylau: {message}\n")
+    raise typer.Exit(BAD_INPUT)
+
+
+def emit(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def parse_date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fail(f"field '{field}': must be an ISO date such as 2023-03-19 (found {text!r})")
+
+
+@app.command()
+def decide(
+    file: Annotated[
+        str, typer.Argument(help="Contest counts as JSON (see docs/formats.md); - for stdin")
+    ],
+) -> None:
+    """Decide one contest under the rules of its date and print the outcome as JSON."""
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{file}: not valid JSON ({exc.msg} at line {exc.lineno})")
+    try:
+        emit(decide_contest(parse_contest(raw)))
+    except BadInput as exc:
+        fail(str(exc))
+
+
+@law_app.command("show")
+def law_show(date: Annotated[str, typer.Option("--date", help="ISO date")]) -> None:
+    """Print the rules in force on a date as JSON."""
+    try:
+        emit(law_views.show(law_book(), parse_date(date, "date")))
+    except NotInForce as exc:
+        fail(f"field '{exc.field}': {exc}")
+
+
+@law_app.command("diff")
+def law_diff(
+    before: Annotated[str, typer.Argument(help="earlier ISO date")],
+    after: Annotated[str, typer.Argument(help="later ISO date")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """List every change of the law between two dates, institutions that ended or began too."""
+    d1, d2 = parse_date(before, "before"), parse_date(after, "after")
+    if d2 < d1:
+        fail(f"field 'after': must not be earlier than {d1.isoformat()} (found {after!r})")
+    result = law_views.diff(law_book(), d1, d2)
+    if as_json:
+        emit(result)
+        return
+    console = Console(width=160)
+    console.print(f"[bold]The law from {result['from']} to {result['to']}[/bold]")
+    for word in ("ended", "began"):
+        for item in result[word]:
+            console.print(
+                f"{word.upper()}: {item['title']} (existed {item['existed']}; {item['source']})"
+            )
+    table = Table("parameter", "before", "after", "since", "source", show_lines=False)
+    for change in result["changed"]:
+        mark = " [open]" if change["open"] else ""
+        table.add_row(
+            change["parameter"],
+            change["before_shown"],
+            change["after_shown"] + mark,
+            change["since"],
+            change["source"],
+        )
+    console.print(table)
+
+
+@law_app.command("history")
+def law_history(
+    name: Annotated[str, typer.Argument(help="parameter, e.g. parties.membership_minimum")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Print one parameter's values over time with their dates and sources."""
+    try:
+        result = law_views.history(law_book(), name)
+    except KeyError as exc:
+        fail(f"field 'name': {exc.args[0]}")
+    if as_json:
+        emit(result)
+        return
+    console = Console(width=160)
+    console.print(f"[bold]{result['parameter']}[/bold]: {result['label']}")
+    table = Table("from", "until", "value", "source")
+    for period in result["values"]:
+        mark = " [open]" if period["open"] else ""
+        table.add_row(
+            period["from"], period["until"] or "today", period["shown"] + mark, period["source"]
+        )
+    console.print(table)
+
+
+@law_app.command("book")
+def law_book_command(
+    output: Annotated[Path, typer.Option(help="where to write the law book")] = Path("docs/law.md"),
+    check: Annotated[bool, typer.Option(help="fail if the file is not up to date")] = False,
+) -> None:
+    """Write the law book (docs/law.md) from the law data, or check that it is up to date."""
+    text = render_law_book(law_book())
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != text:
+            fail(f"{output} is out of date: run 'saylau law book' and commit it")
+        sys.stdout.write(f"{output} is up to date\n")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    sys.stdout.write(f"wrote {output}\n")
+
+
+def main() -> None:
+    app()

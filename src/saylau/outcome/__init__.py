@@ -1,0 +1,35 @@
+"""Outcomes: each contest kind decided by a pure function of its counts and the law of its date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from saylau.law.rules import NotInForce, Rules, rules_at
+from saylau.model import BadInput, Contest, Kind
+from saylau.outcome import party_list, plurality, presidential, referendum, senate
+
+Decider = Callable[[Contest, Rules], dict[str, Any]]
+
+DECIDERS: dict[Kind, Decider] = {
+    Kind.PRESIDENTIAL: presidential.decide,
+    Kind.MAZHILIS_LIST: party_list.decide,
+    Kind.KURULTAI_LIST: party_list.decide,
+    Kind.MASLIKHAT_LIST: party_list.decide,
+    Kind.SINGLE_MEMBER: plurality.decide,
+    Kind.AKIM: plurality.decide,
+    Kind.SENATE: senate.decide,
+    Kind.REFERENDUM: referendum.decide,
+}
+
+
+def decide(contest: Contest, rules: Rules | None = None) -> dict[str, Any]:
+    """The outcome of ``contest`` under the rules of its date (or the ``rules`` given)."""
+    try:
+        law = rules if rules is not None else rules_at(contest.date)
+        return DECIDERS[contest.kind](contest, law)
+    except NotInForce as exc:
+        raise BadInput(exc.field, str(exc)) from None
+
+
+__all__ = ["DECIDERS", "decide"]

@@ -1,0 +1,128 @@
+"""What every outcome shares: the citations it applied, shares, and bounds for unknowns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from saylau.law.rules import Citation, InstitutionRules
+from saylau.model import BadInput, Counts
+
+
+def percent(votes: int, base: int) -> float | None:
+    """A share in percent, rounded half-up to two places as the commission prints it."""
+    if base == 0:
+        return None
+    exact = Decimal(votes * 100) / Decimal(base)
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def show_share(share: Fraction) -> str:
+    """A legal share in words: 1/20 → '5 %', 2/3 → '2/3'."""
+    pct = share * 100
+    if pct.denominator == 1:
+        return f"{pct.numerator} %"
+    return f"{share.numerator}/{share.denominator}"
+
+
+@dataclass
+class Reasoning:
+    """Sentences of an explanation and the citations behind them, in the order applied."""
+
+    date: dt.date
+    sentences: list[str] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+    def cite(self, rules: InstitutionRules, *names: str) -> str:
+        """Record the citations of ``names`` and return a bracketed reference for a sentence."""
+        refs = []
+        for name in names:
+            citation = rules.cite(name)
+            if citation not in self.citations:
+                self.citations.append(citation)
+            ref = f"{citation.key}, since {citation.since.isoformat()}: {citation.source}"
+            if citation.open:
+                ref += f"; open point: {citation.open}"
+            refs.append(ref)
+        return " [" + " | ".join(refs) + "]"
+
+    def say(self, sentence: str) -> None:
+        self.sentences.append(sentence)
+
+    def fields(self) -> dict[str, Any]:
+        return {
+            "rules_date": self.date.isoformat(),
+            "explanation": " ".join(self.sentences),
+            "rules_applied": [
+                {
+                    "parameter": c.key,
+                    "since": c.since.isoformat(),
+                    "until": c.until.isoformat() if c.until else None,
+                    "source": c.source,
+                    "open": c.open,
+                }
+                for c in self.citations
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The least and greatest value an unknown count can take given what is known."""
+
+    low: int
+    high: int | None  # None: no upper bound can be derived
+
+    @property
+    def exact(self) -> bool:
+        return self.high == self.low
+
+
+def valid_votes(counts: Counts, against_all_on_ballot: bool) -> Bounds:
+    """Votes for the options plus against all; bounded when against all is unknown."""
+    known = counts.option_votes
+    if counts.against_all is not None or not against_all_on_ballot:
+        total = known + (counts.against_all or 0)
+        return Bounds(total, total)
+    if counts.participated is None:
+        return Bounds(known, None)
+    return Bounds(known, counts.participated - (counts.invalid or 0))
+
+
+def participated_less_invalid(counts: Counts) -> Bounds:
+    """Those who took part less the invalid ballots; bounded when either is unknown."""
+    floor = counts.option_votes + (counts.against_all or 0)
+    if counts.participated is not None and counts.invalid is not None:
+        exact = counts.participated - counts.invalid
+        return Bounds(exact, exact)
+    if counts.participated is not None:
+        return Bounds(floor, counts.participated)
+    return Bounds(floor, counts.registered)
+
+
+def participated(counts: Counts) -> Bounds:
+    """Those who took part; bounded by the ballots counted and the register when unknown."""
+    if counts.participated is not None:
+        return Bounds(counts.participated, counts.participated)
+    return Bounds(counts.known_ballots, counts.registered)
+
+
+def depends_on(field_name: str, what: str) -> BadInput:
+    """The outcome hinges on a count the input left null."""
+    return BadInput(
+        field_name,
+        f"is null (not given), but {what} depends on it: give the number from the protocol",
+    )
+
+
+def exceeds(votes: int, share: Fraction, base: int) -> bool:
+    """``votes`` is strictly more than ``share`` of ``base`` (exact)."""
+    return votes * share.denominator > share.numerator * base
+
+
+def ranked(options: dict[str, int]) -> list[tuple[str, int]]:
+    """Options by votes, most first; equal votes keep input order (ties are checked apart)."""
+    return sorted(options.items(), key=lambda item: -item[1])

@@ -1,0 +1,187 @@
+"""Party lists: the Mazhilis and Kurultai nationwide lists and the maslikhat lists.
+
+Threshold on the base the law names (inclusive), then the allocation method of the date
+over the lists that passed; if only one passed and the second-party rule is in force, the
+next list is admitted with its quotient scaled by the law's factor.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from saylau.apportion import Allocation, Tie, allocate, passing
+from saylau.law.rules import (
+    KurultaiRules,
+    ListChamberRules,
+    MaslikhatRules,
+    MazhilisRules,
+    Rules,
+)
+from saylau.model import BadInput, Contest, Kind
+from saylau.outcome.common import (
+    Bounds,
+    Reasoning,
+    depends_on,
+    participated,
+    percent,
+    show_share,
+    valid_votes,
+)
+
+_CHAMBER: dict[Kind, type[ListChamberRules]] = {
+    Kind.MAZHILIS_LIST: MazhilisRules,
+    Kind.KURULTAI_LIST: KurultaiRules,
+    Kind.MASLIKHAT_LIST: MaslikhatRules,
+}
+
+
+def _seats(contest: Contest, chamber: ListChamberRules, why: Reasoning) -> int:
+    """The list seats: the law's number for a national chamber, the input's for a maslikhat."""
+    if isinstance(chamber, MazhilisRules | KurultaiRules):
+        law_seats = chamber.list_seats
+        if contest.seats is not None and contest.seats != law_seats:
+            raise BadInput(
+                "seats",
+                f"the {chamber.institution} list tier had {law_seats} seats on "
+                f"{contest.date.isoformat()} ({chamber.cite('list_seats').source})",
+                contest.seats,
+            )
+        why.say(f"{law_seats} list seats are allocated.{why.cite(chamber, 'list_seats')}")
+        return law_seats
+    if contest.seats is None:
+        raise BadInput("seats", "is required for a maslikhat list: the maslikhat's list seats")
+    why.say(f"{contest.seats} list seats are allocated (as given).")
+    return contest.seats
+
+
+def _base(contest: Contest, chamber: ListChamberRules, on_ballot: bool) -> tuple[Bounds, str]:
+    if chamber.threshold_base == "participated":
+        return participated(contest), "participated"
+    return valid_votes(contest, on_ballot), "against_all"
+
+
+def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
+    chamber = rules.require(_CHAMBER[contest.kind])
+    why = Reasoning(rules.date)
+    seats = _seats(contest, chamber, why)
+    on_ballot = rules.elections.against_all_on_ballot
+    if (contest.against_all or 0) > 0 and not on_ballot:
+        raise BadInput(
+            "against_all",
+            f"'against all' was not on the ballot on {contest.date.isoformat()} "
+            f"({rules.elections.cite('against_all_on_ballot')})",
+            contest.against_all,
+        )
+    base, unknown = _base(contest, chamber, on_ballot)
+    threshold = chamber.list_threshold
+    low_pass = passing(contest.options, base.low, threshold)
+    high_pass = low_pass if base.high is None else passing(contest.options, base.high, threshold)
+    if base.high is None or low_pass != high_pass:
+        raise depends_on(unknown, "which lists pass the threshold")
+    passed = low_pass
+    base_words = {
+        "valid_votes": "valid votes (votes for the lists + against all)",
+        "participated": "the votes of those who took part",
+    }[chamber.threshold_base]
+    why.say(
+        f"A list needs at least {show_share(threshold)} of {base_words}, "
+        f"{base.low:,}: {', '.join(passed) if passed else 'none'} passed."
+        + why.cite(chamber, "list_threshold", "threshold_base")
+    )
+    priority = list(contest.registration_order) if contest.registration_order else None
+    admitted_second: str | None = None
+    if not passed:
+        allocation = Allocation(dict.fromkeys(contest.options, 0))
+        why.say("No list passed the threshold, so no list seats are allocated.")
+    elif len(passed) == 1 and chamber.second_party_rule:
+        allocation, admitted_second = _second_party(
+            contest, chamber, passed[0], seats, priority, why
+        )
+    else:
+        votes = {name: contest.options[name] for name in passed}
+        allocation = allocate(chamber.allocation_method, votes, seats, priority)
+        why.say(
+            f"Seats go by {chamber.allocation_method.replace('_', ' ')} over the lists that "
+            f"passed." + why.cite(chamber, "allocation_method")
+        )
+    seats_by_option = dict.fromkeys(contest.options, 0) | allocation.seats
+    tie = allocation.tie
+    if allocation.tie_broken_by_priority:
+        why.say(
+            "Equal remainders between "
+            + ", ".join(allocation.tie_broken_by_priority)
+            + " went to the list registered earlier."
+            + why.cite(chamber, "remainder_tie_break")
+        )
+    if tie is not None:
+        why.say(_tie_sentence(tie) + why.cite(chamber, "remainder_tie_break"))
+    shares_base = valid_votes(contest, on_ballot).low
+    result: dict[str, Any] = {
+        "kind": contest.kind.value,
+        "seats": seats_by_option,
+        "passed_threshold": passed,
+        "admitted_by_second_party_rule": admitted_second,
+        "threshold": show_share(threshold),
+        "threshold_base": chamber.threshold_base,
+        "threshold_base_votes": base.low,
+        "quota": _quota_text(allocation.quota),
+        "percent": {name: percent(v, shares_base) for name, v in contest.options.items()},
+        "against_all_percent": (
+            percent(contest.against_all, shares_base) if contest.against_all is not None else None
+        ),
+        "tie": None if tie is None else {"parties": list(tie.parties), "seats": tie.seats},
+    }
+    return result | why.fields()
+
+
+def _quota_text(quota: Fraction | None) -> str | None:
+    if quota is None:
+        return None
+    return str(quota) if quota.denominator != 1 else str(quota.numerator)
+
+
+def _tie_sentence(tie: Tie) -> str:
+    return (
+        f"{tie.seats} seat(s) remain tied between {', '.join(tie.parties)}: the law gives "
+        "them to the list registered earlier; give 'registration_order' to settle it."
+    )
+
+
+def _second_party(
+    contest: Contest,
+    chamber: ListChamberRules,
+    first: str,
+    seats: int,
+    priority: list[str] | None,
+    why: Reasoning,
+) -> tuple[Allocation, str | None]:
+    """Only one list passed: admit the next-largest one on the law's terms."""
+    others = sorted(
+        ((name, votes) for name, votes in contest.options.items() if name != first),
+        key=lambda item: -item[1],
+    )
+    if not others or others[0][1] == 0:
+        why.say(f"Only {first} passed and no other list has votes: it takes every list seat.")
+        return Allocation({first: seats}), None
+    second, second_votes = others[0]
+    factor = chamber.second_party_factor
+    min_seats = chamber.second_party_min_seats
+    assert factor is not None and min_seats is not None, "law data: second-party rule incomplete"
+    quota = Fraction(contest.options[first] + second_votes, seats)
+    second_seats = min(seats, max(min_seats, int(factor * second_votes / quota)))
+    why.say(
+        f"Only {first} passed, so the list with the next-largest vote is admitted; "
+        f"quota = votes of the two ÷ seats = {_quota_text(quota)}; its quotient is "
+        f"multiplied by {factor} and it gets at least {min_seats} seats."
+        + why.cite(chamber, "second_party_rule", "second_party_factor", "second_party_min_seats")
+    )
+    level = tuple(name for name, votes in others if votes == second_votes)
+    if len(level) > 1:
+        order = {name: index for index, name in enumerate(priority or ())}
+        if not all(name in order for name in level):
+            tie = Tie(level, second_seats)
+            return Allocation({first: seats - second_seats}, tie=tie, quota=quota), None
+        second = min(level, key=order.__getitem__)
+        why.say(f"{', '.join(level)} are tied; {second} was registered earlier.")
+    return Allocation({first: seats - second_seats, second: second_seats}, quota=quota), second

@@ -1,0 +1,107 @@
+"""Single-member districts and directly elected akims: the most votes wins.
+
+"Against all" is not a candidate: it never wins a seat and, by the law as found, a first
+place for it does not force a repeat election. A tie for first place follows the law's
+tie rule (read as a repeat election where the law is silent).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from saylau.law.rules import AkimRules, MazhilisRules, Rules
+from saylau.model import BadInput, Contest, Kind
+from saylau.outcome.common import Reasoning, percent, ranked
+
+
+def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
+    why = Reasoning(rules.date)
+    if contest.kind is Kind.AKIM:
+        _check_akim(contest, rules, why)
+    else:
+        _check_district(contest, rules, why)
+    law = rules.elections
+    order = ranked(contest.options)
+    leader, leader_votes = order[0]
+    level = [name for name, votes in order if votes == leader_votes]
+    decided: dict[str, Any]
+    if leader_votes == 0:
+        why.say("No candidate received a vote: a repeat election is needed.")
+        decided = {"status": "repeat", "winner": None, "tie": None}
+    elif len(level) > 1:
+        why.say(
+            f"{', '.join(level)} share first place with {leader_votes:,} votes each; "
+            f"the tie leads to a {law.single_member_tie} election."
+            + why.cite(law, "single_member_tie")
+        )
+        decided = {"status": law.single_member_tie, "winner": None, "tie": level}
+    else:
+        why.say(
+            f"{leader} has more votes ({leader_votes:,}) than any other candidate and is "
+            f"elected." + why.cite(law, "single_member_rule")
+        )
+        decided = {"status": "elected", "winner": leader, "tie": None}
+    against = contest.against_all or 0
+    if against >= leader_votes and against > 0:
+        why.say(
+            f"'Against all' ({against:,}) is not a candidate and does not change this."
+            + why.cite(law, "against_all_can_win")
+        )
+    valid = contest.option_votes + against
+    return {
+        "kind": contest.kind.value,
+        **decided,
+        "runoff": None,
+        "percent": {name: percent(votes, valid) for name, votes in contest.options.items()},
+        "against_all_percent": percent(against, valid),
+    } | why.fields()
+
+
+def _check_district(contest: Contest, rules: Rules, why: Reasoning) -> None:
+    """A single-member district must have existed for the body on the contest's date."""
+    body = contest.body or ("mazhilis" if rules.mazhilis is not None else "maslikhat")
+    if body == "mazhilis":
+        mazhilis = rules.require(MazhilisRules)
+        if mazhilis.single_member_seats == 0:
+            raise BadInput(
+                "date",
+                f"the Mazhilis had no single-member districts on {contest.date.isoformat()} "
+                f"({mazhilis.cite('single_member_seats')})",
+            )
+        why.say(
+            f"The Mazhilis has {mazhilis.single_member_seats} single-member districts."
+            + why.cite(mazhilis, "single_member_seats")
+        )
+        return
+    maslikhat = rules.maslikhat
+    if maslikhat.regional_list_share == 1 and maslikhat.district_list_share == 1:
+        raise BadInput(
+            "date",
+            f"maslikhats were elected by party lists only on {contest.date.isoformat()} "
+            f"({maslikhat.cite('district_list_share')})",
+        )
+    why.say(
+        "Maslikhats have single-member districts."
+        + why.cite(maslikhat, "regional_list_share", "district_list_share")
+    )
+
+
+def _check_akim(contest: Contest, rules: Rules, why: Reasoning) -> None:
+    """The akim's level must have been directly elected on the contest's date."""
+    akim = rules.require(AkimRules)
+    level = contest.level or "rural"
+    flag = {
+        "rural": "rural_elected",
+        "district": "district_elected",
+        "regional": "regional_elected",
+    }
+    elected = getattr(akim, flag[level])
+    if not elected:
+        raise BadInput(
+            "level",
+            f"{level} akims were not elected directly on {contest.date.isoformat()} "
+            f"({akim.cite(flag[level])})",
+            level,
+        )
+    why.say(f"{level.capitalize()} akims are elected directly." + why.cite(akim, flag[level]))
+    why.say("The most votes wins." + why.cite(akim, "winning_rule"))

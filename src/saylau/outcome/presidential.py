@@ -1,0 +1,59 @@
+"""The President: more than half of the votes of those who took part, else a runoff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from saylau.law.rules import Rules
+from saylau.model import BadInput, Contest
+from saylau.outcome.common import Reasoning, exceeds, participated_less_invalid, percent, show_share
+from saylau.outcome.majority import first_round, second_round
+
+
+def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
+    law = rules.presidency
+    why = Reasoning(rules.date)
+    on_ballot = rules.elections.against_all_on_ballot
+    if (contest.against_all or 0) > 0 and not on_ballot:
+        raise BadInput(
+            "against_all",
+            f"'against all' was not on the ballot on {contest.date.isoformat()} "
+            f"({rules.elections.cite('against_all_on_ballot')})",
+            contest.against_all,
+        )
+    if law.turnout_threshold is not None:
+        if contest.participated is None or contest.registered is None:
+            raise BadInput("participated", "the turnout threshold in force needs both counts")
+        if not exceeds(contest.participated, law.turnout_threshold, contest.registered):
+            why.say(
+                f"Turnout is not above {show_share(law.turnout_threshold)}: the election is "
+                f"invalid.{why.cite(law, 'turnout_threshold')}"
+            )
+            return _result(contest, why, {"status": "invalid", "winner": None, "runoff": None})
+    else:
+        why.say("There is no turnout threshold." + why.cite(law, "turnout_threshold"))
+    if contest.round == 2:
+        result = second_round(contest, why, why.cite(law, "runoff_candidates"))
+        return _result(contest, why, result)
+    base = participated_less_invalid(contest)
+    why.say(
+        "The base of the majority is the votes of those who took part less the invalid "
+        "ballots; 'against all' stays in it."
+        + why.cite(law, "majority_base", "against_all_majority_voids")
+    )
+    result = first_round(
+        contest,
+        base,
+        "invalid" if contest.participated is not None else "participated",
+        law.majority_share,
+        law.runoff_candidates,
+        why,
+        why.cite(law, "majority_share", "runoff_candidates"),
+    )
+    return _result(contest, why, result)
+
+
+def _result(contest: Contest, why: Reasoning, decided: dict[str, Any]) -> dict[str, Any]:
+    valid = contest.option_votes + (contest.against_all or 0)
+    shares = {name: percent(votes, valid) for name, votes in contest.options.items()}
+    return {"kind": contest.kind.value, **decided, "percent": shares} | why.fields()

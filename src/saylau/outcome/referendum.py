@@ -1,0 +1,134 @@
+"""Republican referendums: validity by turnout, adoption by question type.
+
+An ordinary question needs a yes majority of those who took part nationally; the
+Constitution or amendments to it need a yes majority of those who took part in at least
+two-thirds of the regions, cities of republican significance and the capital. Without the
+regional counts a constitutional question is decided only as far as the numbers allow.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from saylau.law.rules import Rules
+from saylau.model import BadInput, Contest, Counts
+from saylau.outcome.common import Reasoning, exceeds, percent, show_share
+
+
+def _yes(counts: Counts, field: str) -> int:
+    if "yes" not in counts.options:
+        raise BadInput(field, "a referendum's options must include 'yes'")
+    return counts.options["yes"]
+
+
+def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
+    law = rules.referendum
+    why = Reasoning(rules.date)
+    if contest.question_type is None:
+        raise BadInput("question_type", "is required for a referendum: constitution or ordinary")
+    yes = _yes(contest, "options")
+    valid: bool | None
+    if contest.registered is None or contest.participated is None:
+        valid = None
+        why.say("Validity cannot be decided: registered and participated are both needed.")
+    else:
+        valid = exceeds(contest.participated, law.validity_share, contest.registered)
+        why.say(
+            f"{contest.participated:,} of {contest.registered:,} registered voters took part "
+            f"({percent(contest.participated, contest.registered)} %): the referendum is "
+            f"{'valid' if valid else 'not valid'} (more than "
+            f"{show_share(law.validity_share)} needed)." + why.cite(law, "validity_share")
+        )
+    adopted: bool | None
+    units: dict[str, Any] | None = None
+    if valid is False:
+        adopted = False
+        why.say("An invalid referendum adopts nothing.")
+    elif contest.question_type == "ordinary":
+        adopted = _ordinary(contest, yes, why, rules)
+        if valid is None and adopted:
+            adopted = None
+    else:
+        adopted, units = _constitution(contest, why, rules)
+        if valid is None and adopted:
+            adopted = None
+    base = contest.participated
+    shares = (
+        {name: percent(votes, base) for name, votes in contest.options.items()} if base else None
+    )
+    return {
+        "kind": contest.kind.value,
+        "question_type": contest.question_type,
+        "valid": valid,
+        "adopted": adopted,
+        "units": units,
+        "percent_of_participants": shares,
+    } | why.fields()
+
+
+def _ordinary(contest: Contest, yes: int, why: Reasoning, rules: Rules) -> bool | None:
+    law = rules.referendum
+    if contest.participated is None:
+        why.say("Adoption cannot be decided: participated is not given.")
+        return None
+    adopted = exceeds(yes, law.adoption_share, contest.participated)
+    why.say(
+        f"Yes has {yes:,} of {contest.participated:,} who took part "
+        f"({percent(yes, contest.participated)} %): the question is "
+        f"{'adopted' if adopted else 'not adopted'}." + why.cite(law, "adoption_share")
+    )
+    return adopted
+
+
+def _constitution(
+    contest: Contest, why: Reasoning, rules: Rules
+) -> tuple[bool | None, dict[str, Any] | None]:
+    law = rules.referendum
+    total_units = rules.constitution.territorial_units
+    needed = math.ceil(law.constitution_units_share * total_units)
+    rule = (
+        f"A constitutional question needs a yes majority of those who took part in at least "
+        f"{show_share(law.constitution_units_share)} of the {total_units} regions, cities of "
+        f"republican significance and the capital, i.e. {needed}."
+        + why.cite(law, "constitution_units_share", "adoption_share")
+        + why.cite(rules.constitution, "territorial_units")
+    )
+    if not contest.regions:
+        why.say(
+            rule + " The per-region counts ('regions': registered, participated, yes for each "
+            "unit) are not given, so adoption cannot be decided from these numbers."
+        )
+        return None, None
+    if len(contest.regions) > total_units:
+        raise BadInput(
+            "regions",
+            f"names {len(contest.regions)} units, but there were {total_units} on "
+            f"{contest.date.isoformat()}",
+        )
+    with_majority: list[str] = []
+    unknown: list[str] = []
+    for name, region in contest.regions.items():
+        region_yes = _yes(region, f"regions.{name}.options")
+        if region.participated is None:
+            unknown.append(name)
+        elif exceeds(region_yes, law.adoption_share, region.participated):
+            with_majority.append(name)
+    missing = total_units - len(contest.regions) + len(unknown)
+    units = {
+        "total": total_units,
+        "needed": needed,
+        "with_yes_majority": with_majority,
+        "unknown": missing,
+    }
+    if len(with_majority) >= needed:
+        why.say(rule + f" Yes has a majority in {len(with_majority)}: adopted.")
+        return True, units
+    if len(with_majority) + missing < needed:
+        why.say(rule + f" Yes has a majority in only {len(with_majority)}: not adopted.")
+        return False, units
+    why.say(
+        rule + f" Yes has a majority in {len(with_majority)}, and {missing} units' counts are "
+        "missing: adoption cannot be decided from these numbers."
+    )
+    return None, units

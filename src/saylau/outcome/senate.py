@@ -1,0 +1,46 @@
+"""Elected senators: a joint session of the unit's maslikhat deputies, two-round majority."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from saylau.law.rules import Rules, SenateRules
+from saylau.model import BadInput, Contest
+from saylau.outcome.common import Reasoning, exceeds, participated, percent, show_share
+from saylau.outcome.majority import first_round, second_round
+
+
+def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
+    law = rules.require(SenateRules)
+    why = Reasoning(rules.date)
+    if contest.registered is None or contest.participated is None:
+        raise BadInput(
+            "registered" if contest.registered is None else "participated",
+            "a Senate sitting's validity needs the electors and those who took part",
+        )
+    if not exceeds(contest.participated, law.quorum_share, contest.registered):
+        why.say(
+            f"{contest.participated} of {contest.registered} electors took part, not more than "
+            f"{show_share(law.quorum_share)}: the sitting is not valid."
+            + why.cite(law, "quorum_share")
+        )
+        decided: dict[str, Any] = {"status": "invalid", "winner": None, "runoff": None}
+    elif contest.round == 2:
+        decided = second_round(contest, why, why.cite(law, "runoff_candidates"))
+    else:
+        why.say(
+            f"{contest.participated} of {contest.registered} electors took part: the sitting is "
+            "valid." + why.cite(law, "quorum_share")
+        )
+        decided = first_round(
+            contest,
+            participated(contest),
+            "participated",
+            law.majority_share,
+            law.runoff_candidates,
+            why,
+            why.cite(law, "majority_share", "runoff_candidates"),
+        )
+    base = contest.participated
+    shares = {name: percent(votes, base) for name, votes in contest.options.items()}
+    return {"kind": contest.kind.value, **decided, "percent": shares} | why.fields()
