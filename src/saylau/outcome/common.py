@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from saylau.law.rules import Citation, InstitutionRules
-from saylau.model import BadInput, Counts
+from saylau.law.rules import Citation, InstitutionRules, Rules
+from saylau.model import BadInput, Contest, Counts
 
 
 def percent(votes: int, base: int) -> float | None:
@@ -126,3 +126,21 @@ def exceeds(votes: int, share: Fraction, base: int) -> bool:
 def ranked(options: dict[str, int]) -> list[tuple[str, int]]:
     """Options by votes, most first; equal votes keep input order (ties are checked apart)."""
     return sorted(options.items(), key=lambda item: -item[1])
+
+
+def check_against_all(contest: Contest, rules: Rules) -> None:
+    """Votes 'against all' are bad input on a date when the option was not on the ballot."""
+    if not contest.against_all or rules.elections.against_all_on_ballot:
+        return
+    citation = rules.elections.cite("against_all_on_ballot")
+    later = (
+        f"; it is on the ballot from {(citation.until + dt.timedelta(days=1)).isoformat()}"
+        if citation.until
+        else ""
+    )
+    raise BadInput(
+        "against_all",
+        f"'against all' was not on the ballot on {contest.date.isoformat()}{later} "
+        f"({citation.key}: {citation.source})",
+        contest.against_all,
+    )

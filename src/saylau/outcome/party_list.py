@@ -22,6 +22,7 @@ from saylau.model import BadInput, Contest, Kind
 from saylau.outcome.common import (
     Bounds,
     Reasoning,
+    check_against_all,
     depends_on,
     participated,
     percent,
@@ -66,13 +67,7 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
     why = Reasoning(rules.date)
     seats = _seats(contest, chamber, why)
     on_ballot = rules.elections.against_all_on_ballot
-    if (contest.against_all or 0) > 0 and not on_ballot:
-        raise BadInput(
-            "against_all",
-            f"'against all' was not on the ballot on {contest.date.isoformat()} "
-            f"({rules.elections.cite('against_all_on_ballot')})",
-            contest.against_all,
-        )
+    check_against_all(contest, rules)
     base, unknown = _base(contest, chamber, on_ballot)
     threshold = chamber.list_threshold
     low_pass = passing(contest.options, base.low, threshold)

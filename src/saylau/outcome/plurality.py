@@ -11,7 +11,7 @@ from typing import Any
 
 from saylau.law.rules import AkimRules, MazhilisRules, Rules
 from saylau.model import BadInput, Contest, Kind
-from saylau.outcome.common import Reasoning, percent, ranked
+from saylau.outcome.common import Reasoning, check_against_all, percent, ranked
 
 
 def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
@@ -20,6 +20,7 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
         _check_akim(contest, rules, why)
     else:
         _check_district(contest, rules, why)
+    check_against_all(contest, rules)
     law = rules.elections
     order = ranked(contest.options)
     leader, leader_votes = order[0]

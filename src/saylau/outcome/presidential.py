@@ -6,21 +6,21 @@ from typing import Any
 
 from saylau.law.rules import Rules
 from saylau.model import BadInput, Contest
-from saylau.outcome.common import Reasoning, exceeds, participated_less_invalid, percent, show_share
+from saylau.outcome.common import (
+    Reasoning,
+    check_against_all,
+    exceeds,
+    participated_less_invalid,
+    percent,
+    show_share,
+)
 from saylau.outcome.majority import first_round, second_round
 
 
 def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
     law = rules.presidency
     why = Reasoning(rules.date)
-    on_ballot = rules.elections.against_all_on_ballot
-    if (contest.against_all or 0) > 0 and not on_ballot:
-        raise BadInput(
-            "against_all",
-            f"'against all' was not on the ballot on {contest.date.isoformat()} "
-            f"({rules.elections.cite('against_all_on_ballot')})",
-            contest.against_all,
-        )
+    check_against_all(contest, rules)
     if law.turnout_threshold is not None:
         if contest.participated is None or contest.registered is None:
             raise BadInput("participated", "the turnout threshold in force needs both counts")
