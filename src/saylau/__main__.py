@@ -1,0 +1,5 @@
+"""``python -m saylau`` runs the command line."""
+
+from saylau.cli import main
+
+main()

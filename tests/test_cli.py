@@ -1,0 +1,125 @@
+"""The command line as a user runs it: real processes, exit codes, stdout and stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, shared_cases
+
+SAYLAU = [sys.executable, "-m", "saylau"]
+
+GOOD: dict[str, Any] = {
+    "kind": "mazhilis-list",
+    "date": "2023-03-19",
+    "registered": 1000,
+    "participated": 800,
+    "invalid": 10,
+    "against_all": 20,
+    "options": {"A": 500, "B": 200, "C": 70},
+}
+
+
+def saylau(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*SAYLAU, *args], input=stdin, capture_output=True, text=True, cwd=REPO, check=False
+    )
+
+
+def decide_json(document: Any) -> subprocess.CompletedProcess[str]:
+    return saylau("decide", "-", stdin=json.dumps(document))
+
+
+def test_decide_prints_the_outcome() -> None:
+    done = decide_json(GOOD)
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout)
+    assert sum(outcome["seats"].values()) == 69
+    assert outcome["rules_date"] == "2023-03-19" and outcome["explanation"]
+
+
+@pytest.mark.parametrize("path", shared_cases(), ids=lambda p: p.stem)
+def test_decide_reads_the_official_files(path: Path) -> None:
+    done = saylau("decide", str(path))
+    assert done.returncode == 0, done.stderr
+    official = json.loads(path.read_text(encoding="utf-8"))["official"]
+    outcome = json.loads(done.stdout)
+    for key in ("seats", "winner", "status", "valid"):
+        if key in official:
+            assert outcome[key] == official[key]
+
+
+def broken(**changes: Any) -> dict[str, Any]:
+    document = json.loads(json.dumps(GOOD))
+    for key, value in changes.items():
+        if value is ...:
+            del document[key]
+        else:
+            document[key] = value
+    return document
+
+
+BAD = [
+    (broken(participated=...), "participated"),
+    (broken(kind="mayor"), "kind"),
+    (broken(kind=...), "kind"),
+    (broken(date="19.03.2023"), "date"),
+    (broken(date="2004-09-19"), "date"),
+    (broken(registered=-1), "registered"),
+    (broken(invalid=1.5), "invalid"),
+    (broken(invalid=True), "invalid"),
+    (broken(options={"A": "7"}), "options.A"),
+    (broken(options={"A": 500, "B": -2}), "options.B"),
+    (broken(options={}), "options"),
+    (broken(participated=700), "participated"),
+    (broken(participated=1200), "participated"),
+    (broken(kind="kurultai-list"), "kind"),
+    (broken(kind="senate", date="2027-06-01"), "kind"),
+    (broken(seats=70), "seats"),
+    (broken(date="2016-03-20"), "against_all"),
+]
+
+
+@pytest.mark.parametrize(("document", "field"), BAD, ids=[f for _d, f in BAD])
+def test_bad_input_is_one_line_naming_the_field(document: dict[str, Any], field: str) -> None:
+    done = decide_json(document)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert f"'{field}'" in lines[0]
+
+
+def test_not_json_and_missing_file() -> None:
+    done = saylau("decide", "-", stdin="{not json")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "not valid JSON" in done.stderr
+    done = saylau("decide", "/nonexistent/contest.json")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_law_show_diff_history() -> None:
+    shown = json.loads(saylau("law", "show", "--date", "2026-08-23").stdout)
+    assert shown["institutions"]["kurultai"]["parameters"]["total_seats"]["value"] == 145
+    done = saylau("law", "diff", "2021-01-10", "2023-03-19")
+    assert done.returncode == 0
+    for name in ("mazhilis.list_threshold", "mazhilis.list_seats", "mandate_quota_share"):
+        assert name in done.stdout
+    changes = json.loads(saylau("law", "diff", "2023-03-19", "2026-08-23", "--json").stdout)
+    assert {e["institution"] for e in changes["ended"]} >= {"mazhilis", "senate"}
+    history = saylau("law", "history", "parties.membership_minimum")
+    for number in ("50,000", "40,000", "20,000", "5,000"):
+        assert number in history.stdout
+    unknown = saylau("law", "history", "no_such_rule")
+    assert unknown.returncode == 2 and unknown.stdout == ""
+
+
+def test_law_book_check_passes_on_the_committed_file() -> None:
+    done = saylau("law", "book", "--check")
+    assert done.returncode == 0, done.stderr
