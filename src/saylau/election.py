@@ -1,0 +1,561 @@
+"""The election definition: territory, contests and options, checked once and hashed.
+
+A definition is parsed from JSON or YAML into frozen records and validated before anything
+else reads it: every later step (protocol checks, roll-up, outcome) trusts it. Its
+``definition_hash()`` is printed on every report so a reader can tell which definition a
+result was computed from. Errors are :class:`saylau.model.BadInput` naming the exact field
+(``units[17].parent``) so the author of the file can fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal, TypeAlias, TypeGuard, get_args
+
+import yaml
+
+from saylau.law.rules import (
+    AkimRules,
+    InstitutionRules,
+    KurultaiRules,
+    MaslikhatRules,
+    MazhilisRules,
+    NotInForce,
+    PresidencyRules,
+    ReferendumRules,
+    Rules,
+    SenateRules,
+    rules_at,
+)
+from saylau.model import BadInput, Kind
+
+Names: TypeAlias = dict[str, str]
+"""A name in the three languages of the site: ``{"kk": …, "ru": …, "en": …}``."""
+
+Level: TypeAlias = Literal["republic", "region", "district", "precinct"]
+
+LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
+LEVELS: tuple[Level, ...] = get_args(Level)
+BODIES: tuple[str, ...] = ("mazhilis", "maslikhat")
+QUESTION_TYPES: tuple[str, ...] = ("constitution", "ordinary")
+KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
+
+_ELECTION_FIELDS = ("id", "date", "names", "units", "contests")
+_UNIT_FIELDS = ("code", "level", "parent", "names", "registered")
+_CONTEST_FIELDS = ("id", "kind", "names", "options", "seats", "area", "body", "question_type")
+_OPTION_FIELDS = ("id", "names", "party")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit of the territory tree; only precincts carry the number of voters on the list."""
+
+    code: str
+    level: Level
+    parent: str | None
+    names: Names
+    registered: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OptionDef:
+    """A line on the ballot: a party list, a candidate (with the nominating party) or yes/no."""
+
+    id: str
+    names: Names
+    party: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContestDef:
+    """One contest: every precinct under the units of ``area`` votes in it."""
+
+    id: str
+    kind: Kind
+    names: Names
+    options: tuple[OptionDef, ...]
+    seats: int | None
+    area: tuple[str, ...]
+    body: str | None = None
+    question_type: str | None = None
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(option.id for option in self.options)
+
+
+@dataclass(frozen=True)
+class Election:
+    """A whole election: its date (which selects the law), territory and contests."""
+
+    id: str
+    date: dt.date
+    names: Names
+    units: tuple[Unit, ...]
+    contests: tuple[ContestDef, ...]
+
+    @cached_property
+    def _by_code(self) -> dict[str, Unit]:
+        return {unit.code: unit for unit in self.units}
+
+    @cached_property
+    def _children(self) -> dict[str, list[Unit]]:
+        children: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            if unit.parent is not None:
+                children.setdefault(unit.parent, []).append(unit)
+        return children
+
+    @cached_property
+    def _contests_by_area(self) -> dict[str, list[int]]:
+        by_area: dict[str, list[int]] = {}
+        for index, contest in enumerate(self.contests):
+            for code in contest.area:
+                by_area.setdefault(code, []).append(index)
+        return by_area
+
+    @cached_property
+    def _contests_by_id(self) -> dict[str, ContestDef]:
+        return {contest.id: contest for contest in self.contests}
+
+    @cached_property
+    def _hash(self) -> str:
+        return hashlib.sha256(canonical_json(election_to_mapping(self))).hexdigest()
+
+    def unit(self, code: str) -> Unit:
+        """The unit with ``code``; KeyError if the definition has none."""
+        return self._by_code[code]
+
+    def has_unit(self, code: str) -> bool:
+        return code in self._by_code
+
+    def children(self, code: str) -> tuple[Unit, ...]:
+        """The units one level below ``code``, in definition order."""
+        self.unit(code)
+        return tuple(self._children.get(code, ()))
+
+    def path(self, code: str) -> tuple[str, ...]:
+        """The codes from the republic down to ``code``, inclusive."""
+        codes: list[str] = []
+        current: str | None = code
+        while current is not None:
+            codes.append(current)
+            current = self.unit(current).parent
+        return tuple(reversed(codes))
+
+    def precincts(self) -> tuple[Unit, ...]:
+        return tuple(unit for unit in self.units if unit.level == "precinct")
+
+    def contest(self, contest_id: str) -> ContestDef:
+        """The contest with ``contest_id``; KeyError if the definition has none."""
+        return self._contests_by_id[contest_id]
+
+    def has_contest(self, contest_id: str) -> bool:
+        return contest_id in self._contests_by_id
+
+    def contests_for(self, precinct_code: str) -> tuple[ContestDef, ...]:
+        """The contests a precinct votes in: those whose area holds the precinct or an ancestor."""
+        indices: set[int] = set()
+        for code in self.path(precinct_code):
+            indices.update(self._contests_by_area.get(code, ()))
+        return tuple(self.contests[index] for index in sorted(indices))
+
+    def definition_hash(self) -> str:
+        """SHA-256 (hex) of the canonical JSON of the definition: the same file, the same hash."""
+        return self._hash
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the bytes every hash in Saylau is taken over."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def _object(raw: Any, where: str, fields: tuple[str, ...], what: str) -> Mapping[str, Any]:
+    if not isinstance(raw, dict):
+        raise BadInput(where, f"must be an object describing {what}", type(raw).__name__)
+    for key in raw:
+        if key not in fields:
+            prefix = f"{where}." if where != "(document)" else ""
+            raise BadInput(
+                f"{prefix}{key}", f"is not a field of {what} (known: {', '.join(fields)})"
+            )
+    return raw
+
+
+def _text(raw: Mapping[str, Any], name: str, where: str) -> str:
+    field = f"{where}.{name}" if where else name
+    if name not in raw:
+        raise BadInput(field, "is required")
+    value = raw[name]
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput(field, "must be a non-empty string", value)
+    return value
+
+
+def _optional_choice(
+    raw: Mapping[str, Any], name: str, where: str, allowed: tuple[str, ...]
+) -> str | None:
+    value = raw.get(name)
+    if value is None:
+        return None
+    if value not in allowed:
+        raise BadInput(f"{where}.{name}", f"must be null or one of {', '.join(allowed)}", value)
+    return str(value)
+
+
+def _names(raw: Mapping[str, Any], where: str) -> Names:
+    field = f"{where}.names" if where else "names"
+    value = raw.get("names")
+    if not isinstance(value, dict):
+        raise BadInput(field, "must be an object with the names in kk, ru and en", value)
+    for language in value:
+        if language not in LANGUAGES:
+            raise BadInput(f"{field}.{language}", "is not a language of the site (kk, ru, en)")
+    names: Names = {}
+    for language in LANGUAGES:
+        text = value.get(language)
+        if not isinstance(text, str) or not text.strip():
+            raise BadInput(f"{field}.{language}", "must be a non-empty string", text)
+        names[language] = text
+    return names
+
+
+def _whole(value: object) -> TypeGuard[int]:
+    """A JSON integer: ``true`` and ``1.0`` are not whole numbers of anything."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _date(raw: Mapping[str, Any]) -> dt.date:
+    value = raw.get("date")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # YAML reads an unquoted ISO date as a date
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise BadInput("date", "must be an ISO date such as 2023-03-19", value)
+
+
+def _unit(raw: Any, where: str) -> Unit:
+    item = _object(raw, where, _UNIT_FIELDS, "a territorial unit")
+    code = _text(item, "code", where)
+    level = item.get("level")
+    if level not in LEVELS:
+        raise BadInput(f"{where}.level", f"must be one of {', '.join(LEVELS)}", level)
+    parent = item.get("parent")
+    if parent is not None and (not isinstance(parent, str) or not parent.strip()):
+        raise BadInput(f"{where}.parent", "must be a unit code or null", parent)
+    registered = item.get("registered")
+    if level == "precinct":
+        if not _whole(registered) or registered < 0:
+            raise BadInput(
+                f"{where}.registered",
+                "a precinct must give the voters on its list as a non-negative integer",
+                registered,
+            )
+    elif registered is not None:
+        raise BadInput(
+            f"{where}.registered",
+            "only precincts carry voters on the list (totals are rolled up)",
+            registered,
+        )
+    return Unit(code, level, parent, _names(item, where), registered)
+
+
+def _check_tree(units: list[Unit]) -> None:
+    """Unique codes, exactly one republic, every parent exists and is one level up."""
+    first: dict[str, int] = {}
+    for index, unit in enumerate(units):
+        if unit.code in first:
+            raise BadInput(
+                f"units[{index}].code",
+                f"codes must be unique; units[{first[unit.code]}] has the same code",
+                unit.code,
+            )
+        first[unit.code] = index
+    republics = [index for index, unit in enumerate(units) if unit.level == "republic"]
+    if not republics:
+        raise BadInput("units", "must hold exactly one unit of level republic, found none")
+    if len(republics) > 1:
+        raise BadInput(
+            f"units[{republics[1]}].level",
+            f"must hold exactly one republic; units[{republics[0]}] is already one",
+            "republic",
+        )
+    for index, unit in enumerate(units):
+        where = f"units[{index}].parent"
+        depth = LEVELS.index(unit.level)
+        if depth == 0:
+            if unit.parent is not None:
+                raise BadInput(where, "the republic has no parent", unit.parent)
+            continue
+        if unit.parent is None:
+            raise BadInput(where, f"a {unit.level} needs a parent of level {LEVELS[depth - 1]}")
+        if unit.parent not in first:
+            raise BadInput(where, "no unit has this code", unit.parent)
+        parent = units[first[unit.parent]]
+        if parent.level != LEVELS[depth - 1]:
+            raise BadInput(
+                where,
+                f"a {unit.level}'s parent must be a {LEVELS[depth - 1]}, not a {parent.level}",
+                unit.parent,
+            )
+
+
+def _option(raw: Any, where: str) -> OptionDef:
+    item = _object(raw, where, _OPTION_FIELDS, "a ballot option")
+    party = item.get("party")
+    if party is not None and (not isinstance(party, str) or not party.strip()):
+        raise BadInput(f"{where}.party", "must be a party id or null", party)
+    return OptionDef(_text(item, "id", where), _names(item, where), party)
+
+
+def _contest(raw: Any, where: str, codes: set[str]) -> ContestDef:
+    item = _object(raw, where, _CONTEST_FIELDS, "a contest")
+    contest_id = _text(item, "id", where)
+    kind_raw = item.get("kind")
+    if kind_raw not in KINDS:
+        raise BadInput(f"{where}.kind", f"must be one of {', '.join(KINDS)}", kind_raw)
+    kind = Kind(kind_raw)
+    names = _names(item, where)
+    options_raw = item.get("options")
+    if not isinstance(options_raw, list) or not options_raw:
+        raise BadInput(f"{where}.options", "must be a non-empty list of ballot options")
+    options: list[OptionDef] = []
+    seen: dict[str, int] = {}
+    for index, option_raw in enumerate(options_raw):
+        option = _option(option_raw, f"{where}.options[{index}]")
+        if option.id in seen:
+            raise BadInput(
+                f"{where}.options[{index}].id",
+                f"option ids must be unique within a contest; options[{seen[option.id]}] "
+                "has the same id",
+                option.id,
+            )
+        seen[option.id] = index
+        options.append(option)
+    seats = item.get("seats")
+    if seats is not None and (not _whole(seats) or seats < 1):
+        raise BadInput(f"{where}.seats", "must be a positive integer or null", seats)
+    area_raw = item.get("area")
+    if not isinstance(area_raw, list) or not area_raw:
+        raise BadInput(f"{where}.area", "must be a non-empty list of unit codes")
+    for index, code in enumerate(area_raw):
+        if code not in codes:
+            raise BadInput(f"{where}.area[{index}]", "no unit has this code", code)
+        if code in area_raw[:index]:
+            raise BadInput(f"{where}.area[{index}]", "is listed twice", code)
+    body = _optional_choice(item, "body", where, BODIES)
+    question_type = _optional_choice(item, "question_type", where, QUESTION_TYPES)
+    if kind is Kind.REFERENDUM:
+        if question_type is None:
+            raise BadInput(
+                f"{where}.question_type", "a referendum needs it: constitution or ordinary"
+            )
+        if "yes" not in seen:
+            raise BadInput(f"{where}.options", "a referendum's options must include 'yes'")
+    return ContestDef(
+        contest_id, kind, names, tuple(options), seats, tuple(area_raw), body, question_type
+    )
+
+
+def _check_law(contest: ContestDef, where: str, rules: Rules) -> None:
+    """The contest's kind must exist under the law in force on the election date."""
+    institution: type[InstitutionRules] = {
+        Kind.PRESIDENTIAL: PresidencyRules,
+        Kind.MAZHILIS_LIST: MazhilisRules,
+        Kind.KURULTAI_LIST: KurultaiRules,
+        Kind.MASLIKHAT_LIST: MaslikhatRules,
+        Kind.AKIM: AkimRules,
+        Kind.SENATE: SenateRules,
+        Kind.REFERENDUM: ReferendumRules,
+        Kind.SINGLE_MEMBER: MaslikhatRules if contest.body == "maslikhat" else MazhilisRules,
+    }[contest.kind]
+    try:
+        rules.require(institution)
+    except NotInForce as exc:
+        raise BadInput(f"{where}.kind", str(exc), contest.kind.value) from None
+    if contest.kind is not Kind.SINGLE_MEMBER:
+        return
+    if contest.body == "maslikhat":
+        maslikhat = rules.maslikhat
+        if maslikhat.regional_list_share == 1 and maslikhat.district_list_share == 1:
+            raise BadInput(
+                f"{where}.kind",
+                f"maslikhats were elected by party lists only on {rules.date.isoformat()} "
+                f"({maslikhat.cite('district_list_share')})",
+                contest.kind.value,
+            )
+        return
+    mazhilis = rules.require(MazhilisRules)
+    if mazhilis.single_member_seats == 0:
+        raise BadInput(
+            f"{where}.kind",
+            f"the Mazhilis had no single-member districts on {rules.date.isoformat()} "
+            f"({mazhilis.cite('single_member_seats')})",
+            contest.kind.value,
+        )
+
+
+def _check_single_member_cover(election: Election) -> None:
+    """A voter votes in one single-member district of a body: areas of a body never overlap."""
+    by_body: dict[str | None, dict[str, int]] = {}
+    for index, contest in enumerate(election.contests):
+        if contest.kind is not Kind.SINGLE_MEMBER:
+            continue
+        owners = by_body.setdefault(contest.body, {})
+        for position, code in enumerate(contest.area):
+            if code in owners:
+                raise BadInput(
+                    f"contests[{index}].area[{position}]",
+                    f"is already in the area of contests[{owners[code]}], a single-member "
+                    f"district of the same body ({contest.body}): a voter votes in only one",
+                    code,
+                )
+            owners[code] = index
+    for body, owners in by_body.items():
+        for precinct in election.precincts():
+            found = [owners[code] for code in election.path(precinct.code) if code in owners]
+            if len(found) > 1:
+                raise BadInput(
+                    f"contests[{found[-1]}].area",
+                    f"covers precinct {precinct.code}, which contests[{found[0]}] covers too; "
+                    f"single-member districts of the same body ({body}) must not overlap",
+                    precinct.code,
+                )
+
+
+def election_from_mapping(raw: Any) -> Election:
+    """Check a parsed definition and return it as an :class:`Election`, or raise BadInput."""
+    item = _object(raw, "(document)", _ELECTION_FIELDS, "an election")
+    election_id = _text(item, "id", "")
+    date = _date(item)
+    names = _names(item, "")
+    units_raw = item.get("units")
+    if not isinstance(units_raw, list) or not units_raw:
+        raise BadInput("units", "must be a non-empty list of territorial units")
+    units = [_unit(unit_raw, f"units[{index}]") for index, unit_raw in enumerate(units_raw)]
+    _check_tree(units)
+    contests_raw = item.get("contests")
+    if not isinstance(contests_raw, list) or not contests_raw:
+        raise BadInput("contests", "must be a non-empty list of contests")
+    codes = {unit.code for unit in units}
+    try:
+        rules = rules_at(date)
+    except NotInForce as exc:
+        raise BadInput("date", str(exc), date.isoformat()) from None
+    contests: list[ContestDef] = []
+    seen: dict[str, int] = {}
+    for index, contest_raw in enumerate(contests_raw):
+        where = f"contests[{index}]"
+        contest = _contest(contest_raw, where, codes)
+        if contest.id in seen:
+            raise BadInput(
+                f"{where}.id",
+                f"contest ids must be unique; contests[{seen[contest.id]}] has the same id",
+                contest.id,
+            )
+        seen[contest.id] = index
+        _check_law(contest, where, rules)
+        contests.append(contest)
+    election = Election(election_id, date, names, tuple(units), tuple(contests))
+    _check_single_member_cover(election)
+    return election
+
+
+def load_election(path: str | Path) -> Election:
+    """Read a definition from a ``.json``, ``.yaml`` or ``.yml`` file and check it."""
+    file = Path(path)
+    suffix = file.suffix.lower()
+    text = file.read_text(encoding="utf-8")
+    if suffix == ".json":
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BadInput("(document)", f"is not valid JSON: {exc}") from None
+    elif suffix in (".yaml", ".yml"):
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise BadInput("(document)", f"is not valid YAML: {exc}") from None
+    else:
+        raise BadInput("(file)", "must end in .json, .yaml or .yml", file.name)
+    return election_from_mapping(raw)
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def election_to_mapping(election: Election) -> dict[str, Any]:
+    """The definition as plain JSON values, in the shape ``election_from_mapping`` reads."""
+    return {
+        "id": election.id,
+        "date": election.date.isoformat(),
+        "names": dict(election.names),
+        "units": [
+            {
+                "code": unit.code,
+                "level": unit.level,
+                "parent": unit.parent,
+                "names": dict(unit.names),
+                "registered": unit.registered,
+            }
+            for unit in election.units
+        ],
+        "contests": [
+            {
+                "id": contest.id,
+                "kind": contest.kind.value,
+                "names": dict(contest.names),
+                "options": [
+                    {"id": option.id, "names": dict(option.names), "party": option.party}
+                    for option in contest.options
+                ],
+                "seats": contest.seats,
+                "area": list(contest.area),
+                "body": contest.body,
+                "question_type": contest.question_type,
+            }
+            for contest in election.contests
+        ],
+    }
+
+
+def dump_election(election: Election, path: str | Path) -> None:
+    """Write the definition as JSON or YAML, chosen by the file's suffix."""
+    file = Path(path)
+    mapping = election_to_mapping(election)
+    suffix = file.suffix.lower()
+    if suffix == ".json":
+        file.write_text(json.dumps(mapping, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    elif suffix in (".yaml", ".yml"):
+        file.write_text(yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False), "utf-8")
+    else:
+        raise BadInput("(file)", "must end in .json, .yaml or .yml", file.name)
+
+
+__all__ = [
+    "LANGUAGES",
+    "LEVELS",
+    "ContestDef",
+    "Election",
+    "Level",
+    "Names",
+    "OptionDef",
+    "Unit",
+    "canonical_json",
+    "dump_election",
+    "election_from_mapping",
+    "election_to_mapping",
+    "load_election",
+]
