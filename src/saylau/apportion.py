@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -218,26 +219,48 @@ def largest_remainder_batch(
     Exact: quotas and remainders are integers scaled by the row total (int64; a row total
     times ``seats`` must stay below 2**63).
     """
-    v = np.asarray(votes, dtype=np.int64)
-    if v.ndim != 2:
+    raw = np.asarray(votes)
+    if raw.ndim != 2:
         raise ApportionmentError("votes must be a 2-D array: one row per vote vector")
-    if (v < 0).any():
+    if raw.size and raw.dtype.kind not in "iu":
+        raise ApportionmentError(f"votes must be integers, found {raw.dtype}")
+    if seats < 0:
+        raise ApportionmentError(f"seats must be non-negative, found {seats}")
+    rows, parties = raw.shape
+    # Party-major copy: every step below is a whole-row vector operation over all vectors.
+    cols = np.array(raw.T, dtype=np.int64, order="C")
+    if cols.size and cols.min() < 0:
         raise ApportionmentError("votes must be non-negative")
-    row_total = v.sum(axis=1)
+    row_total = cols.sum(axis=0)
     b = row_total if base is None else np.broadcast_to(np.asarray(base, np.int64), row_total.shape)
-    passed = v * threshold.denominator >= threshold.numerator * b[:, None]
-    v = np.where(passed, v, 0)
-    total = v.sum(axis=1)
+    if threshold:
+        cols *= cols * threshold.denominator >= threshold.numerator * b
+    total = cols.sum(axis=0)
     if (total == 0).any():
         raise ApportionmentError("a row has no votes above the threshold")
-    scaled = v * seats
-    whole = scaled // total[:, None]
-    remainder = scaled - whole * total[:, None]
-    left = seats - whole.sum(axis=1)
-    # Rank remainders, larger first; a stable sort keeps the earlier column first on ties.
-    order = np.argsort(-remainder, axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(v.shape[1])[None, :], axis=1)
-    whole += rank < left[:, None]
-    result: IntArray = whole
+    if rows == 0:
+        return np.zeros((0, parties), dtype=np.int64)
+    if int(total.max()) * seats < 2**31:
+        # Same integers, half the memory traffic and a faster division.
+        cols, total = cols.astype(np.int32), total.astype(np.int32)
+    whole, remainder = np.divmod(cols * seats, total)
+    left = seats - whole.sum(axis=0)
+    # ahead[j]: how many parties rank before j by remainder, larger first, the earlier
+    # column first on equal remainders; j gets one of the ``left`` seats if ahead[j] < left.
+    ahead: npt.NDArray[np.signedinteger[Any]]
+    if parties <= 16:
+        ahead = np.zeros((parties, rows), dtype=np.int8)
+        for j in range(parties):
+            for i in range(j + 1, parties):
+                later_larger = remainder[i] > remainder[j]
+                ahead[j] += later_larger
+                ahead[i] += ~later_larger
+    else:
+        order = np.argsort(-remainder.T, axis=1, kind="stable")
+        rank = np.empty_like(order)
+        np.put_along_axis(rank, order, np.arange(parties)[None, :], axis=1)
+        ahead = rank.T
+    whole += ahead < left
+    result: IntArray = np.empty((rows, parties), dtype=np.int64)
+    result.T[...] = whole
     return result
