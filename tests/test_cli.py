@@ -55,7 +55,7 @@ def test_decide_reads_the_official_files(path: Path) -> None:
 
 
 def broken(**changes: Any) -> dict[str, Any]:
-    document = json.loads(json.dumps(GOOD))
+    document: dict[str, Any] = json.loads(json.dumps(GOOD))
     for key, value in changes.items():
         if value is ...:
             del document[key]

@@ -1,0 +1,225 @@
+"""The HTTP API: each handler a few lines over ``saylau.service``.
+
+Writes need a commission's bearer token; reads are public. Handlers are synchronous and
+run in the worker's thread pool; no state that another worker needs lives in memory.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+
+from saylau import __version__, ledger
+from saylau.api import problems
+from saylau.api.limits import BodyLimit
+from saylau.api.schemas import (
+    BatchIn,
+    BatchOut,
+    ProofOut,
+    ReceiptOut,
+    SubmissionIn,
+    TreeHeadOut,
+)
+from saylau.service import ledgering, results, submission
+from saylau.service.auth import Principal, authenticate
+from saylau.service.context import Context
+from saylau.service.errors import NotFound, Problem
+from saylau.store.tables import CurrentRow, LedgerEntryRow, LedgerStateRow, ProtocolRow
+
+BODY_LIMIT = 2 * 1024 * 1024
+API = "/api/v1/elections/{election_id}"
+
+bearer = HTTPBearer(auto_error=False, description="A commission's token")
+
+
+def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
+    """The application over the database at ``url`` (or ``DATABASE_URL``, or SQLite)."""
+    context = ctx or Context.open(url)
+    app = FastAPI(
+        title="Saylau tabulation API",
+        version=__version__,
+        description="Precinct protocols in, verified results out: submission, corrections, "
+        "results at every level of the territory, outcomes under the law of the "
+        "election's date, and the ledger's signed heads and proofs.",
+    )
+    app.state.context = context
+    problems.install(app)
+    app.add_middleware(BodyLimit, limit=BODY_LIMIT)
+
+    def principal(
+        election_id: str,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Principal:
+        with context.sessions() as session:
+            return authenticate(
+                session, election_id, credentials.credentials if credentials else None
+            )
+
+    Caller = Annotated[Principal, Depends(principal)]
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post(
+        API + "/protocols",
+        response_model=ReceiptOut,
+        tags=["protocols"],
+        responses={403: {}, 409: {}, 422: {}},
+    )
+    def submit_protocol(
+        election_id: str, body: SubmissionIn, caller: Caller, response: Response
+    ) -> dict[str, Any]:
+        """Submit a precinct protocol; a changed protocol for an accepted precinct needs a
+        reason and becomes a pending correction."""
+        receipt = submission.submit(context, caller, body.protocol.model_dump(), body.reason)
+        response.status_code = {"accepted": 201, "correction-pending": 202}.get(receipt.status, 200)
+        return receipt.as_json()
+
+    @app.post(API + "/protocols/batch", response_model=BatchOut, tags=["protocols"])
+    def submit_batch(election_id: str, body: BatchIn, caller: Caller) -> dict[str, Any]:
+        """Submit many protocols in one transaction; each item answered on its own."""
+        answers = submission.submit_batch(
+            context, caller, [(s.protocol.model_dump(), s.reason) for s in body.submissions]
+        )
+        items: list[dict[str, Any]] = []
+        for answer in answers:
+            if isinstance(answer, Problem):
+                items.append({"status": answer.status, "problem": answer.as_json()})
+            else:
+                items.append({"status": answer.status, "receipt": answer.as_json()})
+        accepted = sum(1 for a in answers if not isinstance(a, Problem) and a.status == "accepted")
+        return {"accepted": accepted, "items": items}
+
+    @app.post(
+        API + "/corrections/{protocol_id}/approve", response_model=ReceiptOut, tags=["protocols"]
+    )
+    def approve_correction(election_id: str, protocol_id: int, caller: Caller) -> dict[str, Any]:
+        """A territorial commission above the precinct approves a pending correction."""
+        return submission.approve(context, caller, protocol_id).as_json()
+
+    @app.get(API + "/results/{contest_id}", tags=["results"])
+    def unit_results(
+        election_id: str,
+        contest_id: str,
+        unit: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> dict[str, Any]:
+        """Totals of a contest at a unit (default: the republic) with counting progress."""
+        return results.unit_results(
+            context, election_id, contest_id, unit or _republic(election_id)
+        )
+
+    @app.get(API + "/outcome/{contest_id}", tags=["results"])
+    def contest_outcome(election_id: str, contest_id: str) -> dict[str, Any]:
+        """The outcome decided from the totals so far, under the law of the election's date."""
+        return results.outcome(context, election_id, contest_id)
+
+    @app.get(API + "/ledger/head", response_model=TreeHeadOut, tags=["ledger"])
+    def ledger_head(election_id: str) -> dict[str, Any]:
+        """The newest signed tree head and the key that verifies it."""
+        with context.sessions() as session:
+            signed, public = ledgering.latest_head(session, election_id)
+        return {
+            "size": signed.head.size,
+            "root": signed.head.root.hex(),
+            "timestamp": signed.head.timestamp,
+            "signature": signed.signature.hex(),
+            "public_key": public.hex(),
+        }
+
+    @app.get(API + "/ledger/inclusion", response_model=ProofOut, tags=["ledger"])
+    def inclusion(
+        election_id: str,
+        size: Annotated[int, Query(ge=1, le=2**40)],
+        index: Annotated[int | None, Query(ge=0, le=2**40)] = None,
+        precinct: Annotated[str | None, Query(max_length=64)] = None,
+        contest: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> dict[str, Any]:
+        """Inclusion proof of an entry (by index, or the current protocol of a precinct)."""
+        with context.sessions() as session:
+            state_size = _ledger_size(session, election_id)
+            if index is None:
+                index = _current_index(session, election_id, precinct, contest)
+            if not index < size <= state_size:
+                raise NotFound(f"no entry {index} in a tree of {size} (the log has {state_size})")
+            entry = session.get(LedgerEntryRow, (election_id, index))
+            assert entry is not None
+            proof = ledger.inclusion_proof(index, size, ledgering.leaf_reader(session, election_id))
+        return {
+            "index": index,
+            "size": size,
+            "leaf_hash": entry.leaf_hash.hex(),
+            "proof": [p.hex() for p in proof],
+        }
+
+    @app.get(API + "/ledger/consistency", response_model=ProofOut, tags=["ledger"])
+    def consistency(
+        election_id: str,
+        first: Annotated[int, Query(ge=1, le=2**40)],
+        second: Annotated[int, Query(ge=1, le=2**40)],
+    ) -> dict[str, Any]:
+        """Consistency proof between two tree sizes (RFC 9162 §2.1.4)."""
+        with context.sessions() as session:
+            state_size = _ledger_size(session, election_id)
+            if not first <= second <= state_size:
+                raise NotFound(f"need first ≤ second ≤ {state_size}")
+            proof = ledger.consistency_proof(
+                first, second, ledgering.leaf_reader(session, election_id)
+            )
+        return {"first": first, "second": second, "size": second, "proof": [p.hex() for p in proof]}
+
+    @app.get(API + "/ledger/entries", tags=["ledger"])
+    def ledger_entries(
+        election_id: str,
+        start: Annotated[int, Query(ge=0, le=2**40)] = 0,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    ) -> dict[str, Any]:
+        """The published leaves, in order: anyone can rebuild the tree and the totals."""
+        with context.sessions() as session:
+            _ledger_size(session, election_id)
+            rows = session.scalars(
+                select(LedgerEntryRow)
+                .where(LedgerEntryRow.election_id == election_id, LedgerEntryRow.index >= start)
+                .order_by(LedgerEntryRow.index)
+                .limit(limit)
+            ).all()
+        return {
+            "start": start,
+            "entries": [{"index": r.index, "kind": r.kind, "leaf": r.leaf.decode()} for r in rows],
+        }
+
+    def _republic(election_id: str) -> str:
+        with context.sessions() as session:
+            election = context.catalog(session, election_id).election
+        return next(u.code for u in election.units if u.level == "republic")
+
+    return app
+
+
+def _ledger_size(session: Any, election_id: str) -> int:
+    state = session.get(LedgerStateRow, election_id)
+    if state is None:
+        raise NotFound(f"no election {election_id!r}")
+    return int(state.size)
+
+
+def _current_index(
+    session: Any, election_id: str, precinct: str | None, contest: str | None
+) -> int:
+    if precinct is None or contest is None:
+        raise NotFound("give 'index', or 'precinct' and 'contest'")
+    index = session.scalar(
+        select(ProtocolRow.ledger_index)
+        .join(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
+        .where(
+            CurrentRow.election_id == election_id,
+            CurrentRow.precinct == precinct,
+            CurrentRow.contest == contest,
+        )
+    )
+    if index is None:
+        raise NotFound(f"precinct {precinct} has no accepted protocol for {contest}")
+    return int(index)

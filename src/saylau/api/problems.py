@@ -1,0 +1,56 @@
+"""Every error as ``application/problem+json`` (RFC 9457), naming the field and the rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from saylau.model import BadInput
+from saylau.service.errors import ServiceError, problem_of
+
+PROBLEM = "application/problem+json"
+
+
+def problem_response(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail} | extra
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def _field(location: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in location if p not in ("body",)]
+    return ".".join(parts) or "(body)"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _field(tuple(e.get("loc", ()))), "rule": str(e.get("msg", ""))}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"field": "(body)", "rule": "invalid"}
+        return problem_response(
+            422,
+            "Bad input",
+            f"field '{first['field']}': {first['rule']}",
+            field=first["field"],
+            errors=errors,
+        )
+
+    @app.exception_handler(BadInput)
+    async def bad_input(_request: Request, exc: BadInput) -> JSONResponse:
+        problem = problem_of(exc)
+        return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+
+    @app.exception_handler(ServiceError)
+    async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+        problem = problem_of(exc)
+        return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem_response(exc.status_code, str(exc.detail), str(exc.detail))

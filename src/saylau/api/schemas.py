@@ -1,0 +1,87 @@
+"""Request and response shapes as the OpenAPI schema documents them.
+
+Counts are strict JSON integers: ``true``, ``1.5`` and ``"7"`` are refused before any
+rule of the election is looked at; the service then checks the protocol against the
+election (its precinct, contest, options and control relations).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+Count = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
+Code = Annotated[StrictStr, Field(min_length=1, max_length=64)]
+
+
+class ProtocolIn(BaseModel):
+    """A precinct protocol for one contest (see docs/election-format.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+    precinct: Code
+    contest: Code
+    voters_on_list: Count
+    voters_added: Count = 0
+    ballots_received: Count
+    ballots_issued: Count
+    ballots_cancelled: Count
+    ballots_found: Count
+    invalid: Count
+    against_all: Count = 0
+    neither: Count = 0
+    votes: dict[Code, Count]
+
+
+class SubmissionIn(BaseModel):
+    """A protocol and, for a correction of an accepted one, the reason."""
+
+    model_config = ConfigDict(extra="forbid")
+    protocol: ProtocolIn
+    reason: Annotated[StrictStr, Field(min_length=1, max_length=2000)] | None = None
+
+
+class BatchIn(BaseModel):
+    """Protocols entered together by a territorial commission (or one precinct's contests)."""
+
+    model_config = ConfigDict(extra="forbid")
+    submissions: Annotated[list[SubmissionIn], Field(min_length=1, max_length=1000)]
+
+
+class ReceiptOut(BaseModel):
+    status: str
+    protocol_id: int
+    precinct: str
+    contest: str
+    version: int
+    ledger_index: int | None
+    tree_size: int | None
+
+
+class BatchItemOut(BaseModel):
+    status: int | str
+    receipt: ReceiptOut | None = None
+    problem: dict[str, object] | None = None
+
+
+class BatchOut(BaseModel):
+    accepted: int
+    items: list[BatchItemOut]
+
+
+class TreeHeadOut(BaseModel):
+    size: int
+    root: str
+    timestamp: int
+    signature: str
+    public_key: str
+    algorithm: str = "Ed25519 over the tree head encoding of saylau.ledger.TreeHead"
+
+
+class ProofOut(BaseModel):
+    index: int | None = None
+    first: int | None = None
+    second: int | None = None
+    size: int
+    leaf_hash: str | None = None
+    proof: list[str]

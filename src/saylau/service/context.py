@@ -1,0 +1,71 @@
+"""What every use case needs: the database and the immutable election definitions.
+
+A worker process keeps only immutable data in memory (an imported definition never
+changes), so any number of stateless workers can serve one database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from saylau.election import Election, election_from_mapping
+from saylau.service.errors import NotFound
+from saylau.store import make_engine, migrate
+from saylau.store.tables import ElectionRow
+
+
+@dataclass
+class Catalog:
+    """An election definition with the look-ups the use cases need, computed once."""
+
+    election: Election
+    paths: dict[str, tuple[str, ...]]  # precinct → units from the republic down, inclusive
+    contests: dict[str, frozenset[str]]  # precinct → contest ids it votes in
+
+    @classmethod
+    def of(cls, election: Election) -> Catalog:
+        paths: dict[str, tuple[str, ...]] = {}
+        contests: dict[str, frozenset[str]] = {}
+        for unit in election.precincts():
+            paths[unit.code] = tuple(election.path(unit.code))
+            contests[unit.code] = frozenset(c.id for c in election.contests_for(unit.code))
+        return cls(election, paths, contests)
+
+
+@dataclass
+class Context:
+    """The engine, a session factory and the cache of definitions, for one process."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, url: str | None = None, upgrade: bool = True) -> Context:
+        engine = make_engine(url)
+        if upgrade:
+            migrate(engine)
+        return cls(engine, sessionmaker(engine, expire_on_commit=False))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def catalog(self, session: Session, election_id: str) -> Catalog:
+        cached = self.catalogs.get(election_id)
+        if cached is not None:
+            return cached
+        row = session.get(ElectionRow, election_id)
+        if row is None:
+            raise NotFound(f"no election {election_id!r}")
+        catalog = Catalog.of(election_from_mapping(json.loads(row.definition)))
+        self.catalogs[election_id] = catalog
+        return catalog

@@ -1,0 +1,139 @@
+"""Importing an election definition and issuing the commissions' credentials."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from saylau.election import Election, election_to_mapping
+from saylau.service import ledgering
+from saylau.service.auth import hash_token, new_token
+from saylau.service.context import Catalog, Context
+from saylau.service.errors import Conflict
+from saylau.store.tables import CredentialRow, ElectionRow, TotalRow, UnitRow
+from saylau.tabulation.totals import empty_counts
+
+
+def import_election(ctx: Context, election: Election) -> bool:
+    """Store a definition with its territory, empty totals and a new ledger.
+
+    Importing the same definition again changes nothing (returns False); a different
+    definition under the same id is refused: an election is not edited in place.
+    """
+    digest = election.definition_hash()
+    with ctx.transaction() as session:
+        existing = session.get(ElectionRow, election.id)
+        if existing is not None:
+            if existing.definition_hash != digest:
+                raise Conflict(
+                    f"election {election.id!r} is already imported with a different definition "
+                    f"(hash {existing.definition_hash[:12]}…)"
+                )
+            return False
+        session.add(
+            ElectionRow(
+                id=election.id,
+                date=election.date,
+                definition=json.dumps(election_to_mapping(election), ensure_ascii=False),
+                definition_hash=digest,
+            )
+        )
+        session.flush()
+        _store_units_and_totals(session, election)
+        ledgering.create(session, election.id)
+    return True
+
+
+def _store_units_and_totals(session: Session, election: Election) -> None:
+    catalog = Catalog.of(election)
+    registered: dict[str, int] = defaultdict(int)
+    for precinct, path in catalog.paths.items():
+        voters = election.unit(precinct).registered or 0
+        for code in path:
+            registered[code] += voters
+    depth = {unit.code: len(election.path(unit.code)) - 1 for unit in election.units}
+    session.execute(
+        insert(UnitRow),
+        [
+            {
+                "election_id": election.id,
+                "code": unit.code,
+                "level": unit.level,
+                "parent": unit.parent,
+                "depth": depth[unit.code],
+                "registered": registered[unit.code],
+                "names": json.dumps(unit.names, ensure_ascii=False),
+            }
+            for unit in election.units
+        ],
+    )
+    expected: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for precinct, path in catalog.paths.items():
+        voters = election.unit(precinct).registered or 0
+        for contest in catalog.contests[precinct]:
+            for code in path[:-1]:
+                cell = expected[(contest, code)]
+                cell[0] += 1
+                cell[1] += voters
+    options = {c.id: [o.id for o in c.options] for c in election.contests}
+    session.execute(
+        insert(TotalRow),
+        [
+            {
+                "election_id": election.id,
+                "contest": contest,
+                "unit_code": code,
+                "precincts_expected": count,
+                "registered_expected": voters,
+                "precincts_reported": 0,
+                "counts": json.dumps(empty_counts(options[contest])),
+            }
+            for (contest, code), (count, voters) in expected.items()
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class IssuedCredential:
+    role: str
+    unit_code: str | None
+    token: str
+
+
+def issue_credentials(ctx: Context, election_id: str) -> list[IssuedCredential]:
+    """One token per commission (precinct, territorial, central) and one for observers.
+
+    The tokens are returned once, in clear, for handing over; only their hashes are kept.
+    Issuing again adds fresh tokens; earlier ones stay valid.
+    """
+    issued: list[IssuedCredential] = []
+    with ctx.transaction() as session:
+        units = session.execute(
+            select(UnitRow.code, UnitRow.level).where(UnitRow.election_id == election_id)
+        ).all()
+        role_of = {
+            "precinct": "precinct",
+            "district": "territorial",
+            "region": "territorial",
+            "republic": "central",
+        }
+        for code, level in units:
+            issued.append(IssuedCredential(role_of[level], code, new_token()))
+        issued.append(IssuedCredential("observer", None, new_token()))
+        session.execute(
+            insert(CredentialRow),
+            [
+                {
+                    "election_id": election_id,
+                    "role": c.role,
+                    "unit_code": c.unit_code,
+                    "token_hash": hash_token(c.token),
+                }
+                for c in issued
+            ],
+        )
+    return issued

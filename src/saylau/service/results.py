@@ -1,0 +1,217 @@
+"""Reading results: one totals row per unit, never a scan of the precincts.
+
+A unit's answer carries its counts, the counting progress (precincts reported of those
+expected, turnout so far) and its children's summaries; a contest's outcome is decided by
+the outcome engine from the republic's totals under the law of the election's date.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from saylau.election import ContestDef, Election
+from saylau.model import BadInput, parse_contest
+from saylau.outcome import decide
+from saylau.service.context import Context
+from saylau.service.errors import NotFound
+from saylau.service.submission import protocol_from_payload
+from saylau.store.tables import CurrentRow, ProtocolRow, TotalRow, UnitRow
+from saylau.tabulation.totals import FIELDS, counts_of, empty_counts
+
+
+def status_of(reported: int, expected: int) -> str:
+    """The result's status as every page and file states it."""
+    return "unofficial-complete" if expected and reported >= expected else "unofficial-partial"
+
+
+def _summary(row: TotalRow) -> dict[str, Any]:
+    counts = json.loads(row.counts)
+    voters = counts["voters_on_list"] + counts["voters_added"]
+    return {
+        "unit": row.unit_code,
+        "precincts_reported": row.precincts_reported,
+        "precincts_expected": row.precincts_expected,
+        "registered_expected": row.registered_expected,
+        "turnout_percent": round(100 * counts["ballots_found"] / voters, 2) if voters else None,
+        "updated_at": row.updated_at.isoformat() if row.updated_at else None,
+        "counts": counts,
+    }
+
+
+def _contest(election: Election, contest_id: str) -> ContestDef:
+    try:
+        return election.contest(contest_id)
+    except KeyError:
+        raise NotFound(f"no contest {contest_id!r} in election {election.id!r}") from None
+
+
+def unit_results(ctx: Context, election_id: str, contest_id: str, unit: str) -> dict[str, Any]:
+    """The results of a contest at one unit of the tree, with its children."""
+    with ctx.sessions() as session:
+        election = ctx.catalog(session, election_id).election
+        contest = _contest(election, contest_id)
+        if not election.has_unit(unit):
+            raise NotFound(f"no unit {unit!r} in election {election_id!r}")
+        if election.unit(unit).level == "precinct":
+            return precinct_results(session, election, contest, unit)
+        row = session.get(TotalRow, (election_id, contest_id, unit))
+        if row is None:
+            raise NotFound(f"contest {contest_id!r} is not held in {unit!r}")
+        children = [u.code for u in election.children(unit)]
+        child_rows = session.scalars(
+            select(TotalRow).where(
+                TotalRow.election_id == election_id,
+                TotalRow.contest == contest_id,
+                TotalRow.unit_code.in_(children),
+            )
+        ).all()
+        precinct_children = _precinct_children(session, election, contest_id, children)
+    summary = _summary(row)
+    return {
+        "election": election_id,
+        "contest": contest_id,
+        "kind": contest.kind.value,
+        "status": status_of(row.precincts_reported, row.precincts_expected),
+        **summary,
+        "children": [_summary(r) for r in child_rows] + precinct_children,
+    }
+
+
+def _precinct_children(
+    session: Session, election: Election, contest_id: str, children: list[str]
+) -> list[dict[str, Any]]:
+    precincts = [c for c in children if election.unit(c).level == "precinct"]
+    if not precincts:
+        return []
+    rows = session.execute(
+        select(ProtocolRow.precinct, ProtocolRow.payload)
+        .join(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
+        .where(
+            CurrentRow.election_id == election.id,
+            CurrentRow.contest == contest_id,
+            CurrentRow.precinct.in_(precincts),
+        )
+    ).all()
+    reported = {code: counts_of(protocol_from_payload(payload)) for code, payload in rows}
+    contest = election.contest(contest_id)
+    result = []
+    for code in precincts:
+        if contest_id not in {c.id for c in election.contests_for(code)}:
+            continue
+        counts = reported.get(code)
+        voters = counts["voters_on_list"] + counts["voters_added"] if counts else 0
+        result.append(
+            {
+                "unit": code,
+                "precincts_reported": 1 if counts else 0,
+                "precincts_expected": 1,
+                "registered_expected": election.unit(code).registered or 0,
+                "turnout_percent": (
+                    round(100 * counts["ballots_found"] / voters, 2) if counts and voters else None
+                ),
+                "updated_at": None,
+                "counts": counts or empty_counts(contest.option_ids),
+            }
+        )
+    return result
+
+
+def precinct_results(
+    session: Session, election: Election, contest: ContestDef, precinct: str
+) -> dict[str, Any]:
+    """A precinct's current protocol and every version it has had (the original stays)."""
+    versions = session.scalars(
+        select(ProtocolRow)
+        .where(
+            ProtocolRow.election_id == election.id,
+            ProtocolRow.precinct == precinct,
+            ProtocolRow.contest == contest.id,
+        )
+        .order_by(ProtocolRow.version)
+    ).all()
+    current = session.get(CurrentRow, (election.id, precinct, contest.id))
+    history = [
+        {
+            "protocol_id": v.id,
+            "version": v.version,
+            "state": v.state,
+            "current": current is not None and current.protocol_id == v.id,
+            "reason": v.reason,
+            "submitted_at": v.submitted_at.isoformat(),
+            "decided_at": v.decided_at.isoformat() if v.decided_at else None,
+            "ledger_index": v.ledger_index,
+            "protocol": json.loads(v.payload),
+        }
+        for v in versions
+    ]
+    counts = next((h["protocol"] for h in history if h["current"]), None)
+    return {
+        "election": election.id,
+        "contest": contest.id,
+        "kind": contest.kind.value,
+        "unit": precinct,
+        "status": "unofficial-complete" if counts else "unofficial-partial",
+        "precincts_reported": 1 if counts else 0,
+        "precincts_expected": 1,
+        "registered_expected": election.unit(precinct).registered or 0,
+        "counts": {k: counts[k] for k in (*FIELDS, "votes")} if counts else None,
+        "versions": history,
+        "children": [],
+    }
+
+
+def contest_input(election: Election, contest: ContestDef, counts: dict[str, Any]) -> Any:
+    """The engine's input for a contest's totals (see docs/formats.md)."""
+    document: dict[str, Any] = {
+        "kind": contest.kind.value,
+        "date": election.date.isoformat(),
+        "registered": counts["voters_on_list"] + counts["voters_added"],
+        "participated": counts["ballots_found"],
+        "invalid": counts["invalid"],
+        "against_all": counts["against_all"],
+        "options": counts["votes"],
+    }
+    if contest.seats is not None and contest.kind.value == "maslikhat-list":
+        document["seats"] = contest.seats
+    for name in ("body", "question_type"):
+        if getattr(contest, name, None):
+            document[name] = getattr(contest, name)
+    return parse_contest(document)
+
+
+def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
+    """The contest's outcome from its totals so far, with the counting status."""
+    with ctx.sessions() as session:
+        election = ctx.catalog(session, election_id).election
+        contest = _contest(election, contest_id)
+        row = session.get(TotalRow, (election_id, contest_id, _top(session, election_id)))
+        if row is None:
+            raise NotFound(f"contest {contest_id!r} has no totals")
+    counts = json.loads(row.counts)
+    base = {
+        "election": election_id,
+        "contest": contest_id,
+        "status": status_of(row.precincts_reported, row.precincts_expected),
+        "precincts_reported": row.precincts_reported,
+        "precincts_expected": row.precincts_expected,
+    }
+    if row.precincts_reported == 0:
+        return base | {"outcome": None, "explanation": "No protocol has been accepted yet."}
+    try:
+        decided = decide(contest_input(election, contest, counts))
+    except BadInput as exc:
+        return base | {"outcome": None, "explanation": f"Not decidable yet: {exc}"}
+    return base | {"outcome": decided}
+
+
+def _top(session: Session, election_id: str) -> str:
+    code = session.scalar(
+        select(UnitRow.code).where(UnitRow.election_id == election_id, UnitRow.level == "republic")
+    )
+    if code is None:
+        raise NotFound(f"no election {election_id!r}")
+    return code

@@ -1,0 +1,466 @@
+"""Submitting protocols and correcting them: each batch is one transaction.
+
+Every protocol is checked before the transaction (shape, rights, control relations); the
+accepted ones are stored, appended to the ledger and added to the totals together, so an
+acknowledged protocol is never lost and a rejected one leaves no trace. Resubmitting the
+same protocol is idempotent; a different one for an accepted precinct is a correction that
+needs a reason and the approval of a territorial commission above the precinct.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, tuple_
+from sqlalchemy.orm import Session
+
+from saylau.model import BadInput
+from saylau.protocol import Protocol, broken_relations, protocol_from_mapping, protocol_to_mapping
+from saylau.service import ledgering
+from saylau.service.auth import Principal
+from saylau.service.context import Catalog, Context
+from saylau.service.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Problem,
+    ServiceError,
+    Unprocessable,
+    problem_of,
+)
+from saylau.store.tables import CurrentRow, ProtocolRow, TotalRow
+from saylau.tabulation.totals import Counts, add, difference
+
+Pair = tuple[str, str]  # (precinct, contest)
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What the submitter is told; ``accepted`` is said only after the commit."""
+
+    status: str  # accepted | duplicate | correction-pending | correction-approved
+    protocol_id: int
+    precinct: str
+    contest: str
+    version: int
+    ledger_index: int | None
+    tree_size: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "protocol_id": self.protocol_id,
+            "precinct": self.precinct,
+            "contest": self.contest,
+            "version": self.version,
+            "ledger_index": self.ledger_index,
+            "tree_size": self.tree_size,
+        }
+
+
+@dataclass
+class _Prepared:
+    position: int
+    protocol: Protocol
+    path: tuple[str, ...]
+    digest: str
+    reason: str | None
+
+
+@dataclass
+class _Known:
+    """What the store holds for one precinct and contest when the batch starts."""
+
+    current_id: int | None = None
+    current: Protocol | None = None
+    current_version: int = 0
+    current_hash: str | None = None
+    max_version: int = 0
+    pending: dict[str, tuple[int, int]] | None = None  # hash → (id, version)
+
+
+def may_write(principal: Principal, path: tuple[str, ...]) -> None:
+    """A precinct commission writes only its precinct; a territorial one those below it."""
+    if principal.role == "precinct" and principal.unit_code == path[-1]:
+        return
+    if principal.role in ("territorial", "central") and principal.unit_code in path[:-1]:
+        return
+    raise Forbidden(
+        f"a {principal.role} credential of {principal.unit_code or 'no unit'} may not submit "
+        f"for precinct {path[-1]}"
+    )
+
+
+def _prepare(
+    catalog: Catalog, principal: Principal, position: int, raw: Any, reason: str | None
+) -> _Prepared:
+    protocol = protocol_from_mapping(raw, catalog.election)
+    path = catalog.paths[protocol.precinct]
+    may_write(principal, path)
+    broken = broken_relations(protocol, catalog.election.date)
+    if broken:
+        raise Unprocessable(
+            f"the protocol breaks {len(broken)} control relation(s): "
+            + "; ".join(b.relation for b in broken),
+            broken=[{"relation": b.relation, "rule": b.rule, "found": b.found} for b in broken],
+        )
+    if reason is not None and not reason.strip():
+        raise BadInput("reason", "a correction's reason must not be empty")
+    return _Prepared(position, protocol, path, protocol.content_hash(), reason)
+
+
+def _load_known(session: Session, election_id: str, pairs: set[Pair]) -> dict[Pair, _Known]:
+    known: dict[Pair, _Known] = defaultdict(_Known)
+    if not pairs:
+        return known
+    key = tuple_(ProtocolRow.precinct, ProtocolRow.contest)
+    rows = session.execute(
+        select(ProtocolRow, CurrentRow.protocol_id)
+        .outerjoin(
+            CurrentRow,
+            (CurrentRow.protocol_id == ProtocolRow.id),
+        )
+        .where(ProtocolRow.election_id == election_id, key.in_(sorted(pairs)))
+    ).all()
+    for row, current_id in rows:
+        item = known[(row.precinct, row.contest)]
+        item.max_version = max(item.max_version, row.version)
+        if current_id is not None:
+            item.current_id = row.id
+            item.current = protocol_from_payload(row.payload)
+            item.current_version = row.version
+            item.current_hash = row.content_hash
+        elif row.state == "pending":
+            if item.pending is None:
+                item.pending = {}
+            item.pending[row.content_hash] = (row.id, row.version)
+    return known
+
+
+def protocol_from_payload(payload: str) -> Protocol:
+    """A stored protocol (already checked when it was accepted)."""
+    raw = json.loads(payload)
+    return Protocol(**{**raw, "votes": dict(raw["votes"])})
+
+
+def _record(
+    election_id: str, protocol: Protocol, version: int, digest: str, at: dt.datetime
+) -> dict[str, Any]:
+    return {
+        "type": "protocol",
+        "election": election_id,
+        "precinct": protocol.precinct,
+        "contest": protocol.contest,
+        "version": version,
+        "content_hash": digest,
+        "protocol": protocol_to_mapping(protocol),
+        "accepted_at": at.isoformat(),
+    }
+
+
+def submit_batch(
+    ctx: Context, principal: Principal, items: Sequence[tuple[Any, str | None]]
+) -> list[Receipt | Problem]:
+    """Check and store many protocols in one transaction; one answer per item, in order."""
+    answers: list[Receipt | Problem | None] = [None] * len(items)
+    with ctx.sessions() as session:
+        catalog = ctx.catalog(session, principal.election_id)
+    prepared: list[_Prepared] = []
+    for position, (raw, reason) in enumerate(items):
+        try:
+            prepared.append(_prepare(catalog, principal, position, raw, reason))
+        except (BadInput, ServiceError) as exc:
+            answers[position] = problem_of(exc)
+    if prepared:
+        for position, answer in _store(ctx, principal, catalog, prepared).items():
+            answers[position] = answer
+    assert all(a is not None for a in answers)
+    return [a for a in answers if a is not None]
+
+
+def submit(ctx: Context, principal: Principal, raw: Any, reason: str | None = None) -> Receipt:
+    """Submit one protocol; a problem is raised as the matching error."""
+    (answer,) = submit_batch(ctx, principal, [(raw, reason)])
+    if isinstance(answer, Problem):
+        raise _as_error(answer)
+    return answer
+
+
+def _as_error(problem: Problem) -> ServiceError:
+    by_status: dict[int, type[ServiceError]] = {
+        403: Forbidden,
+        404: NotFound,
+        409: Conflict,
+        422: Unprocessable,
+    }
+    error = by_status.get(problem.status, ServiceError)(problem.detail, **problem.extra)
+    error.title = problem.title
+    return error
+
+
+def _store(
+    ctx: Context, principal: Principal, catalog: Catalog, prepared: list[_Prepared]
+) -> dict[int, Receipt | Problem]:
+    election_id = principal.election_id
+    answers: dict[int, Receipt | Problem] = {}
+    now = dt.datetime.now(dt.UTC)
+    with ctx.transaction() as session:
+        state = ledgering.lock(session, election_id)
+        known = _load_known(
+            session, election_id, {(p.protocol.precinct, p.protocol.contest) for p in prepared}
+        )
+        new_rows: list[dict[str, Any]] = []
+        entries: list[tuple[str, dict[str, Any]]] = []
+        deltas: dict[tuple[str, str], list[Any]] = {}
+        accepted_positions: list[int] = []
+        pending_positions: list[int] = []
+        for item in prepared:
+            protocol = item.protocol
+            pair = (protocol.precinct, protocol.contest)
+            info = known[pair]
+            if info.current is None:
+                version = info.max_version + 1
+                index = state.size + len(entries)
+                entries.append(
+                    ("protocol", _record(election_id, protocol, version, item.digest, now))
+                )
+                new_rows.append(
+                    _row(
+                        election_id,
+                        protocol,
+                        version,
+                        "accepted",
+                        item,
+                        principal,
+                        index,
+                        None,
+                        now,
+                    )
+                )
+                _add_delta(deltas, protocol.contest, item.path, difference(protocol, None), 1)
+                accepted_positions.append(item.position)
+                info.current, info.current_hash = protocol, item.digest
+                info.current_version = info.max_version = version
+                continue
+            if info.current_hash == item.digest:
+                answers[item.position] = Receipt(
+                    "duplicate",
+                    info.current_id or 0,
+                    pair[0],
+                    pair[1],
+                    info.current_version,
+                    None,
+                    None,
+                )
+                continue
+            pending = (info.pending or {}).get(item.digest)
+            if pending is not None:
+                answers[item.position] = Receipt(
+                    "correction-pending", pending[0], pair[0], pair[1], pending[1], None, None
+                )
+                continue
+            if item.reason is None:
+                answers[item.position] = problem_of(
+                    Conflict(
+                        f"precinct {pair[0]} already has an accepted protocol for {pair[1]} "
+                        f"(version {info.current_version}); a different one is a correction: "
+                        "give a 'reason' and have the territorial commission approve it",
+                        current_version=info.current_version,
+                    )
+                )
+                continue
+            version = info.max_version + 1
+            info.max_version = version
+            new_rows.append(
+                _row(
+                    election_id,
+                    protocol,
+                    version,
+                    "pending",
+                    item,
+                    principal,
+                    None,
+                    info.current_id,
+                    now,
+                )
+            )
+            pending_positions.append(item.position)
+            info.pending = (info.pending or {}) | {item.digest: (-1, version)}
+        ids = _insert(session, new_rows)
+        for row, new_id in zip(new_rows, ids, strict=True):
+            row["id"] = new_id
+        by_position = {row["_position"]: row for row in new_rows}
+        current_rows = [
+            {
+                "election_id": election_id,
+                "precinct": by_position[p]["precinct"],
+                "contest": by_position[p]["contest"],
+                "protocol_id": by_position[p]["id"],
+            }
+            for p in accepted_positions
+        ]
+        if current_rows:
+            session.execute(insert(CurrentRow), current_rows)
+        appended = ledgering.append(session, state, entries)
+        apply_deltas(session, election_id, deltas, now)
+        size = appended.head.head.size
+        for position in accepted_positions:
+            row = by_position[position]
+            answers[position] = Receipt(
+                "accepted",
+                row["id"],
+                row["precinct"],
+                row["contest"],
+                row["version"],
+                row["ledger_index"],
+                size,
+            )
+        for position in pending_positions:
+            row = by_position[position]
+            answers[position] = Receipt(
+                "correction-pending",
+                row["id"],
+                row["precinct"],
+                row["contest"],
+                row["version"],
+                None,
+                None,
+            )
+    return answers
+
+
+def _row(
+    election_id: str,
+    protocol: Protocol,
+    version: int,
+    state: str,
+    item: _Prepared,
+    principal: Principal,
+    ledger_index: int | None,
+    supersedes: int | None,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    return {
+        "_position": item.position,
+        "election_id": election_id,
+        "precinct": protocol.precinct,
+        "contest": protocol.contest,
+        "version": version,
+        "state": state,
+        "content_hash": item.digest,
+        "payload": json.dumps(protocol_to_mapping(protocol), sort_keys=True),
+        "supersedes": supersedes,
+        "reason": item.reason,
+        "submitted_by": principal.credential_id,
+        "submitted_at": now,
+        "ledger_index": ledger_index,
+    }
+
+
+def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    values = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
+    statement = insert(ProtocolRow).returning(ProtocolRow.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, values))
+
+
+def _add_delta(
+    deltas: dict[tuple[str, str], list[Any]],
+    contest: str,
+    path: tuple[str, ...],
+    delta: Counts,
+    reported: int,
+) -> None:
+    for code in path[:-1]:
+        key = (contest, code)
+        cell = deltas.get(key)
+        if cell is None:
+            deltas[key] = [delta, reported]
+        else:
+            cell[0] = add(cell[0], delta)
+            cell[1] += reported
+
+
+def apply_deltas(
+    session: Session,
+    election_id: str,
+    deltas: dict[tuple[str, str], list[Any]],
+    now: dt.datetime,
+) -> None:
+    """Add the batch's changes to each unit's totals (rows locked, in key order)."""
+    if not deltas:
+        return
+    key = tuple_(TotalRow.contest, TotalRow.unit_code)
+    rows = session.scalars(
+        select(TotalRow)
+        .where(TotalRow.election_id == election_id, key.in_(sorted(deltas)))
+        .order_by(TotalRow.contest, TotalRow.unit_code)
+        .with_for_update()
+    ).all()
+    if len(rows) != len(deltas):
+        raise NotFound("a total to update is missing: the election was not imported whole")
+    for row in rows:
+        delta, reported = deltas[(row.contest, row.unit_code)]
+        row.counts = json.dumps(add(json.loads(row.counts), delta))
+        row.precincts_reported += reported
+        row.updated_at = now
+
+
+def approve(ctx: Context, principal: Principal, protocol_id: int) -> Receipt:
+    """A territorial commission above the precinct approves a pending correction."""
+    now = dt.datetime.now(dt.UTC)
+    with ctx.transaction() as session:
+        state = ledgering.lock(session, principal.election_id)
+        catalog = ctx.catalog(session, principal.election_id)
+        row = session.get(ProtocolRow, protocol_id)
+        if row is None or row.election_id != principal.election_id:
+            raise NotFound(f"no protocol {protocol_id} in this election")
+        if row.state != "pending":
+            raise Conflict(f"protocol {protocol_id} is {row.state}, not a pending correction")
+        path = catalog.paths[row.precinct]
+        if principal.role not in ("territorial", "central") or principal.unit_code not in path[:-1]:
+            raise Forbidden(
+                f"only a territorial commission above precinct {row.precinct} approves its "
+                "corrections"
+            )
+        if principal.credential_id == row.submitted_by:
+            raise Forbidden("a correction is approved by another credential than its submitter")
+        current = session.get(CurrentRow, (principal.election_id, row.precinct, row.contest))
+        assert current is not None
+        if current.protocol_id != row.supersedes:
+            raise Conflict(
+                f"correction {protocol_id} replaces protocol {row.supersedes}, but "
+                f"{current.protocol_id} counts now: submit the correction again against it"
+            )
+        old_row = session.get(ProtocolRow, current.protocol_id)
+        assert old_row is not None
+        new, old = protocol_from_payload(row.payload), protocol_from_payload(old_row.payload)
+        record = _record(principal.election_id, new, row.version, row.content_hash, now)
+        record |= {
+            "type": "correction",
+            "supersedes_version": old_row.version,
+            "reason": row.reason,
+            "approved_by": principal.unit_code,
+        }
+        row.ledger_index = state.size
+        appended = ledgering.append(session, state, [("correction", record)])
+        row.state, row.decided_by, row.decided_at = "accepted", principal.credential_id, now
+        current.protocol_id = row.id
+        deltas: dict[tuple[str, str], list[Any]] = {}
+        _add_delta(deltas, row.contest, path, difference(new, old), 0)
+        apply_deltas(session, principal.election_id, deltas, now)
+        return Receipt(
+            "correction-approved",
+            row.id,
+            row.precinct,
+            row.contest,
+            row.version,
+            row.ledger_index,
+            appended.head.head.size,
+        )

@@ -1,0 +1,149 @@
+"""The tables: nothing accepted is ever updated in place, except running totals and the
+ledger's frontier, which are derived and can be rebuilt from the append-only rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ElectionRow(Base):
+    """An imported election definition, kept verbatim with its hash."""
+
+    __tablename__ = "elections"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    definition: Mapped[str] = mapped_column(Text)
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class UnitRow(Base):
+    """A unit of the territory tree; ``registered`` is summed up the tree at import."""
+
+    __tablename__ = "units"
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    parent: Mapped[str | None] = mapped_column(String(64))
+    depth: Mapped[int] = mapped_column(Integer)
+    registered: Mapped[int] = mapped_column(BigInteger)
+    names: Mapped[str] = mapped_column(Text)
+    __table_args__ = (Index("ix_units_parent", "election_id", "parent"),)
+
+
+class CredentialRow(Base):
+    """A commission's or observer's credential; only the SHA-256 of the token is kept."""
+
+    __tablename__ = "credentials"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str | None] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ProtocolRow(Base):
+    """Every protocol ever accepted or proposed: originals, corrections (pending, approved,
+    refused). A correction points at the version it replaces; nothing is overwritten."""
+
+    __tablename__ = "protocols"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"))
+    precinct: Mapped[str] = mapped_column(String(64))
+    contest: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))  # accepted | pending | refused
+    content_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    supersedes: Mapped[int | None] = mapped_column(ForeignKey("protocols.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("credentials.id"))
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ledger_index: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (
+        UniqueConstraint("election_id", "precinct", "contest", "version"),
+        Index("ix_protocols_precinct", "election_id", "precinct", "contest"),
+    )
+
+
+class CurrentRow(Base):
+    """Which protocol version counts now for a precinct and contest (one row each)."""
+
+    __tablename__ = "current_protocols"
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    precinct: Mapped[str] = mapped_column(String(64), primary_key=True)
+    contest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    protocol_id: Mapped[int] = mapped_column(ForeignKey("protocols.id"))
+
+
+class TotalRow(Base):
+    """Running totals of one contest at one unit above the precincts, kept in O(depth)."""
+
+    __tablename__ = "totals"
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    contest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    precincts_expected: Mapped[int] = mapped_column(Integer)
+    registered_expected: Mapped[int] = mapped_column(BigInteger)
+    precincts_reported: Mapped[int] = mapped_column(Integer, default=0)
+    counts: Mapped[str] = mapped_column(Text)  # JSON: field → sum, votes → {option: sum}
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LedgerEntryRow(Base):
+    """One leaf of the election's Merkle log: the canonical bytes of an accepted record."""
+
+    __tablename__ = "ledger_entries"
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    leaf: Mapped[bytes] = mapped_column(LargeBinary)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class LedgerStateRow(Base):
+    """The log's size and right-hand frontier; its row lock orders every append."""
+
+    __tablename__ = "ledger_state"
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    frontier: Mapped[bytes] = mapped_column(LargeBinary)
+    signing_key: Mapped[bytes] = mapped_column(LargeBinary)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class TreeHeadRow(Base):
+    """A signed tree head as published."""
+
+    __tablename__ = "tree_heads"
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    root: Mapped[bytes] = mapped_column(LargeBinary)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,1 @@
+"""Tabulation: running totals over the territory tree, kept by adding protocol deltas."""
