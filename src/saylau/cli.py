@@ -28,6 +28,15 @@ law_app = typer.Typer(
     help="Read the law book: rules on a date, changes, history.", no_args_is_help=True
 )
 app.add_typer(law_app, name="law")
+election_app = typer.Typer(
+    help="Import an election and issue its credentials.", no_args_is_help=True
+)
+app.add_typer(election_app, name="election")
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="database URL (default: DATABASE_URL, else sqlite:///saylau.db)"),
+]
 
 BAD_INPUT = 2
 
@@ -153,6 +162,70 @@ def law_book_command(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     sys.stdout.write(f"wrote {output}\n")
+
+
+@election_app.command("import")
+def election_import(
+    file: Annotated[Path, typer.Argument(help="election definition (.json or .yaml)")],
+    db: DbOption = None,
+) -> None:
+    """Import an election definition (idempotent for the same definition)."""
+    from saylau.election import load_election
+    from saylau.service.context import Context
+    from saylau.service.elections import import_election
+    from saylau.service.errors import ServiceError
+
+    try:
+        election = load_election(file)
+        created = import_election(Context.open(db), election)
+    except BadInput as exc:
+        fail(f"{file}: {exc}")
+    except ServiceError as exc:
+        fail(exc.detail)
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}")
+    word = "imported" if created else "already imported (same definition)"
+    sys.stdout.write(f"{election.id}: {word}; definition hash {election.definition_hash()}\n")
+
+
+@election_app.command("credentials")
+def election_credentials(
+    election_id: Annotated[str, typer.Argument(help="election id")],
+    out: Annotated[Path, typer.Option(help="where to write the tokens (JSON)")],
+    db: DbOption = None,
+) -> None:
+    """Issue one token per commission and one for observers; write them to a file."""
+    from saylau.service.context import Context
+    from saylau.service.elections import issue_credentials
+
+    issued = issue_credentials(Context.open(db), election_id)
+    if not issued or len(issued) == 1:
+        fail(f"field 'election_id': no election {election_id!r} in the database")
+    document = [{"role": c.role, "unit": c.unit_code, "token": c.token} for c in issued]
+    out.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    out.chmod(0o600)
+    sys.stdout.write(f"wrote {len(issued)} credentials to {out}\n")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+) -> None:
+    """Serve the API (and results) with uvicorn; several stateless workers share the database."""
+    import os
+
+    import uvicorn
+
+    from saylau.store import database_url, make_engine, migrate
+
+    url = database_url(db)
+    migrate(make_engine(url))
+    os.environ["DATABASE_URL"] = url
+    os.environ["SAYLAU_MIGRATED"] = "1"
+    uvicorn.run("saylau.api.asgi:app", host=host, port=port, workers=workers, log_level="warning")
 
 
 def main() -> None:

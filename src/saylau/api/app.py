@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Response
+from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
@@ -35,6 +35,21 @@ API = "/api/v1/elections/{election_id}"
 bearer = HTTPBearer(auto_error=False, description="A commission's token")
 
 
+def caller_of(
+    request: Request,
+    election_id: str,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The commission behind the bearer token, for this election."""
+    context: Context = request.app.state.context
+    token = credentials.credentials if credentials else None
+    with context.sessions() as session:
+        return authenticate(session, election_id, token)
+
+
+Caller = Annotated[Principal, Depends(caller_of)]
+
+
 def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     """The application over the database at ``url`` (or ``DATABASE_URL``, or SQLite)."""
     context = ctx or Context.open(url)
@@ -48,17 +63,6 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     app.state.context = context
     problems.install(app)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
-
-    def principal(
-        election_id: str,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Principal:
-        with context.sessions() as session:
-            return authenticate(
-                session, election_id, credentials.credentials if credentials else None
-            )
-
-    Caller = Annotated[Principal, Depends(principal)]
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:
