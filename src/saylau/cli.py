@@ -228,5 +228,51 @@ def serve(
     uvicorn.run("saylau.api.asgi:app", host=host, port=port, workers=workers, log_level="warning")
 
 
+@app.command()
+def publish(
+    election_id: Annotated[str, typer.Argument(help="election id")],
+    out: Annotated[Path, typer.Option(help="folder for the published files")],
+    db: DbOption = None,
+) -> None:
+    """Write what anyone needs to verify the results: head, leaves, precinct results, totals."""
+    from saylau.service.context import Context
+    from saylau.service.errors import ServiceError
+    from saylau.service.publication import publish as write_publication
+
+    try:
+        counted = write_publication(Context.open(db), election_id, out)
+    except ServiceError as exc:
+        fail(exc.detail)
+    sys.stdout.write(
+        f"published {counted['leaves']} ledger entries, {counted['precinct_results']} precinct "
+        f"results and {counted['totals']} totals to {out}\n"
+    )
+
+
+@app.command()
+def verify(
+    folder: Annotated[Path, typer.Argument(help="folder written by 'saylau publish'")],
+) -> None:
+    """Check published results from the published files alone (exit 1 if any check fails)."""
+    from saylau.verify import CHECKS, Published
+    from saylau.verify import verify as run_checks
+
+    try:
+        published = Published.read(folder)
+    except (OSError, ValueError, KeyError, BadInput) as exc:
+        fail(f"{folder}: cannot read the published files ({exc})")
+    report = run_checks(published)
+    console = Console(width=120)
+    for number, title in CHECKS.items():
+        problems = report.failures.get(number, [])
+        mark = "[green]ok[/green]" if not problems else f"[red]FAILED ({len(problems)})[/red]"
+        console.print(f"{number}. {title}: {mark}")
+        for sentence in problems[:20]:
+            console.print(f"   - {sentence}")
+    console.print(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counted.items()))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()

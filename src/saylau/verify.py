@@ -1,0 +1,148 @@
+"""Verifying a published election from its published files alone, trusting no server.
+
+Numbered checks, each failure a sentence a reader can act on:
+1. the signed tree head verifies under the published public key;
+2. the published leaves rebuild a Merkle tree with exactly that size and root;
+3. every leaf is a record of this election whose protocol keeps the control relations;
+4. every precinct result published is the latest record of its precinct in the ledger,
+   and every precinct in the ledger has a published result;
+5. the published totals at every unit equal the sums of the included protocols.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from saylau import ledger
+from saylau.election import Election, election_from_mapping
+from saylau.protocol import Protocol, broken_relations, protocol_to_mapping
+from saylau.tabulation.replay import replay
+from saylau.tabulation.totals import empty_counts
+
+CHECKS = {
+    1: "signed tree head verifies",
+    2: "leaves rebuild the signed root",
+    3: "every leaf is a consistent record of this election",
+    4: "every published precinct result is in the ledger, and only those",
+    5: "published totals equal the sum of the included protocols",
+}
+
+
+@dataclass
+class Report:
+    failures: dict[int, list[str]] = field(default_factory=dict)
+    counted: dict[str, int] = field(default_factory=dict)
+
+    def fail(self, check: int, sentence: str) -> None:
+        self.failures.setdefault(check, []).append(sentence)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass(frozen=True)
+class Published:
+    """The files ``saylau publish`` writes, read back."""
+
+    election: Election
+    head: dict[str, Any]
+    leaves: list[bytes]
+    precincts: list[dict[str, Any]]
+    totals: list[dict[str, Any]]
+
+    @classmethod
+    def read(cls, folder: Path) -> Published:
+        election = election_from_mapping(json.loads((folder / "election.json").read_text()))
+        head = json.loads((folder / "ledger-head.json").read_text())
+        leaves = [
+            json.loads(line)["leaf"].encode()
+            for line in (folder / "ledger-entries.jsonl").read_text().splitlines()
+            if line.strip()
+        ]
+        precincts = [
+            json.loads(line)
+            for line in (folder / "precinct-results.jsonl").read_text().splitlines()
+            if line.strip()
+        ]
+        totals = json.loads((folder / "totals.json").read_text())
+        return cls(election, head, leaves, precincts, totals)
+
+
+def verify(published: Published) -> Report:
+    report = Report()
+    head = published.head
+    try:
+        key = ledger.VerifyingKey.from_hex(head["public_key"])
+        signed = ledger.SignedTreeHead(
+            ledger.TreeHead(int(head["size"]), bytes.fromhex(head["root"]), int(head["timestamp"])),
+            bytes.fromhex(head["signature"]),
+        )
+        ledger.verify_signed_tree_head(signed, key)
+    except (ledger.LedgerError, ValueError, KeyError) as exc:
+        report.fail(1, f"the tree head's signature does not verify: {exc}")
+    hashes = [ledger.leaf_hash(leaf) for leaf in published.leaves]
+    if len(hashes) != int(head.get("size", -1)):
+        report.fail(
+            2, f"{len(hashes)} leaves published, but the signed head has {head.get('size')}"
+        )
+    elif ledger.root_hash(hashes).hex() != head.get("root"):
+        report.fail(2, "the published leaves do not hash to the signed root")
+    records: list[dict[str, Any]] = []
+    for index, leaf in enumerate(published.leaves):
+        try:
+            record = json.loads(leaf)
+        except json.JSONDecodeError:
+            report.fail(3, f"leaf {index} is not JSON")
+            continue
+        if record.get("election") != published.election.id:
+            report.fail(3, f"leaf {index} belongs to election {record.get('election')!r}")
+            continue
+        if record.get("type") in ("protocol", "correction"):
+            protocol = Protocol(
+                **{**record["protocol"], "votes": dict(record["protocol"]["votes"])}
+            )
+            for broken in broken_relations(protocol, published.election.date):
+                report.fail(3, f"leaf {index} ({protocol.precinct}): {broken.relation}")
+        records.append(record)
+    state = replay(published.election, records)
+    _check_precincts(published, state.current, report)
+    _check_totals(published, state, report)
+    report.counted = {
+        "leaves": len(published.leaves),
+        "precinct_results": len(published.precincts),
+        "totals": len(published.totals),
+    }
+    return report
+
+
+def _check_precincts(
+    published: Published, current: dict[tuple[str, str], tuple[int, Protocol]], report: Report
+) -> None:
+    seen: set[tuple[str, str]] = set()
+    for item in published.precincts:
+        pair = (item["precinct"], item["contest"])
+        seen.add(pair)
+        found = current.get(pair)
+        if found is None:
+            report.fail(4, f"{pair[0]} {pair[1]}: published result is not in the ledger")
+        elif found[0] != item["version"] or protocol_to_mapping(found[1]) != item["protocol"]:
+            report.fail(
+                4, f"{pair[0]} {pair[1]}: published result differs from the ledger's latest"
+            )
+    for pair in current.keys() - seen:
+        report.fail(4, f"{pair[0]} {pair[1]}: in the ledger but no published result")
+
+
+def _check_totals(published: Published, state: Any, report: Report) -> None:
+    for item in published.totals:
+        key = (item["contest"], item["unit"])
+        options = published.election.contest(item["contest"]).option_ids
+        expected = state.totals.get(key) or empty_counts(options)
+        if item["counts"] != expected:
+            report.fail(5, f"{key[1]} {key[0]}: published totals differ from the protocols' sum")
+        if item["precincts_reported"] != state.reported.get(key, 0):
+            report.fail(5, f"{key[1]} {key[0]}: precincts reported differ from the ledger")
