@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -272,6 +273,68 @@ def verify(
     console.print(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counted.items()))
     if not report.ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="folder for election.json and protocols.jsonl")],
+    seed: Annotated[int, typer.Option(help="random seed")] = 2023,
+    precincts: Annotated[int, typer.Option(help="number of precincts")] = 10_000,
+) -> None:
+    """Generate the national dataset (the 2023 Mazhilis at Kazakhstan's scale)."""
+    from saylau.synth import generate, write_dataset
+
+    if precincts < 1:
+        fail(f"field 'precincts': must be a positive integer (found {precincts})")
+    election_file, protocols_file = write_dataset(generate(seed, precincts), out)
+    sys.stdout.write(f"wrote {election_file} and {protocols_file}\n")
+
+
+@app.command()
+def demo(
+    db: Annotated[str, typer.Option("--db", help="database URL")] = "sqlite:///var/demo.db",
+    seed: Annotated[int, typer.Option(help="random seed of the dataset")] = 2023,
+    precincts: Annotated[int, typer.Option(help="number of precincts")] = 10_000,
+    host: Annotated[str, typer.Option(help="address to serve on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8000,
+    serve_results: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="keep serving after the count")
+    ] = True,
+) -> None:
+    """Election night: generate the national dataset, submit every protocol, serve live."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from saylau import demo as night
+    from saylau.service.results import outcome
+
+    url = night.database_url(db)
+    night.reset_sqlite(url)
+    console = Console()
+    console.print(f"Generating {precincts:,} precincts (seed {seed}) into {url} …")
+    ctx, synthetic = night.prepare(url, seed, precincts)
+    principals = night.regional_principals(ctx, synthetic.election.id)
+    server = night.start_server(url, host, port) if serve_results else None
+    if server is not None and night.wait_ready(host, port):
+        console.print(f"Live results: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    started = time.monotonic()
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("Protocols", total=len(synthetic.protocols))
+        tally = night.submit_all(
+            ctx, synthetic, principals, seed, lambda n: progress.advance(task, n)
+        )
+    elapsed = time.monotonic() - started
+    console.print(f"{tally} in {elapsed:.1f} s ({len(synthetic.protocols) / elapsed:,.0f}/s)")
+    national = outcome(ctx, synthetic.election.id, "mazhilis-list")
+    seats = (national.get("outcome") or {}).get("seats")
+    console.print(f"Mazhilis list seats ({national['status']}): {seats}")
+    if server is None:
+        return
+    console.print(f"Serving on http://{host}:{port}/ — Ctrl-C to stop.")
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
 
 
 def main() -> None:

@@ -1,0 +1,127 @@
+"""Election night on one machine: the national dataset generated, imported, every protocol
+submitted through the service's checks by the regional commissions, results served live."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+from saylau.protocol import protocol_to_mapping
+from saylau.service.auth import Principal, authenticate
+from saylau.service.context import Context
+from saylau.service.elections import import_election, issue_credentials
+from saylau.service.errors import Problem
+from saylau.service.submission import submit_batch
+from saylau.store import database_url
+from saylau.synth import SyntheticElection, generate
+
+BATCH = 100
+
+
+def reset_sqlite(url: str) -> None:
+    """Remove a SQLite demo database so the night starts from an empty count."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    path = Path(parsed.database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def prepare(url: str, seed: int, precincts: int) -> tuple[Context, SyntheticElection]:
+    synthetic = generate(seed=seed, precincts=precincts)
+    ctx = Context.open(url)
+    import_election(ctx, synthetic.election)
+    return ctx, synthetic
+
+
+def regional_principals(ctx: Context, election_id: str) -> dict[str, Principal]:
+    issued = issue_credentials(ctx, election_id)
+    with ctx.sessions() as session:
+        return {
+            c.unit_code: authenticate(session, election_id, c.token)
+            for c in issued
+            if c.role == "territorial" and c.unit_code and c.unit_code.count("-") == 1
+        }
+
+
+def submit_all(
+    ctx: Context,
+    synthetic: SyntheticElection,
+    principals: dict[str, Principal],
+    seed: int,
+    advance: Callable[[int], None],
+) -> dict[str, int]:
+    """Submit every protocol in a seeded random order, by region, in batches."""
+    order = list(range(len(synthetic.protocols)))
+    random.Random(seed).shuffle(order)
+    buffers: dict[str, list[tuple[Any, str | None]]] = defaultdict(list)
+    tally: dict[str, int] = defaultdict(int)
+
+    def flush(region: str) -> None:
+        items = buffers.pop(region, [])
+        if not items:
+            return
+        for answer in submit_batch(ctx, principals[region], items):
+            tally["problems" if isinstance(answer, Problem) else answer.status] += 1
+        advance(len(items))
+
+    election = synthetic.election
+    for index in order:
+        protocol = synthetic.protocols[index]
+        region = election.path(protocol.precinct)[1]
+        buffers[region].append((protocol_to_mapping(protocol), None))
+        if len(buffers[region]) >= BATCH:
+            flush(region)
+    for region in list(buffers):
+        flush(region)
+    return dict(tally)
+
+
+def start_server(url: str, host: str, port: int) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "saylau",
+        "serve",
+        "--db",
+        url,
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    return subprocess.Popen(command)
+
+
+def wait_ready(host: str, port: int, timeout: float = 30.0) -> bool:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://{host}:{port}/health", timeout=1.0).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return False
+
+
+__all__ = [
+    "database_url",
+    "prepare",
+    "regional_principals",
+    "reset_sqlite",
+    "start_server",
+    "submit_all",
+    "wait_ready",
+]
