@@ -197,8 +197,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
 
     def _republic(election_id: str) -> str:
         with context.sessions() as session:
-            election = context.catalog(session, election_id).election
-        return next(u.code for u in election.units if u.level == "republic")
+            return context.catalog(session, election_id).republic
 
     return app
 

@@ -27,6 +27,7 @@ class Catalog:
     election: Election
     paths: dict[str, tuple[str, ...]]  # precinct → units from the republic down, inclusive
     contests: dict[str, frozenset[str]]  # precinct → contest ids it votes in
+    republic: str
 
     @classmethod
     def of(cls, election: Election) -> Catalog:
@@ -35,7 +36,8 @@ class Catalog:
         for unit in election.precincts():
             paths[unit.code] = tuple(election.path(unit.code))
             contests[unit.code] = frozenset(c.id for c in election.contests_for(unit.code))
-        return cls(election, paths, contests)
+        republic = next(u.code for u in election.units if u.level == "republic")
+        return cls(election, paths, contests, republic)
 
 
 @dataclass

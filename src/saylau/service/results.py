@@ -19,7 +19,7 @@ from saylau.outcome import decide
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.submission import protocol_from_payload
-from saylau.store.tables import CurrentRow, ProtocolRow, TotalRow, UnitRow
+from saylau.store.tables import CurrentRow, ProtocolRow, TotalRow
 from saylau.tabulation.totals import FIELDS, counts_of, empty_counts
 
 
@@ -188,7 +188,8 @@ def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
     with ctx.sessions() as session:
         election = ctx.catalog(session, election_id).election
         contest = _contest(election, contest_id)
-        row = session.get(TotalRow, (election_id, contest_id, _top(session, election_id)))
+        top = ctx.catalog(session, election_id).republic
+        row = session.get(TotalRow, (election_id, contest_id, top))
         if row is None:
             raise NotFound(f"contest {contest_id!r} has no totals")
     counts = json.loads(row.counts)
@@ -206,12 +207,3 @@ def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
     except BadInput as exc:
         return base | {"outcome": None, "explanation": f"Not decidable yet: {exc}"}
     return base | {"outcome": decided}
-
-
-def _top(session: Session, election_id: str) -> str:
-    code = session.scalar(
-        select(UnitRow.code).where(UnitRow.election_id == election_id, UnitRow.level == "republic")
-    )
-    if code is None:
-        raise NotFound(f"no election {election_id!r}")
-    return code
