@@ -1,0 +1,304 @@
+"""The precinct protocol: strict reading, the content hash, and every control relation."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from saylau.election import Election, election_from_mapping
+from saylau.model import BadInput
+from saylau.protocol import (
+    AGAINST_ALL_ON_BALLOT,
+    COUNT_FIELDS,
+    FOUND_ACCOUNTED,
+    FOUND_WITHIN_ISSUED,
+    ISSUED_WITHIN_LIST,
+    RECEIVED,
+    RELATIONS,
+    SOURCE,
+    Protocol,
+    broken_relations,
+    protocol_from_mapping,
+    protocol_to_mapping,
+)
+from tests.test_election import valid_mapping
+
+ELECTION_DAY = dt.date(2023, 3, 19)
+BEFORE_AGAINST_ALL = dt.date(2019, 6, 9)  # presidential election without "against all"
+
+
+@pytest.fixture(scope="module")
+def election() -> Election:
+    return election_from_mapping(valid_mapping())
+
+
+def good_mapping() -> dict[str, Any]:
+    """A consistent protocol: 1,200 on the list, 650 took part."""
+    return {
+        "precinct": "KZ-10-D01-P0001",
+        "contest": "mazhilis-list",
+        "voters_on_list": 1200,
+        "voters_added": 6,
+        "ballots_received": 700,
+        "ballots_issued": 652,
+        "ballots_cancelled": 48,
+        "ballots_found": 650,
+        "invalid": 15,
+        "against_all": 25,
+        "neither": 0,
+        "votes": {"amanat": 400, "auyl": 210},
+    }
+
+
+def test_a_consistent_protocol_breaks_nothing(election: Election) -> None:
+    protocol = protocol_from_mapping(good_mapping(), election)
+    assert protocol.option_votes == 610
+    assert broken_relations(protocol) == []
+    assert broken_relations(protocol, ELECTION_DAY) == []
+
+
+def test_mapping_round_trip(election: Election) -> None:
+    protocol = protocol_from_mapping(good_mapping(), election)
+    assert protocol_to_mapping(protocol) == good_mapping()
+    assert protocol_from_mapping(protocol_to_mapping(protocol), election) == protocol
+
+
+def test_neither_may_be_left_out_and_then_is_zero(election: Election) -> None:
+    raw = good_mapping()
+    del raw["neither"]
+    assert protocol_from_mapping(raw, election).neither == 0
+
+
+def test_content_hash_ignores_key_order_and_sees_every_count(election: Election) -> None:
+    protocol = protocol_from_mapping(good_mapping(), election)
+    shuffled = dict(reversed(list(good_mapping().items())))
+    shuffled["votes"] = {"auyl": 210, "amanat": 400}
+    again = protocol_from_mapping(shuffled, election)
+    assert again.content_hash() == protocol.content_hash()
+    assert len(protocol.content_hash()) == 64
+    for name in COUNT_FIELDS:
+        changed = dataclasses.replace(protocol, **{name: getattr(protocol, name) + 1})
+        assert changed.content_hash() != protocol.content_hash(), name
+    moved = dataclasses.replace(protocol, votes={"amanat": 399, "auyl": 211})
+    assert moved.content_hash() != protocol.content_hash()
+
+
+# --- strict reading ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [n for n in COUNT_FIELDS if n != "neither"])
+@pytest.mark.parametrize("value", [True, 1.5, "7", -1, None, [3]])
+def test_a_count_must_be_a_non_negative_integer(
+    election: Election, name: str, value: object
+) -> None:
+    raw = good_mapping()
+    raw[name] = value
+    with pytest.raises(BadInput) as caught:
+        protocol_from_mapping(raw, election)
+    assert caught.value.field == name
+
+
+@pytest.mark.parametrize("value", [False, 2.0, "40", -3, None])
+def test_votes_must_be_non_negative_integers(election: Election, value: object) -> None:
+    raw = good_mapping()
+    raw["votes"]["auyl"] = value
+    with pytest.raises(BadInput) as caught:
+        protocol_from_mapping(raw, election)
+    assert caught.value.field == "votes.auyl"
+
+
+def test_neither_given_as_null_is_refused(election: Election) -> None:
+    raw = good_mapping()
+    raw["neither"] = None
+    with pytest.raises(BadInput) as caught:
+        protocol_from_mapping(raw, election)
+    assert caught.value.field == "neither"
+
+
+def edited(**changes: Any) -> dict[str, Any]:
+    raw = good_mapping()
+    for key, value in changes.items():
+        if value is ...:
+            del raw[key]
+        else:
+            raw[key] = value
+    return raw
+
+
+INPUT_CASES: list[tuple[str, dict[str, Any], str, str]] = [
+    ("missing count", edited(ballots_found=...), "ballots_found", "required"),
+    ("unknown field", edited(turnout=54), "turnout", "not a field"),
+    ("unknown precinct", edited(precinct="KZ-10-D01-P0999"), "precinct", "code of a unit"),
+    ("precinct not text", edited(precinct=17), "precinct", "code of a unit"),
+    ("a district is not a precinct", edited(precinct="KZ-10-D01"), "precinct", "not a district"),
+    ("unknown contest", edited(contest="senate"), "contest", "id of a contest"),
+    ("missing contest", edited(contest=...), "contest", "id of a contest"),
+    ("outside the contest's area", edited(contest="smd-28"), "contest", "does not vote"),
+    ("votes not an object", edited(votes=[400, 210]), "votes", "object"),
+    ("unknown option", edited(votes={"amanat": 400, "auyl": 210, "adal": 1}), "votes.adal", "not"),
+    ("missing option", edited(votes={"amanat": 400}), "votes.auyl", "required"),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "field", "rule"), [c[1:] for c in INPUT_CASES], ids=[c[0] for c in INPUT_CASES]
+)
+def test_bad_protocol_names_the_field(
+    election: Election, raw: dict[str, Any], field: str, rule: str
+) -> None:
+    with pytest.raises(BadInput) as caught:
+        protocol_from_mapping(raw, election)
+    assert caught.value.field == field
+    assert rule in caught.value.rule
+
+
+def test_not_an_object(election: Election) -> None:
+    with pytest.raises(BadInput) as caught:
+        protocol_from_mapping([good_mapping()], election)
+    assert caught.value.field == "(document)"
+
+
+def test_a_district_protocol_uses_the_district_s_candidates(election: Election) -> None:
+    raw = edited(contest="smd-08", votes={"c01": 300, "c02": 310})
+    assert protocol_from_mapping(raw, election).votes == {"c01": 300, "c02": 310}
+
+
+# --- control relations ---------------------------------------------------------------------
+
+RELATION_CASES: list[tuple[str, dict[str, Any], str]] = [
+    ("a received ballot is missing", {"ballots_received": 699}, RECEIVED),
+    ("too many cancelled", {"ballots_cancelled": 60}, RECEIVED),
+    ("more found than issued", {"ballots_found": 653, "invalid": 18}, FOUND_WITHIN_ISSUED),
+    ("a ballot not accounted for", {"invalid": 14}, FOUND_ACCOUNTED),
+    ("a vote too many", {"votes": {"amanat": 401, "auyl": 210}}, FOUND_ACCOUNTED),
+    (
+        "issued beyond the list",
+        {"voters_on_list": 600, "voters_added": 51},
+        ISSUED_WITHIN_LIST,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "relation"),
+    [c[1:] for c in RELATION_CASES],
+    ids=[c[0] for c in RELATION_CASES],
+)
+def test_each_relation_is_detected_alone(
+    election: Election, changes: dict[str, Any], relation: str
+) -> None:
+    protocol = protocol_from_mapping(edited(**changes), election)
+    broken = broken_relations(protocol, ELECTION_DAY)
+    assert [b.relation for b in broken] == [relation]
+    assert SOURCE in broken[0].rule
+    assert broken[0].found
+
+
+def test_the_found_line_gives_the_numbers(election: Election) -> None:
+    protocol = protocol_from_mapping(edited(ballots_received=699), election)
+    (broken,) = broken_relations(protocol)
+    assert broken.found == "received 699; issued 652 + cancelled 48 = 700"
+
+
+def test_against_all_is_refused_when_not_on_the_ballot(election: Election) -> None:
+    protocol = protocol_from_mapping(good_mapping(), election)
+    broken = broken_relations(protocol, BEFORE_AGAINST_ALL)
+    assert [b.relation for b in broken] == [AGAINST_ALL_ON_BALLOT]
+    assert "2019-06-09" in broken[0].rule and SOURCE in broken[0].rule
+    assert broken_relations(protocol) == []  # without a date the ballot is not known
+    none_against = dataclasses.replace(
+        protocol, against_all=0, invalid=40, votes={"amanat": 400, "auyl": 210}
+    )
+    assert broken_relations(none_against, BEFORE_AGAINST_ALL) == []
+
+
+def test_every_broken_relation_is_listed_at_once(election: Election) -> None:
+    raw = edited(
+        voters_on_list=500,
+        voters_added=0,
+        ballots_received=600,
+        ballots_issued=640,
+        ballots_cancelled=0,
+        ballots_found=651,
+    )
+    protocol = protocol_from_mapping(raw, election)
+    relations = [b.relation for b in broken_relations(protocol, BEFORE_AGAINST_ALL)]
+    assert relations == list(RELATIONS)
+    assert [b.relation for b in broken_relations(protocol)] == [
+        RECEIVED,
+        FOUND_WITHIN_ISSUED,
+        FOUND_ACCOUNTED,
+        ISSUED_WITHIN_LIST,
+    ]
+
+
+def test_neither_accounts_for_ballots(election: Election) -> None:
+    protocol = protocol_from_mapping(edited(invalid=10, neither=5), election)
+    assert broken_relations(protocol) == []
+
+
+# --- properties ----------------------------------------------------------------------------
+
+counts = st.integers(0, 5_000)
+
+
+@st.composite
+def consistent_protocols(draw: st.DrawFn) -> Protocol:
+    """Any protocol whose lines add up, built from the voters down."""
+    votes = {"amanat": draw(counts), "auyl": draw(counts)}
+    invalid, against_all, neither = draw(counts), draw(counts), draw(counts)
+    found = invalid + sum(votes.values()) + against_all + neither
+    issued = found + draw(st.integers(0, 50))
+    voters_added = draw(st.integers(0, 100))
+    on_list = max(issued - voters_added, 0) + draw(st.integers(0, 3_000))
+    cancelled = draw(st.integers(0, 500))
+    return Protocol(
+        "KZ-10-D01-P0001",
+        "mazhilis-list",
+        on_list,
+        voters_added,
+        issued + cancelled,
+        issued,
+        cancelled,
+        found,
+        invalid,
+        against_all,
+        neither,
+        votes,
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(consistent_protocols(), st.integers(1, 1_000))
+def test_a_single_slip_breaks_exactly_its_relations(protocol: Protocol, slip: int) -> None:
+    assert broken_relations(protocol, ELECTION_DAY) == []
+    expected = {
+        "ballots_received": [RECEIVED],
+        "ballots_cancelled": [RECEIVED],
+        "invalid": [FOUND_ACCOUNTED],
+        "against_all": [FOUND_ACCOUNTED],
+        "neither": [FOUND_ACCOUNTED],
+    }
+    for name, relations in expected.items():
+        changed = dataclasses.replace(protocol, **{name: getattr(protocol, name) + slip})
+        assert [b.relation for b in broken_relations(changed, ELECTION_DAY)] == relations
+    found_more = dataclasses.replace(protocol, ballots_found=protocol.ballots_found + slip)
+    relations = [b.relation for b in broken_relations(found_more)]
+    assert FOUND_ACCOUNTED in relations
+    assert (FOUND_WITHIN_ISSUED in relations) == (
+        found_more.ballots_found > protocol.ballots_issued
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(consistent_protocols())
+def test_any_consistent_protocol_round_trips(protocol: Protocol) -> None:
+    election = election_from_mapping(valid_mapping())
+    again = protocol_from_mapping(protocol_to_mapping(protocol), election)
+    assert again == protocol
+    assert again.content_hash() == protocol.content_hash()
