@@ -712,7 +712,7 @@ def generate(seed: int = 2023, precincts: int = 10_000) -> SyntheticElection:
     found = _split(participated, expected, caps=voters)
     issued = found + np.minimum(rng.binomial(found, 0.003), voters - found)
     cancelled = np.rint(issued * rng.uniform(0.005, 0.04, precincts)).astype(np.int64)
-    cancelled += rng.integers(0, 6, precincts)
+    cancelled += rng.integers(1, 6, precincts)
     received = issued + cancelled
 
     # Party lists: regional shares around the national ones, precincts around their region's.

@@ -1,0 +1,294 @@
+"""The synthetic national election: exact official totals, consistent protocols, real territory."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from saylau.election import election_from_mapping, election_to_mapping, load_election
+from saylau.model import Counts, Kind, parse_contest
+from saylau.outcome import decide
+from saylau.protocol import broken_relations, protocol_from_mapping
+from saylau.synth import LIST_CONTEST, SyntheticElection, generate, write_dataset
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+# The 2023 result names the parties; the synthetic contest uses short ids for them.
+RESULT_NAME = {
+    "amanat": "Amanat",
+    "auyl": "Auyl",
+    "respublica": "Respublica",
+    "ak-zhol": "Ak Zhol",
+    "peoples-party": "People's Party of Kazakhstan",
+    "osdp": "OSDP",
+    "baytaq": "Baytaq",
+}
+
+
+def shared(name: str) -> Path:
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"{path} (the official figures beside the repository) is absent")
+    return path
+
+
+@pytest.fixture(scope="module")
+def national() -> SyntheticElection:
+    return generate()
+
+
+@pytest.fixture(scope="module")
+def official() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(shared("mazhilis-2023.json").read_text("utf-8"))
+    return data
+
+
+def contest_mapping(counts: Counts, kind: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "date": "2023-03-19",
+        "registered": counts.registered,
+        "participated": counts.participated,
+        "invalid": counts.invalid,
+        "against_all": counts.against_all,
+        "options": counts.options,
+        **extra,
+    }
+
+
+# --- the official numbers ------------------------------------------------------------------
+
+
+def test_national_list_totals_equal_the_official_result(
+    national: SyntheticElection, official: dict[str, Any]
+) -> None:
+    totals = national.protocols.totals(LIST_CONTEST)
+    assert totals.registered == official["registered"]
+    assert totals.participated == official["participated"]
+    assert totals.invalid == official["invalid"]
+    assert totals.against_all == official["against_all"]
+    assert {RESULT_NAME[k]: v for k, v in totals.options.items()} == official["options"]
+
+
+def test_deciding_the_totals_gives_the_official_seats(
+    national: SyntheticElection, official: dict[str, Any]
+) -> None:
+    totals = national.protocols.totals(LIST_CONTEST)
+    outcome = decide(parse_contest(contest_mapping(totals, "mazhilis-list", seats=69)))
+    seats = {RESULT_NAME[k]: v for k, v in outcome["seats"].items()}
+    assert seats == official["official"]["seats"]
+    assert seats["Amanat"] == 40 and seats["Baytaq"] == 0
+
+
+def test_single_member_winners_are_about_the_official_split(
+    national: SyntheticElection, official: dict[str, Any]
+) -> None:
+    election = national.election
+    winners: Counter[str] = Counter()
+    for contest in election.contests[1:]:
+        totals = national.protocols.totals(contest.id)
+        outcome = decide(parse_contest(contest_mapping(totals, "single-member", body="mazhilis")))
+        assert outcome["status"] == "elected"
+        party = {o.id: o.party for o in contest.options}[outcome["winner"]]
+        winners[party or "self-nominated"] += 1
+    assert sum(winners.values()) == 29
+    target = official["official"]["single_member_seats"]
+    assert abs(winners["amanat"] - target["Amanat"]) <= 2
+    assert abs(winners["self-nominated"] - target["self-nominated"]) <= 2
+
+
+@pytest.mark.parametrize("precincts", [2_500, 37_000])
+def test_other_sizes_scale_the_totals(precincts: int, official: dict[str, Any]) -> None:
+    scale = precincts / 10_000
+    totals = generate(seed=5, precincts=precincts).protocols.totals(LIST_CONTEST)
+    assert totals.registered == round(official["registered"] * scale)
+    assert totals.invalid == round(official["invalid"] * scale)
+    assert totals.against_all == round(official["against_all"] * scale)
+    for party, votes in totals.options.items():
+        assert votes == round(official["options"][RESULT_NAME[party]] * scale)
+    assert totals.participated is not None
+    assert abs(totals.participated - official["participated"] * scale) <= 5
+
+
+# --- consistency -----------------------------------------------------------------------------
+
+
+def test_every_protocol_keeps_every_control_relation(national: SyntheticElection) -> None:
+    protocols = national.protocols
+    assert len(protocols) == 2 * len(national.election.precincts())
+    assert protocols.consistent().all()
+    date = national.election.date
+    broken = [p for p in protocols if broken_relations(p, date)]
+    assert broken == []
+
+
+def test_protocols_fit_the_definition(national: SyntheticElection) -> None:
+    election = national.election
+    protocols = national.protocols
+    registered = {p.code: p.registered for p in election.precincts()}
+    for index in range(0, len(protocols), 997):
+        protocol = protocols[index]
+        assert protocol.contest in {c.id for c in election.contests_for(protocol.precinct)}
+        assert protocol.voters_on_list == registered[protocol.precinct]
+    first = next(iter(protocols))
+    assert first == protocols[0]
+
+
+def test_a_precinct_s_protocols_share_their_voters(national: SyntheticElection) -> None:
+    p = national.protocols
+    for name in ("voters_on_list", "voters_added", "ballots_issued", "ballots_found"):
+        column = getattr(p, name)
+        assert np.array_equal(column[0::2], column[1::2]), name
+    assert not np.array_equal(p.invalid[0::2], p.invalid[1::2])
+    assert (p.ballots_received > p.ballots_issued).all()
+    assert (p.neither == 0).all()
+    assert (p.contest[0::2] == 0).all() and (p.contest[1::2] > 0).all()
+
+
+def test_the_definition_passes_its_own_validation(national: SyntheticElection) -> None:
+    election = national.election
+    assert election_from_mapping(election_to_mapping(election)) == election
+
+
+# --- territory and districts -------------------------------------------------------------
+
+
+def test_the_twenty_real_regions(national: SyntheticElection) -> None:
+    with shared("territory/regions.csv").open(encoding="utf-8") as file:
+        rows = {row["iso_3166_2"]: row for row in csv.DictReader(file)}
+    regions = national.election.children("KZ")
+    assert len(regions) == 20
+    assert {r.code for r in regions} == set(rows)
+    for region in regions:
+        assert region.names["kk"] == rows[region.code]["name_kk"]
+        assert region.names["ru"] == rows[region.code]["name_ru_official"]
+
+
+def test_every_district_of_the_source_has_precincts(national: SyntheticElection) -> None:
+    with shared("territory/districts.csv").open(encoding="utf-8") as file:
+        sourced = sum(1 for _ in csv.DictReader(file))
+    districts = [u for u in national.election.units if u.level == "district"]
+    assert len(districts) == sourced
+    assert all(national.election.children(d.code) for d in districts)
+    assert all(all(d.names.values()) for d in districts)
+
+
+def test_29_districts_cover_every_precinct_exactly_once(national: SyntheticElection) -> None:
+    election = national.election
+    districts = [c for c in election.contests if c.kind is Kind.SINGLE_MEMBER]
+    assert len(districts) == 29
+    assert all(c.body == "mazhilis" and c.seats == 1 for c in districts)
+    assert all(election.unit(code).level == "district" for c in districts for code in c.area)
+    for precinct in election.precincts():
+        contests = election.contests_for(precinct.code)
+        assert [c.kind for c in contests] == [Kind.MAZHILIS_LIST, Kind.SINGLE_MEMBER]
+
+
+def test_named_territories_are_followed(national: SyntheticElection) -> None:
+    election = national.election
+
+    def area(contest_id: str) -> set[str]:
+        return {election.unit(code).names["en"] for code in election.contest(contest_id).area}
+
+    assert {"Almaty District", "Baikonur District"} <= area("smd-01")
+    assert area("smd-03") == {"Alatau District", "Auezov District"}
+    assert area("smd-04") == {"Almaly District", "Zhetysu District", "Turksib District"}
+    assert area("smd-05") == {"Bostandyk District", "Medeu District", "Nauryzbay District"}
+    assert {"Enbekshikazakh District", "Kegen District", "Talgar District"} <= area("smd-11")
+    assert {"Temirtau", "Shet District", "Karkaraly District"} <= area("smd-19")
+
+
+def test_list_contest_has_the_seven_parties_of_2023(national: SyntheticElection) -> None:
+    contest = national.election.contest(LIST_CONTEST)
+    assert contest.seats == 69 and contest.area == ("KZ",)
+    assert set(contest.option_ids) == set(RESULT_NAME)
+    assert all(o.party == o.id for o in contest.options)
+
+
+# --- realism -------------------------------------------------------------------------------
+
+
+def test_regional_turnout_follows_the_published_figures(national: SyntheticElection) -> None:
+    path = shared("regions/kz_2023_mazhilis_turnout_by_region.csv")
+    columns = ("turnout_1810", "turnout_2010", "turnout_2210", "turnout_preliminary_tdi")
+    with path.open(encoding="utf-8") as file:
+        published = {
+            row["iso_3166_2"]: [float(row[c]) for c in columns if row[c]][-1]
+            for row in csv.DictReader(file)
+        }
+    by_region = national.protocols.totals_by_region(LIST_CONTEST)
+    assert len(by_region) == 20
+    for code, counts in by_region.items():
+        assert counts.participated is not None and counts.registered
+        turnout = 100 * counts.participated / counts.registered
+        assert abs(turnout - published[code]) < 1.5, code
+
+
+def test_party_shares_vary_between_regions(national: SyntheticElection) -> None:
+    shares = [
+        c.options["amanat"] / sum(c.options.values())
+        for c in national.protocols.totals_by_region(LIST_CONTEST).values()
+    ]
+    assert max(shares) - min(shares) > 0.05
+
+
+def test_precinct_sizes_are_realistic(national: SyntheticElection) -> None:
+    p = national.protocols
+    voters = (p.voters_on_list + p.voters_added)[0::2]
+    assert voters.min() >= 10 and voters.max() <= 3_500
+    assert (voters < 200).sum() > 50  # small rural precincts exist
+    assert 900 < np.median(voters) < 1_500
+    added = p.voters_added[0::2]
+    assert added.sum() < 0.01 * voters.sum()
+
+
+# --- determinism and files ---------------------------------------------------------------
+
+
+def test_the_same_seed_gives_the_same_election() -> None:
+    first, second = generate(seed=11, precincts=600), generate(seed=11, precincts=600)
+    assert first.election.definition_hash() == second.election.definition_hash()
+    for name in ("ballots_found", "invalid", "against_all"):
+        assert np.array_equal(getattr(first.protocols, name), getattr(second.protocols, name))
+    assert all(
+        np.array_equal(a, b)
+        for a, b in zip(first.protocols.votes, second.protocols.votes, strict=True)
+    )
+    other = generate(seed=12, precincts=600)
+    assert other.election.definition_hash() != first.election.definition_hash()
+
+
+def test_too_few_precincts_for_the_districts() -> None:
+    with pytest.raises(ValueError, match="one per district"):
+        generate(precincts=100)
+
+
+def test_written_dataset_reads_back(tmp_path: Path) -> None:
+    synthetic = generate(seed=3, precincts=300)
+    definition, lines = write_dataset(synthetic, tmp_path / "dataset")
+    election = load_election(definition)
+    assert election == synthetic.election
+    rows = lines.read_text("utf-8").splitlines()
+    assert len(rows) == len(synthetic.protocols)
+    for row, protocol in zip(rows, synthetic.protocols, strict=True):
+        assert protocol_from_mapping(json.loads(row), election) == protocol
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), precincts=st.integers(223, 1_500))
+def test_any_seed_and_size_gives_consistent_protocols(seed: int, precincts: int) -> None:
+    synthetic = generate(seed=seed, precincts=precincts)
+    protocols = synthetic.protocols
+    assert protocols.consistent().all()
+    assert len(synthetic.election.precincts()) == precincts
+    by_region = protocols.totals_by_region(LIST_CONTEST)
+    national = protocols.totals(LIST_CONTEST)
+    assert sum(c.participated or 0 for c in by_region.values()) == national.participated
