@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
@@ -34,10 +34,18 @@ API = "/api/v1/elections/{election_id}"
 
 bearer = HTTPBearer(auto_error=False, description="A commission's token")
 
+# Values that reach a database query are bounded here, so that none fails there as a server
+# error: no stored code is longer than 64 or holds NUL (PostgreSQL text cannot even take NUL
+# as a parameter), and no protocol id exceeds what every database's integer column holds.
+CODE = r"^[^\x00]+$"
+ElectionId = Annotated[str, Path(min_length=1, max_length=64, pattern=CODE)]
+CodeQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=CODE)]
+ProtocolId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
 
 def caller_of(
     request: Request,
-    election_id: str,
+    election_id: ElectionId,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """The commission behind the bearer token, for this election."""
@@ -75,7 +83,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         responses={403: {}, 409: {}, 422: {}},
     )
     def submit_protocol(
-        election_id: str, body: SubmissionIn, caller: Caller, response: Response
+        election_id: ElectionId, body: SubmissionIn, caller: Caller, response: Response
     ) -> dict[str, Any]:
         """Submit a precinct protocol; a changed protocol for an accepted precinct needs a
         reason and becomes a pending correction."""
@@ -84,7 +92,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         return receipt.as_json()
 
     @app.post(API + "/protocols/batch", response_model=BatchOut, tags=["protocols"])
-    def submit_batch(election_id: str, body: BatchIn, caller: Caller) -> dict[str, Any]:
+    def submit_batch(election_id: ElectionId, body: BatchIn, caller: Caller) -> dict[str, Any]:
         """Submit many protocols in one transaction; each item answered on its own."""
         answers = submission.submit_batch(
             context, caller, [(s.protocol.model_dump(), s.reason) for s in body.submissions]
@@ -101,13 +109,15 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     @app.post(
         API + "/corrections/{protocol_id}/approve", response_model=ReceiptOut, tags=["protocols"]
     )
-    def approve_correction(election_id: str, protocol_id: int, caller: Caller) -> dict[str, Any]:
+    def approve_correction(
+        election_id: ElectionId, protocol_id: ProtocolId, caller: Caller
+    ) -> dict[str, Any]:
         """A territorial commission above the precinct approves a pending correction."""
         return submission.approve(context, caller, protocol_id).as_json()
 
     @app.get(API + "/results/{contest_id}", tags=["results"])
     def unit_results(
-        election_id: str,
+        election_id: ElectionId,
         contest_id: str,
         unit: Annotated[str | None, Query(max_length=64)] = None,
     ) -> dict[str, Any]:
@@ -117,12 +127,12 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         )
 
     @app.get(API + "/outcome/{contest_id}", tags=["results"])
-    def contest_outcome(election_id: str, contest_id: str) -> dict[str, Any]:
+    def contest_outcome(election_id: ElectionId, contest_id: str) -> dict[str, Any]:
         """The outcome decided from the totals so far, under the law of the election's date."""
         return results.outcome(context, election_id, contest_id)
 
     @app.get(API + "/ledger/head", response_model=TreeHeadOut, tags=["ledger"])
-    def ledger_head(election_id: str) -> dict[str, Any]:
+    def ledger_head(election_id: ElectionId) -> dict[str, Any]:
         """The newest signed tree head and the key that verifies it."""
         with context.sessions() as session:
             signed, public = ledgering.latest_head(session, election_id)
@@ -136,11 +146,11 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
 
     @app.get(API + "/ledger/inclusion", response_model=ProofOut, tags=["ledger"])
     def inclusion(
-        election_id: str,
+        election_id: ElectionId,
         size: Annotated[int, Query(ge=1, le=2**40)],
         index: Annotated[int | None, Query(ge=0, le=2**40)] = None,
-        precinct: Annotated[str | None, Query(max_length=64)] = None,
-        contest: Annotated[str | None, Query(max_length=64)] = None,
+        precinct: CodeQuery = None,
+        contest: CodeQuery = None,
     ) -> dict[str, Any]:
         """Inclusion proof of an entry (by index, or the current protocol of a precinct)."""
         with context.sessions() as session:
@@ -161,7 +171,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
 
     @app.get(API + "/ledger/consistency", response_model=ProofOut, tags=["ledger"])
     def consistency(
-        election_id: str,
+        election_id: ElectionId,
         first: Annotated[int, Query(ge=1, le=2**40)],
         second: Annotated[int, Query(ge=1, le=2**40)],
     ) -> dict[str, Any]:
@@ -177,7 +187,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
 
     @app.get(API + "/ledger/entries", tags=["ledger"])
     def ledger_entries(
-        election_id: str,
+        election_id: ElectionId,
         start: Annotated[int, Query(ge=0, le=2**40)] = 0,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from saylau.api.problems import PROBLEM
@@ -34,7 +35,7 @@ class BodyLimit:
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
                     refused = True
-                    raise _TooLarge
+                    raise _TooLarge(413, f"the body may be at most {self.limit} bytes")
             return message
 
         try:
@@ -65,5 +66,6 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """An HTTPException, so that FastAPI's body parsing lets it through as a 413 instead of
+    turning it into a 400 "error parsing the body" (a chunked body has no Content-Length)."""

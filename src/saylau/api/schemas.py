@@ -38,7 +38,10 @@ class SubmissionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     protocol: ProtocolIn
-    reason: Annotated[StrictStr, Field(min_length=1, max_length=2000)] | None = None
+    # stored as text: NUL is refused here, as PostgreSQL would refuse it as a server error
+    reason: (
+        Annotated[StrictStr, Field(min_length=1, max_length=2000, pattern=r"^[^\x00]+$")] | None
+    ) = None
 
 
 class BatchIn(BaseModel):
