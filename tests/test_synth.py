@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saylau.election import election_from_mapping, election_to_mapping, load_election
-from saylau.model import Counts, Kind, parse_contest
+from saylau.model import BadInput, Counts, Kind, parse_contest
 from saylau.outcome import decide
 from saylau.protocol import broken_relations, protocol_from_mapping
 from saylau.synth import LIST_CONTEST, SyntheticElection, generate, write_dataset
@@ -267,8 +267,9 @@ def test_the_same_seed_gives_the_same_election() -> None:
 
 
 def test_too_few_precincts_for_the_districts() -> None:
-    with pytest.raises(ValueError, match="one per district"):
+    with pytest.raises(BadInput) as caught:
         generate(precincts=100)
+    assert caught.value.field == "precincts" and "one per district" in caught.value.rule
 
 
 def test_written_dataset_reads_back(tmp_path: Path) -> None:

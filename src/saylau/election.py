@@ -100,6 +100,10 @@ class Election:
     units: tuple[Unit, ...]
     contests: tuple[ContestDef, ...]
 
+    def __hash__(self) -> int:
+        """Cheap and consistent with equality, so an election can key a cache."""
+        return hash((self.id, self.date, len(self.units), len(self.contests)))
+
     @cached_property
     def _by_code(self) -> dict[str, Unit]:
         return {unit.code: unit for unit in self.units}

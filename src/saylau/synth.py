@@ -8,7 +8,7 @@ is built so that what is known is kept exactly and what is not is plausible:
   ``saylau/data/territory``); precincts are spread over districts in proportion to voters;
 * with 10,000 precincts the national totals of the party-list contest equal the official
   2023 result exactly (other precinct counts scale them proportionally);
-* regional turnout follows the regional figures the commission published on election night;
+* regional turnout follows the last regional figure published on election night;
   party shares vary by region and precinct (Dirichlet and multinomial noise) and are then
   adjusted in whole votes until the national totals hit the target;
 * every protocol satisfies every control relation.
@@ -45,7 +45,7 @@ from numpy.typing import NDArray
 
 from saylau.election import ContestDef, Election, Names, OptionDef, Unit, dump_election
 from saylau.law.rules import MazhilisRules, rules_at
-from saylau.model import Counts, Kind
+from saylau.model import BadInput, Counts, Kind
 from saylau.protocol import COUNT_FIELDS, Protocol, protocol_to_mapping
 
 I64 = NDArray[np.int64]
@@ -659,7 +659,9 @@ def generate(seed: int = 2023, precincts: int = 10_000) -> SyntheticElection:
     sources = _sources()
     regions, districts, parties = sources.regions, sources.districts, sources.parties
     if precincts < len(districts):
-        raise ValueError(f"need at least {len(districts)} precincts, one per district")
+        raise BadInput(
+            "precincts", f"must be at least {len(districts)}, one per district", precincts
+        )
     rng = np.random.default_rng(seed)
     scale = precincts / BASE_PRECINCTS
     official = sources.official
