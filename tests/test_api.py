@@ -33,6 +33,7 @@ from tests.serving import (
 P1 = "KZ-71-D01-P0001"  # the submission and correction flow
 P2 = "KZ-71-D01-P0002"  # rights
 P_BAD = "KZ-71-D02-P0003"  # bad input: must never get a protocol
+P_EMPTY = "KZ-71-D02-P0002"  # the first protocol of the list contest, without list votes
 CONTESTS = ("mazhilis-list", "smd-1", "smd-2")
 REGION_75 = [f"KZ-75-D0{d}-P000{p}" for d in (1, 2) for p in (1, 2, 3)]
 
@@ -82,6 +83,18 @@ def problem(response: httpx.Response, status: int) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert body["status"] == status and body["title"] and body["detail"]
     return body
+
+
+def test_outcome_of_a_first_protocol_without_list_votes(served: Served) -> None:
+    """Early in the count the only protocol may have no list votes (all ballots invalid):
+    the outcome is not decidable yet, which is an answer, not a server error."""
+    empty = protocol(P_EMPTY, "mazhilis-list", list_votes(0, 0, 0), invalid=3)
+    answer = served.client(P_EMPTY).post("/protocols", json={"protocol": empty})
+    assert answer.status_code == 201, answer.text
+    outcome = served.client().get("/outcome/mazhilis-list")
+    assert outcome.status_code == 200, outcome.text
+    assert outcome.json()["outcome"] is None
+    assert "no votes" in outcome.json()["explanation"]
 
 
 def test_submit_duplicate_correction_and_approval(served: Served) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from saylau.apportion import ApportionmentError
 from saylau.law.rules import NotInForce, Rules, rules_at
 from saylau.model import BadInput, Contest, Kind
 from saylau.outcome import party_list, plurality, presidential, referendum, senate
@@ -30,6 +31,8 @@ def decide(contest: Contest, rules: Rules | None = None) -> dict[str, Any]:
         return DECIDERS[contest.kind](contest, law)
     except NotInForce as exc:
         raise BadInput(exc.field, str(exc)) from None
+    except ApportionmentError as exc:  # e.g. lists "pass" a threshold of 0 votes: none to share
+        raise BadInput("options", str(exc)) from None
 
 
 __all__ = ["DECIDERS", "decide"]
