@@ -6,6 +6,7 @@ run in the worker's thread pool; no state that another worker needs lives in mem
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
@@ -27,6 +28,7 @@ from saylau.service import ledgering, results, submission
 from saylau.service.auth import Principal, authenticate
 from saylau.service.context import Context
 from saylau.service.errors import NotFound, Problem
+from saylau.service.snapshots import Snapshots, stamp
 from saylau.store.tables import CurrentRow, LedgerEntryRow, LedgerStateRow, ProtocolRow
 
 BODY_LIMIT = 2 * 1024 * 1024
@@ -88,6 +90,8 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         """Submit a precinct protocol; a changed protocol for an accepted precinct needs a
         reason and becomes a pending correction."""
         receipt = submission.submit(context, caller, body.protocol.model_dump(), body.reason)
+        if receipt.tree_size is not None:
+            snapshots.saw(election_id, receipt.tree_size)
         response.status_code = {"accepted": 201, "correction-pending": 202}.get(receipt.status, 200)
         return receipt.as_json()
 
@@ -103,6 +107,8 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
                 items.append({"status": answer.status, "problem": answer.as_json()})
             else:
                 items.append({"status": answer.status, "receipt": answer.as_json()})
+                if answer.tree_size is not None:
+                    snapshots.saw(election_id, answer.tree_size)
         accepted = sum(1 for a in answers if not isinstance(a, Problem) and a.status == "accepted")
         return {"accepted": accepted, "items": items}
 
@@ -113,23 +119,51 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         election_id: ElectionId, protocol_id: ProtocolId, caller: Caller
     ) -> dict[str, Any]:
         """A territorial commission above the precinct approves a pending correction."""
-        return submission.approve(context, caller, protocol_id).as_json()
+        receipt = submission.approve(context, caller, protocol_id)
+        if receipt.tree_size is not None:
+            snapshots.saw(election_id, receipt.tree_size)
+        return receipt.as_json()
 
-    @app.get(API + "/results/{contest_id}", tags=["results"])
-    def unit_results(
+    snapshots = Snapshots(context)
+    app.state.snapshots = snapshots
+
+    def page(document: dict[str, Any], size: int) -> bytes:
+        return json.dumps(stamp(document, size), ensure_ascii=False).encode()
+
+    @app.get(API + "/results/{contest_id}", tags=["results"], response_model=dict[str, Any])
+    async def unit_results(
         election_id: ElectionId,
         contest_id: str,
         unit: Annotated[str | None, Query(max_length=64)] = None,
-    ) -> dict[str, Any]:
-        """Totals of a contest at a unit (default: the republic) with counting progress."""
-        return results.unit_results(
-            context, election_id, contest_id, unit or _republic(election_id)
-        )
+        min_tree_size: Annotated[int | None, Query(ge=0, le=2**40)] = None,
+    ) -> Response:
+        """Totals of a contest at a unit (default: the republic) with counting progress.
 
-    @app.get(API + "/outcome/{contest_id}", tags=["results"])
-    def contest_outcome(election_id: ElectionId, contest_id: str) -> dict[str, Any]:
+        Served from a snapshot at most a moment old; ``min_tree_size`` (a receipt's
+        ``tree_size``) asks for numbers that include that submission."""
+
+        def build(size: int) -> bytes:
+            code = unit or _republic(election_id)
+            return page(results.unit_results(context, election_id, contest_id, code), size)
+
+        key = ("results", election_id, contest_id, unit)
+        body = await snapshots.read(election_id, key, build, min_tree_size)
+        return Response(body, media_type="application/json")
+
+    @app.get(API + "/outcome/{contest_id}", tags=["results"], response_model=dict[str, Any])
+    async def contest_outcome(
+        election_id: ElectionId,
+        contest_id: str,
+        min_tree_size: Annotated[int | None, Query(ge=0, le=2**40)] = None,
+    ) -> Response:
         """The outcome decided from the totals so far, under the law of the election's date."""
-        return results.outcome(context, election_id, contest_id)
+
+        def build(size: int) -> bytes:
+            return page(results.outcome(context, election_id, contest_id), size)
+
+        key = ("outcome", election_id, contest_id)
+        body = await snapshots.read(election_id, key, build, min_tree_size)
+        return Response(body, media_type="application/json")
 
     @app.get(API + "/ledger/head", response_model=TreeHeadOut, tags=["ledger"])
     def ledger_head(election_id: ElectionId) -> dict[str, Any]:

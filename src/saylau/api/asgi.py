@@ -7,8 +7,13 @@ workers start, so they only open the database.
 from __future__ import annotations
 
 import os
+import sys
 
 from saylau.api.app import create_app
 from saylau.service.context import Context
+
+# Writers run CPU-bound checks in threads; a short switch interval keeps the event loop that
+# answers readers from waiting 5 ms for the interpreter each time it returns from I/O.
+sys.setswitchinterval(float(os.environ.get("SAYLAU_SWITCH_INTERVAL", "0.0005")))
 
 app = create_app(ctx=Context.open(upgrade=os.environ.get("SAYLAU_MIGRATED") != "1"))

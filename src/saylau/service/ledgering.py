@@ -7,16 +7,18 @@ Each append signs a new tree head with the election's Ed25519 key.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saylau import ledger
 from saylau.service.errors import NotFound
+from saylau.store.bulk import insert_rows
 from saylau.store.tables import LedgerEntryRow, LedgerStateRow, TreeHeadRow
 
 HASH = 32
@@ -34,6 +36,7 @@ def create(session: Session, election_id: str) -> None:
             election_id=election_id,
             size=0,
             frontier=b"",
+            next_protocol_id=1,
             signing_key=key.to_bytes(),
             public_key=key.verifying_key.to_bytes(),
         )
@@ -63,6 +66,7 @@ def append(
     hashes = [state.frontier[i : i + HASH] for i in range(0, len(state.frontier), HASH)]
     frontier = ledger.Frontier(state.size, hashes)
     first = state.size
+    now = dt.datetime.now(dt.UTC)
     rows = []
     for kind, record in entries:
         leaf = canonical(record)
@@ -75,10 +79,10 @@ def append(
                 "kind": kind,
                 "leaf": leaf,
                 "leaf_hash": leaf_hash,
+                "created_at": now,
             }
         )
-    if rows:
-        session.execute(insert(LedgerEntryRow), rows)
+    insert_rows(session, LedgerEntryRow, rows)
     state.size = frontier.size
     state.frontier = b"".join(frontier.hashes)
     head = ledger.TreeHead.now(frontier.size, frontier.root())

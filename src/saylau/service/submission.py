@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from saylau.model import BadInput
@@ -33,6 +33,7 @@ from saylau.service.errors import (
     Unprocessable,
     problem_of,
 )
+from saylau.store.bulk import insert_rows, one_of
 from saylau.store.tables import CurrentRow, ProtocolRow, TotalRow
 from saylau.tabulation.totals import Counts, add, difference
 
@@ -118,17 +119,20 @@ def _load_known(session: Session, election_id: str, pairs: set[Pair]) -> dict[Pa
     known: dict[Pair, _Known] = defaultdict(_Known)
     if not pairs:
         return known
-    key = tuple_(ProtocolRow.precinct, ProtocolRow.contest)
+    precincts = sorted({precinct for precinct, _contest in pairs})
     rows = session.execute(
         select(ProtocolRow, CurrentRow.protocol_id)
-        .outerjoin(
-            CurrentRow,
-            (CurrentRow.protocol_id == ProtocolRow.id),
+        .outerjoin(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
+        .where(
+            ProtocolRow.election_id == election_id,
+            one_of(session, ProtocolRow.precinct, precincts),
         )
-        .where(ProtocolRow.election_id == election_id, key.in_(sorted(pairs)))
     ).all()
     for row, current_id in rows:
-        item = known[(row.precinct, row.contest)]
+        pair = (row.precinct, row.contest)
+        if pair not in pairs:
+            continue
+        item = known[pair]
         item.max_version = max(item.max_version, row.version)
         if current_id is not None:
             item.current_id = row.id
@@ -291,9 +295,10 @@ def _store(
             )
             pending_positions.append(item.position)
             info.pending = (info.pending or {}) | {item.digest: (-1, version)}
-        ids = _insert(session, new_rows)
-        for row, new_id in zip(new_rows, ids, strict=True):
-            row["id"] = new_id
+        for offset, row in enumerate(new_rows):
+            row["id"] = state.next_protocol_id + offset
+        state.next_protocol_id += len(new_rows)
+        insert_rows(session, ProtocolRow, [_stored(row) for row in new_rows])
         by_position = {row["_position"]: row for row in new_rows}
         current_rows = [
             {
@@ -304,8 +309,7 @@ def _store(
             }
             for p in accepted_positions
         ]
-        if current_rows:
-            session.execute(insert(CurrentRow), current_rows)
+        insert_rows(session, CurrentRow, current_rows)
         appended = ledgering.append(session, state, entries)
         apply_deltas(session, election_id, deltas, now)
         size = appended.head.head.size
@@ -362,12 +366,12 @@ def _row(
     }
 
 
-def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    if not rows:
-        return []
-    values = [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
-    statement = insert(ProtocolRow).returning(ProtocolRow.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, values))
+def _stored(row: dict[str, Any]) -> dict[str, Any]:
+    """The row as the table takes it (working keys dropped, every column given)."""
+    stored = {k: v for k, v in row.items() if not k.startswith("_")}
+    stored.setdefault("decided_by", None)
+    stored.setdefault("decided_at", None)
+    return stored
 
 
 def _add_delta(

@@ -70,7 +70,7 @@ class ProtocolRow(Base):
     refused). A correction points at the version it replaces; nothing is overwritten."""
 
     __tablename__ = "protocols"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"))
     precinct: Mapped[str] = mapped_column(String(64))
     contest: Mapped[str] = mapped_column(String(64))
@@ -78,7 +78,7 @@ class ProtocolRow(Base):
     state: Mapped[str] = mapped_column(String(16))  # accepted | pending | refused
     content_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
-    supersedes: Mapped[int | None] = mapped_column(ForeignKey("protocols.id"))
+    supersedes: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("protocols.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     submitted_by: Mapped[int] = mapped_column(ForeignKey("credentials.id"))
     submitted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -98,7 +98,7 @@ class CurrentRow(Base):
     election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
     precinct: Mapped[str] = mapped_column(String(64), primary_key=True)
     contest: Mapped[str] = mapped_column(String(64), primary_key=True)
-    protocol_id: Mapped[int] = mapped_column(ForeignKey("protocols.id"))
+    protocol_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("protocols.id"))
 
 
 class TotalRow(Base):
@@ -128,12 +128,14 @@ class LedgerEntryRow(Base):
 
 
 class LedgerStateRow(Base):
-    """The log's size and right-hand frontier; its row lock orders every append."""
+    """The log's size and right-hand frontier; its row lock orders every append (and hands
+    out protocol ids, so a batch needs no round trip to learn them)."""
 
     __tablename__ = "ledger_state"
     election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger)
     frontier: Mapped[bytes] = mapped_column(LargeBinary)
+    next_protocol_id: Mapped[int] = mapped_column(BigInteger, default=1)
     signing_key: Mapped[bytes] = mapped_column(LargeBinary)
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
 

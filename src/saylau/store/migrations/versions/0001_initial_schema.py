@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("election_id", sa.String(length=64), nullable=False),
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("frontier", sa.LargeBinary(), nullable=False),
+        sa.Column("next_protocol_id", sa.BigInteger(), nullable=False),
         sa.Column("signing_key", sa.LargeBinary(), nullable=False),
         sa.Column("public_key", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -116,7 +117,7 @@ def upgrade() -> None:
     op.create_index("ix_units_parent", "units", ["election_id", "parent"], unique=False)
     op.create_table(
         "protocols",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("election_id", sa.String(length=64), nullable=False),
         sa.Column("precinct", sa.String(length=64), nullable=False),
         sa.Column("contest", sa.String(length=64), nullable=False),
@@ -124,7 +125,7 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
-        sa.Column("supersedes", sa.Integer(), nullable=True),
+        sa.Column("supersedes", sa.BigInteger(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("submitted_by", sa.Integer(), nullable=False),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
@@ -158,7 +159,7 @@ def upgrade() -> None:
         sa.Column("election_id", sa.String(length=64), nullable=False),
         sa.Column("precinct", sa.String(length=64), nullable=False),
         sa.Column("contest", sa.String(length=64), nullable=False),
-        sa.Column("protocol_id", sa.Integer(), nullable=False),
+        sa.Column("protocol_id", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["election_id"],
             ["elections.id"],

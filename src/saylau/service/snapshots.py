@@ -1,0 +1,124 @@
+"""Read snapshots: the results a reader gets are bytes built once per ledger size.
+
+Readers never wait on the database: each worker keeps the encoded answer of every results
+page it served, labelled with the ledger size it was built at, and a poller reads the
+ledger sizes every ``interval`` seconds (one indexed query for all elections). When the
+size moves, the next reader of a page rebuilds it once while the others keep getting the
+previous snapshot. A worker learns of its own writes at once, so a client reading from the
+worker it wrote through sees its write; one reading elsewhere passes ``min_tree_size`` (the
+receipt's ``tree_size``) and waits for a snapshot at least that new. This is a cache of public,
+derived data: losing it loses nothing, and no worker needs another worker's copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from saylau.service.context import Context
+from saylau.store.tables import LedgerStateRow
+
+Key = tuple[Hashable, ...]
+
+
+class Snapshots:
+    def __init__(self, ctx: Context, interval: float = 0.05, limit: int = 20_000) -> None:
+        self.ctx = ctx
+        self.interval = interval
+        self.limit = limit
+        self.sizes: dict[str, int] = {}
+        self.pages: dict[Key, tuple[int, bytes]] = {}
+        self.building: dict[Key, asyncio.Future[tuple[int, bytes]]] = {}
+        self._poller: threading.Thread | None = None
+        self._guard = threading.Lock()
+
+    def _read_sizes(self) -> dict[str, int]:
+        with self.ctx.sessions() as session:
+            rows = session.execute(select(LedgerStateRow.election_id, LedgerStateRow.size))
+            return {election: int(size) for election, size in rows}
+
+    def _poll(self) -> None:
+        while True:
+            try:
+                for election, size in self._read_sizes().items():
+                    self.saw(election, size)
+            except Exception:  # a transient database error must not stop freshness
+                time.sleep(1.0)
+            time.sleep(self.interval)
+
+    def _start(self) -> None:
+        with self._guard:
+            if self._poller is None:
+                self.sizes.update(self._read_sizes())
+                self._poller = threading.Thread(target=self._poll, name="snapshots", daemon=True)
+                self._poller.start()
+
+    def saw(self, election_id: str, size: int) -> None:
+        """Record a ledger size seen (by the poller, or by this worker's own write)."""
+        if size > self.sizes.get(election_id, -1):
+            self.sizes[election_id] = size
+
+    async def read(
+        self,
+        election_id: str,
+        key: Key,
+        build: Callable[[int], bytes],
+        min_tree_size: int | None = None,
+    ) -> bytes:
+        """The page for ``key``: cached if built at the current size, else built once."""
+        if self._poller is None:
+            await run_in_threadpool(self._start)
+        size = self.sizes.get(election_id, 0)
+        if min_tree_size is not None and size < min_tree_size:
+            fresh = await run_in_threadpool(self._read_sizes)
+            for election, seen in fresh.items():
+                self.saw(election, seen)
+            size = self.sizes.get(election_id, 0)
+        cached = self.pages.get(key)
+        if cached is not None and cached[0] >= size:
+            return cached[1]
+        pending = self.building.get(key)
+        if pending is not None and cached is not None and min_tree_size is None:
+            return cached[1]  # the previous snapshot, while another reader builds the new one
+        if pending is None:
+            pending = self._rebuild(key, build, size)
+        return (await asyncio.shield(pending))[1]
+
+    def _rebuild(
+        self, key: Key, build: Callable[[int], bytes], size: int
+    ) -> asyncio.Future[tuple[int, bytes]]:
+        """Start building ``key`` at ``size`` in the thread pool; one build per key at a time."""
+
+        async def run() -> tuple[int, bytes]:
+            try:
+                body = await run_in_threadpool(build, size)
+            finally:
+                self.building.pop(key, None)
+            if len(self.pages) >= self.limit:
+                self.pages.clear()
+            current = self.pages.get(key)
+            if current is None or current[0] <= size:
+                self.pages[key] = (size, body)
+            return size, body
+
+        task = asyncio.ensure_future(run())
+        task.add_done_callback(_consume)
+        self.building[key] = task
+        return task
+
+
+def _consume(task: asyncio.Future[tuple[int, bytes]]) -> None:
+    """A failed background build is answered to its waiters; it need not be logged as lost."""
+    if not task.cancelled():
+        task.exception()
+
+
+def stamp(page: dict[str, Any], size: int) -> dict[str, Any]:
+    """Label a page with the ledger size its numbers are at least as new as."""
+    return page | {"as_of_tree_size": size}
