@@ -76,6 +76,7 @@ class ConstitutionRules(InstitutionRules):
 class ElectionRules(InstitutionRules):
     institution: ClassVar[str] = "elections"
     voting_age: int
+    voter_exclusions: str
     against_all_on_ballot: bool
     single_member_rule: str
     against_all_can_win: bool
@@ -134,6 +135,7 @@ class MazhilisRules(ListChamberRules):
 @dataclass(frozen=True)
 class KurultaiRules(ListChamberRules):
     institution: ClassVar[str] = "kurultai"
+    first_election: str
     total_seats: int
     list_seats: int
     single_member_seats: int
@@ -161,6 +163,7 @@ class SenateRules(InstitutionRules):
     runoff_candidates: int
     candidate_min_age: int
     candidate_work_years: int
+    candidate_qualifications: str
     candidate_residence_years: int
     signature_share: Fraction
     appointed_seats: int
