@@ -196,6 +196,7 @@ class Stored:
     accepted_ids: set[int]
     content_hashes: dict[int, str]  # protocol id → content hash
     states: dict[int, str] = field(default_factory=dict)  # protocol id → state
+    payloads: dict[int, dict[str, Any]] = field(default_factory=dict)  # protocol id → protocol
     corrections_approved: int = 0
 
 
@@ -312,5 +313,6 @@ def check_invariants(url: str, election: Election | None = None) -> Stored:
         accepted_ids=accepted,
         content_hashes={row.id: row.content_hash for row in protocols},
         states={row.id: row.state for row in protocols},
+        payloads={row.id: json.loads(row.payload) for row in protocols},
         corrections_approved=corrections,
     )
