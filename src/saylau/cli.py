@@ -226,7 +226,17 @@ def serve(
     migrate(make_engine(url))
     os.environ["DATABASE_URL"] = url
     os.environ["SAYLAU_MIGRATED"] = "1"
-    uvicorn.run("saylau.api.asgi:app", host=host, port=port, workers=workers, log_level="warning")
+    # A worker loads every election's definition before it is ready (seconds at national
+    # scale, more at a million precincts): give it time instead of restarting it.
+    uvicorn.run(
+        "saylau.api.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        timeout_worker_healthcheck=180,
+        timeout_keep_alive=30,
+    )
 
 
 @app.command()

@@ -239,10 +239,17 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
             "entries": [{"index": r.index, "kind": r.kind, "leaf": r.leaf.decode()} for r in rows],
         }
 
+    from saylau.web import site
+
+    site.install(app, context, snapshots)
+
     def _republic(election_id: str) -> str:
         with context.sessions() as session:
             return context.catalog(session, election_id).republic
 
+    from saylau.api import decisions  # builds on this module, so imported once it is loaded
+
+    decisions.register(app)
     return app
 
 

@@ -16,4 +16,6 @@ from saylau.service.context import Context
 # answers readers from waiting 5 ms for the interpreter each time it returns from I/O.
 sys.setswitchinterval(float(os.environ.get("SAYLAU_SWITCH_INTERVAL", "0.0005")))
 
-app = create_app(ctx=Context.open(upgrade=os.environ.get("SAYLAU_MIGRATED") != "1"))
+context = Context.open(upgrade=os.environ.get("SAYLAU_MIGRATED") != "1")
+context.warm()
+app = create_app(ctx=context)

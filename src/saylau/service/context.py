@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from saylau.election import Election, election_from_mapping
@@ -60,6 +60,12 @@ class Context:
         """One transaction: committed on success, rolled back on any error."""
         with self.sessions.begin() as session:
             yield session
+
+    def warm(self) -> None:
+        """Load every imported election's definition now, not on the first request."""
+        with self.sessions() as session:
+            for election_id in session.scalars(select(ElectionRow.id)):
+                self.catalog(session, election_id)
 
     def catalog(self, session: Session, election_id: str) -> Catalog:
         cached = self.catalogs.get(election_id)

@@ -1,0 +1,79 @@
+"""Ledger proofs and the night's progress, as the site and the API show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from saylau import ledger
+from saylau.service import ledgering
+from saylau.service.context import Context
+from saylau.service.errors import NotFound
+from saylau.store.tables import CurrentRow, ProtocolRow
+
+
+def inclusion_of_current(
+    ctx: Context, election_id: str, precinct: str, contest: str
+) -> dict[str, Any]:
+    """The current protocol's leaf, its inclusion proof and the signed head it is checked
+    against (verified here too, so a page never shows a proof that does not hold)."""
+    with ctx.sessions() as session:
+        index = session.scalar(
+            select(ProtocolRow.ledger_index)
+            .join(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
+            .where(
+                CurrentRow.election_id == election_id,
+                CurrentRow.precinct == precinct,
+                CurrentRow.contest == contest,
+            )
+        )
+        if index is None:
+            raise NotFound(f"precinct {precinct} has no accepted protocol for {contest}")
+        signed, public = ledgering.latest_head(session, election_id)
+        size = signed.head.size
+        reader = ledgering.leaf_reader(session, election_id)
+        leaf = reader(index, index + 1)[0]
+        proof = ledger.inclusion_proof(index, size, reader)
+    ledger.verify_inclusion(index, size, leaf, proof, signed.head.root)
+    return {
+        "index": index,
+        "size": size,
+        "leaf_hash": leaf.hex(),
+        "proof": [p.hex() for p in proof],
+        "root": signed.head.root.hex(),
+        "timestamp": signed.head.timestamp,
+        "signature": signed.signature.hex(),
+        "public_key": public.hex(),
+    }
+
+
+def progress(
+    ctx: Context, election_id: str, contest: str, buckets: int = 24
+) -> list[dict[str, Any]]:
+    """Precincts reported over time: first versions accepted, counted in equal time slices."""
+    with ctx.sessions() as session:
+        times = sorted(
+            session.scalars(
+                select(ProtocolRow.submitted_at).where(
+                    ProtocolRow.election_id == election_id,
+                    ProtocolRow.contest == contest,
+                    ProtocolRow.version == 1,
+                    ProtocolRow.state == "accepted",
+                )
+            )
+        )
+    if not times:
+        return []
+    first, last = times[0], times[-1]
+    span = (last - first) / buckets if last > first else None
+    series: list[dict[str, Any]] = []
+    position = 0
+    for step in range(1, buckets + 1):
+        edge = last if span is None else first + span * step
+        while position < len(times) and times[position] <= edge:
+            position += 1
+        series.append({"at": edge.isoformat(), "reported": position})
+        if span is None:
+            break
+    return series

@@ -1,0 +1,198 @@
+"""What each page shows, as plain data: results from the service, names in the reader's
+language, shares, the headline sentence. Templates only lay these out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from saylau.election import ContestDef, Election
+from saylau.web import charts
+from saylau.web.i18n import name
+
+STATUS_WORDS = {
+    "unofficial-partial": "Unofficial, counting in progress",
+    "unofficial-complete": "Unofficial, all precincts counted",
+    "certified": "Certified by the Central Election Commission",
+}
+
+LIST_KINDS = {"mazhilis-list", "kurultai-list", "maslikhat-list"}
+
+
+@dataclass
+class Row:
+    """One option of a contest at one unit."""
+
+    id: str
+    label: str
+    votes: int
+    percent: float | None
+    colour: str
+    seats: int | None = None
+    passed: bool | None = None
+
+
+@dataclass
+class Child:
+    code: str
+    label: str
+    reported: int
+    expected: int
+    turnout: float | None
+    leader: str | None
+    leader_colour: str | None
+    link: bool = True
+
+
+@dataclass
+class UnitView:
+    election: Election
+    contest: ContestDef
+    unit: str
+    unit_label: str
+    level: str
+    path: list[tuple[str, str]]
+    status: str
+    reported: int
+    expected: int
+    registered: int
+    turnout: float | None
+    updated_at: str | None
+    tree_size: int
+    rows: list[Row]
+    against_all: int
+    against_all_percent: float | None
+    invalid: int
+    participated: int
+    children: list[Child]
+    outcome: dict[str, Any] | None = None
+    headline: dict[str, Any] = field(default_factory=dict)
+
+
+def option_colours(contest: ContestDef) -> dict[str, str]:
+    return {option.id: charts.colour(i) for i, option in enumerate(contest.options)}
+
+
+def rows_of(
+    contest: ContestDef, votes: dict[str, int], against_all: int, language: str
+) -> list[Row]:
+    valid = sum(votes.values()) + against_all
+    colours = option_colours(contest)
+    rows = [
+        Row(
+            id=option.id,
+            label=name(dict(option.names), language),
+            votes=votes.get(option.id, 0),
+            percent=round(100 * votes.get(option.id, 0) / valid, 2) if valid else None,
+            colour=colours[option.id],
+        )
+        for option in contest.options
+    ]
+    return sorted(rows, key=lambda r: -r.votes)
+
+
+def unit_view(
+    election: Election,
+    contest: ContestDef,
+    results: dict[str, Any],
+    outcome: dict[str, Any] | None,
+    language: str,
+) -> UnitView:
+    """Gather what a unit's page shows from the service's answers."""
+    counts = results["counts"] or {}
+    votes = counts.get("votes", {})
+    against_all = counts.get("against_all", 0)
+    rows = rows_of(contest, votes, against_all, language)
+    decided = (outcome or {}).get("outcome") or None
+    if decided and contest.kind.value in LIST_KINDS:
+        for row in rows:
+            row.seats = decided["seats"].get(row.id, 0)
+            row.passed = row.id in decided["passed_threshold"]
+    valid = sum(votes.values()) + against_all
+    unit = results["unit"]
+    path = [(code, name(dict(election.unit(code).names), language)) for code in election.path(unit)]
+    colours = option_colours(contest)
+    children = []
+    for child in results["children"]:
+        child_votes = (child["counts"] or {}).get("votes", {})
+        leader = max(child_votes, key=lambda o: child_votes[o], default=None)
+        if leader is not None and child_votes[leader] == 0:
+            leader = None
+        children.append(
+            Child(
+                code=child["unit"],
+                label=name(dict(election.unit(child["unit"]).names), language),
+                reported=child["precincts_reported"],
+                expected=child["precincts_expected"],
+                turnout=child["turnout_percent"],
+                leader=name(dict(contest_option(contest, leader).names), language)
+                if leader
+                else None,
+                leader_colour=colours.get(leader) if leader else None,
+            )
+        )
+    voters = counts.get("voters_on_list", 0) + counts.get("voters_added", 0)
+    return UnitView(
+        election=election,
+        contest=contest,
+        unit=unit,
+        unit_label=path[-1][1],
+        level=election.unit(unit).level,
+        path=path,
+        status=results["status"],
+        reported=results["precincts_reported"],
+        expected=results["precincts_expected"],
+        registered=results.get("registered_expected", 0),
+        turnout=round(100 * counts.get("ballots_found", 0) / voters, 2) if voters else None,
+        updated_at=results.get("updated_at"),
+        tree_size=results.get("as_of_tree_size", 0),
+        rows=rows,
+        against_all=against_all,
+        against_all_percent=round(100 * against_all / valid, 2) if valid else None,
+        invalid=counts.get("invalid", 0),
+        participated=counts.get("ballots_found", 0),
+        children=children,
+        outcome=decided,
+        headline=headline(contest, decided, language, election),
+    )
+
+
+def contest_option(contest: ContestDef, option_id: str) -> Any:
+    return next(o for o in contest.options if o.id == option_id)
+
+
+def option_label(contest: ContestDef, option_id: str | None, language: str) -> str | None:
+    if option_id is None:
+        return None
+    return name(dict(contest_option(contest, option_id).names), language)
+
+
+def headline(
+    contest: ContestDef, decided: dict[str, Any] | None, language: str, election: Election
+) -> dict[str, Any]:
+    """The plain facts of the outcome so far, for the sentence at the top of the page."""
+    if not decided:
+        return {"kind": "none"}
+    kind = contest.kind.value
+
+    def label(option_id: str | None) -> str | None:
+        return option_label(contest, option_id, language)
+
+    if kind in LIST_KINDS:
+        return {
+            "kind": "list",
+            "threshold": decided.get("threshold"),
+            "passed": [label(p) for p in decided["passed_threshold"]],
+        }
+    if kind == "referendum":
+        return {
+            "kind": "referendum",
+            "valid": decided.get("valid"),
+            "adopted": decided.get("adopted"),
+        }
+    return {
+        "kind": "person",
+        "status": decided.get("status"),
+        "winner": label(decided.get("winner")),
+        "runoff": [label(c) for c in decided.get("runoff") or []],
+    }
