@@ -168,3 +168,18 @@ def test_outcome_from_totals(ctx: Context, tokens: dict[str, str]) -> None:
     assert sum(result["outcome"]["seats"].values()) == 69
     submit(ctx, region, protocol(P1, "smd-1", {"c1a": 300, "c1b": 350}))
     assert outcome(ctx, "test-2023", "smd-1")["outcome"]["winner"] == "c1b"
+
+
+def test_repeats_inside_one_batch(ctx: Context, tokens: dict[str, str]) -> None:
+    """A protocol sent twice in one batch is one acceptance; a changed one waits its turn."""
+    me = who(ctx, tokens[P1])
+    first = protocol(P1, "mazhilis-list", list_votes(500, 100, 50))
+    changed = protocol(P1, "mazhilis-list", list_votes(400, 200, 50))
+    answers = submit_batch(ctx, me, [(first, None), (first, None), (changed, "recount")])
+    accepted, repeated, refused = answers
+    assert getattr(accepted, "status", None) == "accepted"
+    assert getattr(repeated, "status", None) == "duplicate"
+    assert getattr(repeated, "protocol_id", None) == getattr(accepted, "protocol_id", None)
+    assert getattr(refused, "status", None) == 409
+    national = unit_results(ctx, "test-2023", "mazhilis-list", "KZ")
+    assert national["counts"]["votes"] == list_votes(500, 100, 50)

@@ -166,22 +166,28 @@ def highest_averages(
     result = dict.fromkeys(votes, 0)
     if seats and not sum(votes.values()):
         raise ApportionmentError("no votes to allocate seats by")
+    # Each party's current quotient as an exact pair (votes, divisor), compared by
+    # cross-multiplication: a/b > c/d  ⟺  a·d > c·b (divisors are positive).
+    current = {name: (count, divisor(0)) for name, count in votes.items()}
     given = 0
     while given < seats:
-
-        def quotient(name: str) -> Fraction:
-            return Fraction(votes[name], divisor(result[name]))
-
-        best = max(quotient(name) for name in votes)
-        level = [name for name in votes if quotient(name) == best]
+        best_votes, best_divisor = next(iter(current.values()))
+        for count, div in current.values():
+            if count * best_divisor > best_votes * div:
+                best_votes, best_divisor = count, div
+        level = [
+            name
+            for name, (count, div) in current.items()
+            if count * best_divisor == best_votes * div
+        ]
         left = seats - given
-        if len(level) <= left:
-            for name in level:
-                result[name] += 1
-            given += len(level)
-            continue
-        tie, broken = _award_by_rank(result, level, lambda _n: 0, left, priority)
-        return Allocation(result, tie=tie, tie_broken_by_priority=broken)
+        if len(level) > left:
+            tie, broken = _award_by_rank(result, level, lambda _n: 0, left, priority)
+            return Allocation(result, tie=tie, tie_broken_by_priority=broken)
+        for name in level:
+            result[name] += 1
+            current[name] = (votes[name], divisor(result[name]))
+        given += len(level)
     return Allocation(result)
 
 

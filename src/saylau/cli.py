@@ -296,7 +296,10 @@ def synth(
 
     if precincts < 1:
         fail(f"field 'precincts': must be a positive integer (found {precincts})")
-    election_file, protocols_file = write_dataset(generate(seed, precincts), out)
+    try:
+        election_file, protocols_file = write_dataset(generate(seed, precincts), out)
+    except BadInput as exc:
+        fail(str(exc))
     sys.stdout.write(f"wrote {election_file} and {protocols_file}\n")
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from saylau.model import BadInput
 from saylau.protocol import Protocol, broken_relations, protocol_from_mapping, protocol_to_mapping
-from saylau.service import ledgering
+from saylau.service import certification, ledgering
 from saylau.service.auth import Principal
 from saylau.service.context import Catalog, Context
 from saylau.service.errors import (
@@ -223,6 +223,8 @@ def _store(
         deltas: dict[tuple[str, str], list[Any]] = {}
         accepted_positions: list[int] = []
         pending_positions: list[int] = []
+        inserted_at: dict[Pair, int] = {}  # pairs first accepted in this batch → position
+        late_duplicates: list[tuple[int, int]] = []  # repeats of those, answered after ids
         for item in prepared:
             protocol = item.protocol
             pair = (protocol.precinct, protocol.contest)
@@ -248,18 +250,30 @@ def _store(
                 )
                 _add_delta(deltas, protocol.contest, item.path, difference(protocol, None), 1)
                 accepted_positions.append(item.position)
+                inserted_at[pair] = item.position
                 info.current, info.current_hash = protocol, item.digest
                 info.current_version = info.max_version = version
                 continue
             if info.current_hash == item.digest:
-                answers[item.position] = Receipt(
-                    "duplicate",
-                    info.current_id or 0,
-                    pair[0],
-                    pair[1],
-                    info.current_version,
-                    None,
-                    None,
+                if info.current_id is None:
+                    late_duplicates.append((item.position, inserted_at[pair]))
+                else:
+                    answers[item.position] = Receipt(
+                        "duplicate",
+                        info.current_id,
+                        pair[0],
+                        pair[1],
+                        info.current_version,
+                        None,
+                        None,
+                    )
+                continue
+            if info.current_id is None:
+                answers[item.position] = problem_of(
+                    Conflict(
+                        f"precinct {pair[0]}'s first protocol for {pair[1]} is in this same "
+                        "batch: send a correction once the original is acknowledged"
+                    )
                 )
                 continue
             pending = (info.pending or {}).get(item.digest)
@@ -323,6 +337,11 @@ def _store(
                 row["version"],
                 row["ledger_index"],
                 size,
+            )
+        for position, original in late_duplicates:
+            row = by_position[original]
+            answers[position] = Receipt(
+                "duplicate", row["id"], row["precinct"], row["contest"], row["version"], None, None
             )
         for position in pending_positions:
             row = by_position[position]
@@ -435,6 +454,7 @@ def approve(ctx: Context, principal: Principal, protocol_id: int) -> Receipt:
             )
         if principal.credential_id == row.submitted_by:
             raise Forbidden("a correction is approved by another credential than its submitter")
+        certification.refuse_if_certified(session, principal.election_id, row.contest)
         current = session.get(CurrentRow, (principal.election_id, row.precinct, row.contest))
         assert current is not None
         if current.protocol_id != row.supersedes:
