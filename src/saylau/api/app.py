@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from saylau import __version__, ledger
 from saylau.api import problems
+from saylau.api.cache import ResponseCache
 from saylau.api.limits import BodyLimit
 from saylau.api.schemas import (
     BatchIn,
@@ -250,6 +251,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     from saylau.api import decisions  # builds on this module, so imported once it is loaded
 
     decisions.register(app)
+    app.add_middleware(ResponseCache, snapshots=snapshots)
     return app
 
 
