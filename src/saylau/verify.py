@@ -6,7 +6,9 @@ Numbered checks, each failure a sentence a reader can act on:
 3. every leaf is a record of this election whose protocol keeps the control relations;
 4. every precinct result published is the latest record of its precinct in the ledger,
    and every precinct in the ledger has a published result;
-5. the published totals at every unit equal the sums of the included protocols.
+5. the published totals at every unit equal the sums of the included protocols;
+6. every certification names the totals, the precincts reported and the tree size that the
+   log had when it was recorded.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from saylau import ledger
 from saylau.election import Election, election_from_mapping
 from saylau.protocol import Protocol, broken_relations, protocol_to_mapping
-from saylau.tabulation.replay import replay
+from saylau.tabulation.replay import Replay, replay
 from saylau.tabulation.totals import empty_counts
 
 CHECKS = {
@@ -28,6 +30,7 @@ CHECKS = {
     3: "every leaf is a consistent record of this election",
     4: "every published precinct result is in the ledger, and only those",
     5: "published totals equal the sum of the included protocols",
+    6: "every certification names the totals of the log it was recorded on",
 }
 
 
@@ -111,6 +114,7 @@ def verify(published: Published) -> Report:
     state = replay(published.election, records)
     _check_precincts(published, state.current, report)
     _check_totals(published, state, report)
+    _check_certifications(state, report)
     report.counted = {
         "leaves": len(published.leaves),
         "precinct_results": len(published.precincts),
@@ -146,3 +150,25 @@ def _check_totals(published: Published, state: Any, report: Report) -> None:
             report.fail(5, f"{key[1]} {key[0]}: published totals differ from the protocols' sum")
         if item["precincts_reported"] != state.reported.get(key, 0):
             report.fail(5, f"{key[1]} {key[0]}: precincts reported differ from the ledger")
+
+
+def _check_certifications(state: Replay, report: Report) -> None:
+    for item in state.certified:
+        where = f"leaf {item.position} (certification of {item.contest})"
+        if item.replayed is None:
+            report.fail(6, f"{where}: the election has no such contest")
+            continue
+        if item.record.get("counts") != item.replayed:
+            report.fail(6, f"{where}: the certified totals differ from the protocols before it")
+        if item.record.get("precincts_reported") != item.replayed_reported:
+            report.fail(
+                6,
+                f"{where}: certifies {item.record.get('precincts_reported')} precincts reported, "
+                f"the log before it has {item.replayed_reported}",
+            )
+        if item.record.get("tree_size") != item.position:
+            report.fail(
+                6,
+                f"{where}: certifies tree size {item.record.get('tree_size')}, but stands at "
+                f"index {item.position}",
+            )

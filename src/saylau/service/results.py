@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from saylau.election import ContestDef, Election
 from saylau.model import BadInput, parse_contest
 from saylau.outcome import decide
+from saylau.service.certification import is_certified
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.submission import protocol_from_payload
@@ -23,8 +24,10 @@ from saylau.store.tables import CurrentRow, ProtocolRow, TotalRow
 from saylau.tabulation.totals import FIELDS, counts_of, empty_counts
 
 
-def status_of(reported: int, expected: int) -> str:
+def status_of(reported: int, expected: int, certified: bool = False) -> str:
     """The result's status as every page and file states it."""
+    if certified:
+        return "certified"
     return "unofficial-complete" if expected and reported >= expected else "unofficial-partial"
 
 
@@ -56,8 +59,10 @@ def unit_results(ctx: Context, election_id: str, contest_id: str, unit: str) -> 
         contest = _contest(election, contest_id)
         if not election.has_unit(unit):
             raise NotFound(f"no unit {unit!r} in election {election_id!r}")
+        certified = is_certified(session, election_id, contest_id)
         if election.unit(unit).level == "precinct":
-            return precinct_results(session, election, contest, unit)
+            page = precinct_results(session, election, contest, unit)
+            return page | ({"status": "certified"} if certified else {})
         row = session.get(TotalRow, (election_id, contest_id, unit))
         if row is None:
             raise NotFound(f"contest {contest_id!r} is not held in {unit!r}")
@@ -75,7 +80,7 @@ def unit_results(ctx: Context, election_id: str, contest_id: str, unit: str) -> 
         "election": election_id,
         "contest": contest_id,
         "kind": contest.kind.value,
-        "status": status_of(row.precincts_reported, row.precincts_expected),
+        "status": status_of(row.precincts_reported, row.precincts_expected, certified),
         **summary,
         "children": [_summary(r) for r in child_rows] + precinct_children,
     }
@@ -192,11 +197,12 @@ def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
         row = session.get(TotalRow, (election_id, contest_id, top))
         if row is None:
             raise NotFound(f"contest {contest_id!r} has no totals")
+        certified = is_certified(session, election_id, contest_id)
     counts = json.loads(row.counts)
     base = {
         "election": election_id,
         "contest": contest_id,
-        "status": status_of(row.precincts_reported, row.precincts_expected),
+        "status": status_of(row.precincts_reported, row.precincts_expected, certified),
         "precincts_reported": row.precincts_reported,
         "precincts_expected": row.precincts_expected,
     }

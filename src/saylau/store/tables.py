@@ -149,3 +149,22 @@ class TreeHeadRow(Base):
     root: Mapped[bytes] = mapped_column(LargeBinary)
     timestamp: Mapped[int] = mapped_column(BigInteger)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ContestDecisionRow(Base):
+    """The central commission's decisions on a contest, numbered in order: a certification,
+    or a reopening of the certification before it. The newest one says whether the contest
+    is certified; none is ever changed, and each is a ledger entry as well."""
+
+    __tablename__ = "contest_decisions"
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    contest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # certification | reopening
+    ledger_index: Mapped[int] = mapped_column(BigInteger)  # also the tree size it stands on
+    precincts_reported: Mapped[int | None] = mapped_column(Integer)
+    counts: Mapped[str | None] = mapped_column(Text)  # JSON: the certified totals
+    outcome: Mapped[str | None] = mapped_column(Text)  # JSON: the certified outcome
+    reason: Mapped[str | None] = mapped_column(Text)  # why a certification was reopened
+    decided_by: Mapped[int] = mapped_column(ForeignKey("credentials.id"))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
