@@ -34,6 +34,7 @@ P1 = "KZ-71-D01-P0001"  # the submission and correction flow
 P2 = "KZ-71-D01-P0002"  # rights
 P_BAD = "KZ-71-D02-P0003"  # bad input: must never get a protocol
 P_EMPTY = "KZ-71-D02-P0002"  # the first protocol of the list contest, without list votes
+P_BATCH = "KZ-71-D01-P0003"  # smd-1 only: items repeated inside one batch
 CONTESTS = ("mazhilis-list", "smd-1", "smd-2")
 REGION_75 = [f"KZ-75-D0{d}-P000{p}" for d in (1, 2) for p in (1, 2, 3)]
 
@@ -179,6 +180,26 @@ def test_rights(served: Served) -> None:
     entered = served.client("KZ-71-D01").post("/protocols", json=mine)
     assert entered.status_code == 201 and entered.json()["status"] == "accepted"
     assert served.client(P2).post("/protocols", json=mine).json()["status"] == "duplicate"
+
+
+def test_batch_repeating_an_item_names_the_stored_protocol(served: Served) -> None:
+    """A commission that enters the same protocol or correction twice in one batch gets
+    receipts naming the one stored protocol, which can then be approved."""
+    region = served.client("KZ-71")
+    original = {"protocol": protocol(P_BATCH, "smd-1", {"c1a": 40, "c1b": 50})}
+    first = region.post("/protocols/batch", json={"submissions": [original, original]})
+    items = first.json()["items"]
+    assert [i["receipt"]["status"] for i in items] == ["accepted", "duplicate"]
+    assert items[0]["receipt"]["protocol_id"] == items[1]["receipt"]["protocol_id"]
+    changed = {"protocol": protocol(P_BATCH, "smd-1", {"c1a": 45, "c1b": 50}), "reason": "recount"}
+    second = region.post("/protocols/batch", json={"submissions": [changed, changed]})
+    receipts = [i["receipt"] for i in second.json()["items"]]
+    assert [r["status"] for r in receipts] == ["correction-pending"] * 2
+    assert receipts[0]["protocol_id"] == receipts[1]["protocol_id"]
+    approved = served.client("KZ-71-D01").post(f"/corrections/{receipts[1]['protocol_id']}/approve")
+    assert approved.status_code == 200, approved.text
+    current = served.client().get("/results/smd-1", params={"unit": P_BATCH}).json()
+    assert current["counts"]["votes"] == {"c1a": 45, "c1b": 50}
 
 
 def _bad(**changes: Any) -> dict[str, Any]:
@@ -452,6 +473,6 @@ def _entries_sum_to_the_totals(public: httpx.Client) -> None:
 
 def test_stored_state_keeps_every_invariant(served: Served) -> None:
     stored = check_invariants(served.url)
-    assert stored.corrections_approved == 1
+    assert stored.corrections_approved == 2  # P1 and P_BATCH
     assert stored.ledger_size == len(stored.accepted_ids)
     assert P_BAD not in {precinct for precinct, _ in stored.current}

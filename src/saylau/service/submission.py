@@ -308,7 +308,9 @@ def _store(
                 )
             )
             pending_positions.append(item.position)
-            info.pending = (info.pending or {}) | {item.digest: (-1, version)}
+            # the id this row gets below, so that a repeat later in the batch can name it
+            new_id = state.next_protocol_id + len(new_rows) - 1
+            info.pending = (info.pending or {}) | {item.digest: (new_id, version)}
         for offset, row in enumerate(new_rows):
             row["id"] = state.next_protocol_id + offset
         state.next_protocol_id += len(new_rows)
