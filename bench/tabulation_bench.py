@@ -43,6 +43,19 @@ def free_port() -> int:
         return port
 
 
+def wait_ready(base: str, timeout: float = 900.0) -> None:
+    """Workers load the definition before they answer: minutes at a million precincts."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{base} did not answer /health within {timeout:.0f} s")
+
+
 def wrk_figures(report: str) -> dict[str, Any]:
     """Requests and the p50/p99 latencies (ms) from wrk's --latency report."""
     figures: dict[str, Any] = {"reads": None, "read_p50_ms": None, "read_p99_ms": None}
@@ -201,12 +214,7 @@ def main() -> None:
             ]
         )
         base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_ready(base)
         read_base = base
         if args.read_workers:
             read_port = free_port()
@@ -225,12 +233,7 @@ def main() -> None:
                 ]
             )
             read_base = f"http://127.0.0.1:{read_port}"
-            for _ in range(150):
-                try:
-                    if httpx.get(read_base + "/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
+            wait_ready(read_base)
         try:
             load = asyncio.run(
                 run_load(base, read_base, election.id, batches, args.submitters, args.readers)
