@@ -350,5 +350,42 @@ def demo(
         server.terminate()
 
 
+# --- i18n: the results site's message catalogues ---------------------------------------
+i18n_app = typer.Typer(
+    help="Keep the results site's Kazakh, Russian and English catalogues current.",
+    no_args_is_help=True,
+)
+app.add_typer(i18n_app, name="i18n")
+
+
+@i18n_app.command("update")
+def i18n_update() -> None:
+    """Extract the site's messages and merge them into each catalogue, keeping translations."""
+    from saylau.web import catalogues
+
+    written = catalogues.update()
+    for path in written:
+        sys.stdout.write(f"wrote {catalogues.display(path)}\n")
+    if not written:
+        sys.stdout.write("catalogues are current\n")
+    for problem in catalogues.problems():
+        sys.stdout.write(f"to do: {problem}\n")
+
+
+@i18n_app.command("check")
+def i18n_check() -> None:
+    """Fail unless every message of the site has a complete Kazakh and Russian translation."""
+    from saylau.web import catalogues
+
+    found = catalogues.problems()
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        fail(found[0] + more)
+    sys.stdout.write("catalogues are complete and current\n")
+
+
+# --- end i18n ----------------------------------------------------------------------------
+
+
 def main() -> None:
     app()

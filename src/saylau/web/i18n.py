@@ -39,6 +39,11 @@ def translations(language: str) -> Translations:
     return Translations(fp=compiled)
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is only translated later, through a variable."""
+    return message
+
+
 def number(value: int | float, language: str) -> str:
     return format_decimal(value, locale=language)
 

@@ -8,13 +8,16 @@ from typing import Any
 
 from saylau.election import ContestDef, Election
 from saylau.web import charts
-from saylau.web.i18n import name
+from saylau.web.i18n import N_, name
 
 STATUS_WORDS = {
-    "unofficial-partial": "Unofficial, counting in progress",
-    "unofficial-complete": "Unofficial, all precincts counted",
-    "certified": "Certified by the Central Election Commission",
+    "unofficial-partial": N_("Unofficial, counting in progress"),
+    "unofficial-complete": N_("Unofficial, all precincts counted"),
+    "certified": N_("Certified by the Central Election Commission"),
 }
+
+#: States of a protocol version, shown translated on the precinct page (``_(v.state)``).
+PROTOCOL_STATES = (N_("accepted"), N_("pending"), N_("refused"))
 
 LIST_KINDS = {"mazhilis-list", "kurultai-list", "maslikhat-list"}
 
