@@ -183,3 +183,27 @@ def test_repeats_inside_one_batch(ctx: Context, tokens: dict[str, str]) -> None:
     assert getattr(refused, "status", None) == 409
     national = unit_results(ctx, "test-2023", "mazhilis-list", "KZ")
     assert national["counts"]["votes"] == list_votes(500, 100, 50)
+
+
+def test_two_elections_share_one_database(ctx: Context, tokens: dict[str, str]) -> None:
+    """Each election numbers its protocols in its own block: both accept and correct."""
+    from saylau.election import election_from_mapping
+    from tests.elections_fixture import small_election_mapping
+
+    other = small_election_mapping() | {"id": "test-2023-bis"}
+    import_election(ctx, election_from_mapping(other))
+    other_tokens = {c.unit_code or c.role: c.token for c in issue_credentials(ctx, other["id"])}
+    with ctx.sessions() as session:
+        mine = authenticate(session, "test-2023", tokens[P1])
+        theirs = authenticate(session, other["id"], other_tokens[P1])
+    first = submit(ctx, mine, protocol(P1, "mazhilis-list", list_votes(500, 100, 50)))
+    second = submit(ctx, theirs, protocol(P1, "mazhilis-list", list_votes(400, 100, 50)))
+    assert first.status == second.status == "accepted"
+    assert first.protocol_id != second.protocol_id
+    fix = submit(ctx, theirs, protocol(P1, "mazhilis-list", list_votes(390, 110, 50)), reason="r")
+    with ctx.sessions() as session:
+        district = authenticate(session, other["id"], other_tokens["KZ-71-D01"])
+    assert approve(ctx, district, fix.protocol_id).status == "correction-approved"
+    assert unit_results(ctx, "test-2023", "mazhilis-list", "KZ")["counts"]["votes"]["amanat"] == 500
+    theirs_now = unit_results(ctx, other["id"], "mazhilis-list", "KZ")
+    assert theirs_now["counts"]["votes"]["amanat"] == 390

@@ -43,7 +43,7 @@ bearer = HTTPBearer(auto_error=False, description="A commission's token")
 CODE = r"^[^\x00]+$"
 ElectionId = Annotated[str, Path(min_length=1, max_length=64, pattern=CODE)]
 CodeQuery = Annotated[str | None, Query(min_length=1, max_length=64, pattern=CODE)]
-ProtocolId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ProtocolId = Annotated[int, Path(ge=1, le=2**53)]  # ids stay exact in JavaScript
 
 
 def caller_of(
@@ -248,9 +248,10 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         with context.sessions() as session:
             return context.catalog(session, election_id).republic
 
-    from saylau.api import decisions  # builds on this module, so imported once it is loaded
+    from saylau.api import decisions, downloads  # build on this module: imported once loaded
 
     decisions.register(app)
+    downloads.register(app)
     app.add_middleware(ResponseCache, snapshots=snapshots)
     return app
 

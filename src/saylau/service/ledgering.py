@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from saylau import ledger
@@ -29,14 +29,25 @@ def canonical(record: dict[str, Any]) -> bytes:
     return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+#: Each election numbers its protocols in its own block of ids, so several elections share
+#: one protocols table without a global counter that every writer would have to lock.
+ID_BLOCK = 2**32
+IMPORT_LOCK = 0x5A7A  # PostgreSQL advisory lock: one election import hands out blocks at once
+
+
 def create(session: Session, election_id: str) -> None:
+    """The election's empty log, its signing key and its block of protocol ids."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
+    highest = session.scalar(select(func.max(LedgerStateRow.next_protocol_id))) or 0
+    block = highest // ID_BLOCK + 1
     key = ledger.SigningKey.generate()
     session.add(
         LedgerStateRow(
             election_id=election_id,
             size=0,
             frontier=b"",
-            next_protocol_id=1,
+            next_protocol_id=block * ID_BLOCK + 1,
             signing_key=key.to_bytes(),
             public_key=key.verifying_key.to_bytes(),
         )
