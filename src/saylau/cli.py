@@ -387,5 +387,39 @@ def i18n_check() -> None:
 # --- end i18n ----------------------------------------------------------------------------
 
 
+@app.command("export")
+def export_results(
+    election: Annotated[str, typer.Option("--election", help="election id")],
+    out: Annotated[
+        Path, typer.Option(help="file to write; without --contest, a folder for every contest")
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="csv, json, parquet or nist")],
+    level: Annotated[str, typer.Option(help="precinct or territory: a row per unit")] = "precinct",
+    contest: Annotated[
+        str | None, typer.Option(help="contest id (default: every contest, one file each)")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write results as open data (CSV, JSON, Parquet or NIST SP 1500-100 JSON), each file
+    stamped with the ledger's signed tree head and its status, as the API serves them."""
+    from saylau.service import exports
+    from saylau.service.context import Context
+    from saylau.service.errors import ServiceError
+
+    if fmt not in exports.FORMATS:
+        fail(f"field 'format': must be one of {', '.join(exports.FORMATS)} (found {fmt!r})")
+    if level not in exports.LEVELS:
+        fail(f"field 'level': must be one of {', '.join(exports.LEVELS)} (found {level!r})")
+    try:
+        written = exports.write(Context.open(db), election, fmt, level, out, contest)
+    except ServiceError as exc:
+        fail(exc.detail)
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror}")
+    for path, download in written:
+        stamp = download.stamp
+        sys.stdout.write(f"wrote {path} ({stamp.status}, ledger tree size {stamp.tree_size})\n")
+
+
 def main() -> None:
     app()
