@@ -45,8 +45,9 @@ REGION_71 = PRECINCTS[:6]
 
 
 def trilingual_election() -> Election:
-    """The small election with names that differ by language, and a referendum, so that each
-    kind of NIST contest is exported and a wrong language cannot pass for a right one."""
+    """The small election with names that differ by language, a referendum, and a district
+    contest over two districts, so that each kind of NIST contest and of electoral district
+    is exported and a wrong language cannot pass for a right one."""
     mapping = small_election_mapping()
 
     def rename(item: dict[str, Any]) -> None:
@@ -60,6 +61,8 @@ def trilingual_election() -> Election:
         rename(contest)
         for option in contest["options"]:
             rename(option)
+        if contest["id"] == "smd-2":
+            contest["area"] = ["KZ-75-D01", "KZ-75-D02"]
     mapping["units"][0]["names"] = {
         "kk": "Қазақстан Республикасы",
         "ru": "Республика Казахстан",
@@ -433,8 +436,17 @@ def test_nist_report_validates_and_its_vote_counts_add_up(
         assert precincts == (voting if level == "precinct" else set())
         if kind == "ElectionResults.CandidateContest":
             assert contest["VotesAllowed"] == 1 and contest["NumberElected"] == 1
-            district = {"smd-1": "gpu-KZ-71", "smd-2": "gpu-KZ-75"}[contest_id]
+            district = {"smd-1": "gpu-KZ-71", "smd-2": "gpu-district-smd-2"}[contest_id]
             assert contest["ElectionDistrictId"] == district
+            if contest_id == "smd-2":  # not one unit of the territory: a unit of its own
+                own = units[district]
+                assert (own["Type"], own["OtherType"]) == ("other", "electoral-district")
+                assert texts(own["Name"]) == ELECTION_DEF.contest(contest_id).names
+                assert own["ComposingGpUnitIds"] == ["gpu-KZ-75-D01", "gpu-KZ-75-D02"]
+                for selection in contest["ContestSelection"]:
+                    at = totals_by_unit(selection)
+                    assert at[district] == at["gpu-KZ-75-D01"] + at["gpu-KZ-75-D02"]
+                    assert at[district] > 0 or selection["@id"].endswith("against-all")
             names = {c["@id"]: texts(c["BallotName"]) for c in election["Candidate"]}
             for option in ELECTION_DEF.contest(contest_id).options:
                 assert names[f"candidate-{contest_id}-{option.id}"] == option.names
