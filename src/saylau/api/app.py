@@ -11,9 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
 
-from saylau import __version__, ledger
+from saylau import __version__
 from saylau.api import problems
 from saylau.api.cache import ResponseCache
 from saylau.api.limits import BodyLimit
@@ -25,12 +24,11 @@ from saylau.api.schemas import (
     SubmissionIn,
     TreeHeadOut,
 )
-from saylau.service import ledgering, results, submission
+from saylau.service import ledgering, proofs, results, submission
 from saylau.service.auth import Principal, authenticate
 from saylau.service.context import Context
-from saylau.service.errors import NotFound, Problem
+from saylau.service.errors import Problem
 from saylau.service.snapshots import Snapshots, stamp
-from saylau.store.tables import CurrentRow, LedgerEntryRow, LedgerStateRow, ProtocolRow
 
 BODY_LIMIT = 2 * 1024 * 1024
 API = "/api/v1/elections/{election_id}"
@@ -188,21 +186,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         contest: CodeQuery = None,
     ) -> dict[str, Any]:
         """Inclusion proof of an entry (by index, or the current protocol of a precinct)."""
-        with context.sessions() as session:
-            state_size = _ledger_size(session, election_id)
-            if index is None:
-                index = _current_index(session, election_id, precinct, contest)
-            if not index < size <= state_size:
-                raise NotFound(f"no entry {index} in a tree of {size} (the log has {state_size})")
-            entry = session.get(LedgerEntryRow, (election_id, index))
-            assert entry is not None
-            proof = ledger.inclusion_proof(index, size, ledgering.leaf_reader(session, election_id))
-        return {
-            "index": index,
-            "size": size,
-            "leaf_hash": entry.leaf_hash.hex(),
-            "proof": [p.hex() for p in proof],
-        }
+        return proofs.inclusion(context, election_id, size, index, precinct, contest)
 
     @app.get(API + "/ledger/consistency", response_model=ProofOut, tags=["ledger"])
     def consistency(
@@ -211,14 +195,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         second: Annotated[int, Query(ge=1, le=2**40)],
     ) -> dict[str, Any]:
         """Consistency proof between two tree sizes (RFC 9162 §2.1.4)."""
-        with context.sessions() as session:
-            state_size = _ledger_size(session, election_id)
-            if not first <= second <= state_size:
-                raise NotFound(f"need first ≤ second ≤ {state_size}")
-            proof = ledger.consistency_proof(
-                first, second, ledgering.leaf_reader(session, election_id)
-            )
-        return {"first": first, "second": second, "size": second, "proof": [p.hex() for p in proof]}
+        return proofs.consistency(context, election_id, first, second)
 
     @app.get(API + "/ledger/entries", tags=["ledger"])
     def ledger_entries(
@@ -227,18 +204,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
     ) -> dict[str, Any]:
         """The published leaves, in order: anyone can rebuild the tree and the totals."""
-        with context.sessions() as session:
-            _ledger_size(session, election_id)
-            rows = session.scalars(
-                select(LedgerEntryRow)
-                .where(LedgerEntryRow.election_id == election_id, LedgerEntryRow.index >= start)
-                .order_by(LedgerEntryRow.index)
-                .limit(limit)
-            ).all()
-        return {
-            "start": start,
-            "entries": [{"index": r.index, "kind": r.kind, "leaf": r.leaf.decode()} for r in rows],
-        }
+        return proofs.entries(context, election_id, start, limit)
 
     from saylau.web import site
 
@@ -254,29 +220,3 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     downloads.register(app)
     app.add_middleware(ResponseCache, snapshots=snapshots)
     return app
-
-
-def _ledger_size(session: Any, election_id: str) -> int:
-    state = session.get(LedgerStateRow, election_id)
-    if state is None:
-        raise NotFound(f"no election {election_id!r}")
-    return int(state.size)
-
-
-def _current_index(
-    session: Any, election_id: str, precinct: str | None, contest: str | None
-) -> int:
-    if precinct is None or contest is None:
-        raise NotFound("give 'index', or 'precinct' and 'contest'")
-    index = session.scalar(
-        select(ProtocolRow.ledger_index)
-        .join(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
-        .where(
-            CurrentRow.election_id == election_id,
-            CurrentRow.precinct == precinct,
-            CurrentRow.contest == contest,
-        )
-    )
-    if index is None:
-        raise NotFound(f"precinct {precinct} has no accepted protocol for {contest}")
-    return int(index)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from saylau import ledger
 from saylau.service import ledgering
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
-from saylau.store.tables import CurrentRow, ProtocolRow
+from saylau.store.tables import CurrentRow, LedgerEntryRow, LedgerStateRow, ProtocolRow
 
 
 def inclusion_of_current(
@@ -77,3 +78,80 @@ def progress(
         if span is None:
             break
     return series
+
+
+def ledger_size(session: Session, election_id: str) -> int:
+    state = session.get(LedgerStateRow, election_id)
+    if state is None:
+        raise NotFound(f"no election {election_id!r}")
+    return int(state.size)
+
+
+def current_index(session: Session, election_id: str, precinct: str, contest: str) -> int:
+    """The ledger index of the protocol that counts now for a precinct and contest."""
+    index = session.scalar(
+        select(ProtocolRow.ledger_index)
+        .join(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
+        .where(
+            CurrentRow.election_id == election_id,
+            CurrentRow.precinct == precinct,
+            CurrentRow.contest == contest,
+        )
+    )
+    if index is None:
+        raise NotFound(f"precinct {precinct} has no accepted protocol for {contest}")
+    return int(index)
+
+
+def inclusion(
+    ctx: Context,
+    election_id: str,
+    size: int,
+    index: int | None = None,
+    precinct: str | None = None,
+    contest: str | None = None,
+) -> dict[str, Any]:
+    """Inclusion proof of an entry in the tree of ``size`` leaves, by index or by precinct."""
+    with ctx.sessions() as session:
+        logged = ledger_size(session, election_id)
+        if index is None:
+            if precinct is None or contest is None:
+                raise NotFound("give 'index', or 'precinct' and 'contest'")
+            index = current_index(session, election_id, precinct, contest)
+        if not index < size <= logged:
+            raise NotFound(f"no entry {index} in a tree of {size} (the log has {logged})")
+        reader = ledgering.leaf_reader(session, election_id)
+        leaf = reader(index, index + 1)[0]
+        proof = ledger.inclusion_proof(index, size, reader)
+    return {
+        "index": index,
+        "size": size,
+        "leaf_hash": leaf.hex(),
+        "proof": [p.hex() for p in proof],
+    }
+
+
+def consistency(ctx: Context, election_id: str, first: int, second: int) -> dict[str, Any]:
+    """Consistency proof between two tree sizes (RFC 9162 §2.1.4)."""
+    with ctx.sessions() as session:
+        logged = ledger_size(session, election_id)
+        if not first <= second <= logged:
+            raise NotFound(f"need first ≤ second ≤ {logged}")
+        proof = ledger.consistency_proof(first, second, ledgering.leaf_reader(session, election_id))
+    return {"first": first, "second": second, "size": second, "proof": [p.hex() for p in proof]}
+
+
+def entries(ctx: Context, election_id: str, start: int, limit: int) -> dict[str, Any]:
+    """Published leaves in order, from ``start``: anyone can rebuild the tree and the totals."""
+    with ctx.sessions() as session:
+        ledger_size(session, election_id)
+        rows = session.scalars(
+            select(LedgerEntryRow)
+            .where(LedgerEntryRow.election_id == election_id, LedgerEntryRow.index >= start)
+            .order_by(LedgerEntryRow.index)
+            .limit(limit)
+        ).all()
+    return {
+        "start": start,
+        "entries": [{"index": r.index, "kind": r.kind, "leaf": r.leaf.decode()} for r in rows],
+    }
