@@ -9,11 +9,13 @@ update its numbers while counting goes on.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
+from babel.dates import format_datetime
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
@@ -32,6 +34,7 @@ from saylau.web.i18n import (
     DEFAULT,
     LANGUAGE_NAMES,
     LANGUAGES,
+    TIMEZONE,
     moment,
     name,
     number,
@@ -69,6 +72,15 @@ def environment(language: str) -> Environment:
         live=lambda field, text: Markup(f'<span data-live="{field}">{escape(text)}</span>'),
     )
     return env
+
+
+def clock(night: list[dict[str, Any]], language: str) -> None:
+    """Label each point of the night with its time of day, to the second when the whole
+    count took less than an hour (else every label would read the same minute)."""
+    moments = [dt.datetime.fromisoformat(p["at"]) for p in night]
+    pattern = "HH:mm:ss" if moments[-1] - moments[0] < dt.timedelta(hours=1) else "HH:mm"
+    for point, when in zip(night, moments, strict=True):
+        point["clock"] = format_datetime(when, pattern, tzinfo=TIMEZONE, locale=language)
 
 
 def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
@@ -186,8 +198,9 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
         if view.level == "republic" and not widget:
             night = proofs.progress(context, election_id, contest_id)
             if night:
+                clock(night, lang)
                 figures["progress"] = charts.progress(
-                    [moment(p["at"], lang)[-5:] for p in night],
+                    [p["clock"] for p in night],
                     [p["reported"] for p in night],
                     view.expected,
                     _("Precincts reported over the night"),
@@ -201,7 +214,8 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
             regional_map=regional_map,
             night=night,
             tree_size=size,
-            page_path=f"/{election_id}/{contest_id}/{unit}/",
+            page_path=f"/{election_id}/{contest_id}/"
+            + ("" if view.level == "republic" else f"{unit}/"),
             twin=f"/api/v1/elections/{election_id}/results/{contest_id}?unit={unit}",
         )
 
