@@ -1,0 +1,308 @@
+"""The national results page under a crowd while the count goes on, beside a static file.
+
+On PostgreSQL with the national dataset (10,000 precincts), a `saylau serve` process takes
+party-list and single-member protocols at a steady rate from the regional commissions, while
+wrk (50 connections, --latency) reads the national overview page, /kk/{election}/mazhilis-list/,
+and then a static file of the same bytes served by the same server (/static/bench-static.html,
+written for the run and removed afterwards). The rounds alternate page and file under the same
+submission load, so the ratio compares the site's snapshots with a file the same server reads
+from disk (Starlette's StaticFiles). The page is rebuilt once per ledger size per worker, while
+the other readers get the previous bytes; --rate 0 gives the quiet baseline.
+
+Run: .venv/bin/python bench/site_bench.py [--precincts 10000] [--workers 2] [--rate 200]
+Figures are printed and written to bench/results/site[-N][-quiet].json (--rate 0: no submissions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from saylau.protocol import protocol_to_mapping
+from saylau.service.context import Context
+from saylau.service.elections import import_election, issue_credentials
+from saylau.synth import generate
+from saylau.web.site import STATIC
+
+ADMIN = os.environ.get("SAYLAU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+RESULTS = Path(__file__).with_name("results")
+STATIC_NAME = "bench-static.html"
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def milliseconds(text: str) -> float:
+    number = text.rstrip("usm")
+    return round(float(number) * UNITS[text[len(number) :]], 2)
+
+
+def wrk_figures(report: str) -> dict[str, Any]:
+    """Requests per second, p50/p90/p99 (ms), requests and failures from wrk --latency."""
+    figures: dict[str, Any] = {"non_2xx": 0, "socket_errors": 0}
+    for line in report.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] in ("50%", "90%", "99%"):
+            figures[f"p{parts[0][:2]}_ms"] = milliseconds(parts[1])
+        elif "requests in" in line:
+            figures["requests"] = int(parts[0])
+        elif line.startswith("Requests/sec:"):
+            figures["requests_per_second"] = round(float(parts[1]))
+        elif "Non-2xx or 3xx responses" in line:
+            figures["non_2xx"] = int(parts[-1])
+        elif line.strip().startswith("Socket errors"):
+            figures["socket_errors"] = sum(int(n) for n in re.findall(r"\d+", line))
+    return figures
+
+
+async def wrk(url: str, connections: int, seconds: int) -> dict[str, Any]:
+    """wrk (C) drives the readers, so the figure is the server's, not a Python client's."""
+    process = await asyncio.create_subprocess_exec(
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        url,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    report = (await process.communicate())[0].decode()
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk failed:\n{report}")
+    return wrk_figures(report)
+
+
+class Submitter:
+    """Batches from the regional commissions, one every ``interval`` seconds."""
+
+    def __init__(self, client: httpx.AsyncClient, path: str, interval: float) -> None:
+        self.client = client
+        self.path = path
+        self.interval = interval
+        self.accepted = 0
+        self.problems = 0
+
+    async def post(self, token: str, body: bytes) -> None:
+        answer = await self.client.post(
+            self.path,
+            content=body,
+            headers={"authorization": f"Bearer {token}", "content-type": "application/json"},
+        )
+        answer.raise_for_status()
+        data = answer.json()
+        self.accepted += data["accepted"]
+        self.problems += sum(1 for i in data["items"] if i["status"] != "accepted")
+
+    async def run(self, batches: list[tuple[str, bytes]]) -> None:
+        started = time.perf_counter()
+        for number, (token, body) in enumerate(batches):
+            wait = started + number * self.interval - time.perf_counter()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            await self.post(token, body)
+
+
+def tree_size_shown(page: str) -> int:
+    found = re.search(r'data-live="tree_size">([^<]+)<', page)
+    assert found, "the page shows no ledger tree size"
+    return int(re.sub(r"\D", "", found[1]))
+
+
+async def measure(
+    base: str, election_id: str, batches: list[tuple[str, bytes]], args: argparse.Namespace
+) -> dict[str, Any]:
+    page_url = f"{base}/kk/{election_id}/mazhilis-list/"
+    static_url = f"{base}/static/{STATIC_NAME}"
+    limits = httpx.Limits(max_connections=8)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+        submitter = Submitter(
+            client,
+            f"/api/v1/elections/{election_id}/protocols/batch",
+            args.batch / args.rate if args.rate else 0.0,
+        )
+        head = len(batches) * args.counted_before // 100
+        await asyncio.gather(*(submitter.post(t, b) for t, b in batches[:head]))
+        first = await client.get(page_url)  # the first build is not a crowd figure
+        first.raise_for_status()
+        static_file = STATIC / STATIC_NAME
+        static_file.write_bytes(first.content)
+        try:
+            check = await client.get(static_url)
+            assert check.content == first.content, "the static file is not the page's bytes"
+            for url in (page_url, static_url):  # every worker's first build is not counted either
+                await wrk(url, args.readers, 2)
+            # --rate 0: no submissions during the reads, the quiet baseline
+            load = asyncio.create_task(submitter.run(batches[head:] if args.rate else []))
+            rounds: list[dict[str, Any]] = []
+            for _round in range(args.rounds):
+                for target, url in (("page", page_url), ("static", static_url)):
+                    before, at = submitter.accepted, time.perf_counter()
+                    figures = await wrk(url, args.readers, args.seconds)
+                    rate = (submitter.accepted - before) / (time.perf_counter() - at)
+                    figures |= {"target": target, "protocols_per_second_meanwhile": round(rate)}
+                    rounds.append(figures)
+                    if args.rate and load.done():
+                        raise RuntimeError("the submissions ended before the reads: lower --rate")
+            last = await client.get(page_url)
+            load.cancel()
+        finally:
+            static_file.unlink(missing_ok=True)
+    return {
+        "page_bytes": len(first.content),
+        "tree_size_first": tree_size_shown(first.text),
+        "tree_size_last": tree_size_shown(last.text),
+        "accepted": submitter.accepted,
+        "problems": submitter.problems,
+        "rounds": rounds,
+    }
+
+
+def summary(rounds: list[dict[str, Any]], target: str) -> dict[str, Any]:
+    """Across rounds: mean throughput and median, worst p99."""
+    mine = [r for r in rounds if r["target"] == target]
+    return {
+        "requests_per_second": round(sum(r["requests_per_second"] for r in mine) / len(mine)),
+        "p50_ms": round(sum(r["p50_ms"] for r in mine) / len(mine), 2),
+        "p99_ms": max(r["p99_ms"] for r in mine),
+        "non_2xx": sum(r["non_2xx"] for r in mine),
+        "socket_errors": sum(r["socket_errors"] for r in mine),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--precincts", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--readers", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=10, help="length of one wrk run")
+    parser.add_argument("--rounds", type=int, default=2, help="page-then-static rounds")
+    parser.add_argument(
+        "--rate", type=float, default=200, help="protocols per second (0: none while reading)"
+    )
+    parser.add_argument("--batch", type=int, default=50, help="protocols per batch")
+    parser.add_argument(
+        "--counted-before", type=int, default=20, help="percent submitted before the reads"
+    )
+    args = parser.parse_args()
+
+    name = f"saylau_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = "postgresql+psycopg://" + ADMIN.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        synthetic = generate(seed=2023, precincts=args.precincts)
+        election = synthetic.election
+        ctx = Context.open(url)
+        import_election(ctx, election)
+        tokens = {
+            c.unit_code: c.token
+            for c in issue_credentials(ctx, election.id)
+            if c.role == "territorial" and c.unit_code and c.unit_code.count("-") == 1
+        }
+        ctx.engine.dispose()
+        by_region: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for protocol in synthetic.protocols:
+            mapping = protocol_to_mapping(protocol)
+            by_region[election.path(protocol.precinct)[1]].append({"protocol": mapping})
+        batches: list[tuple[str, bytes]] = []
+        for region, items in by_region.items():
+            for start in range(0, len(items), args.batch):
+                body = json.dumps({"submissions": items[start : start + args.batch]}).encode()
+                batches.append((tokens[region], body))
+        # interleave regions, as reports arrive from everywhere at once
+        batches.sort(key=lambda item: hash(item[1]) % 1000)
+        needed = 2 * args.rounds * args.seconds * args.rate
+        left = len(synthetic.protocols) * (100 - args.counted_before) / 100
+        if needed > left * 0.9:
+            parser.error(f"{left:.0f} protocols cannot keep {args.rate}/s going for the reads")
+        port = free_port()
+        command = [sys.executable, "-m", "saylau", "serve", "--db", url, "--port", str(port)]
+        server = subprocess.Popen([*command, "--workers", str(args.workers)])
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        load = asyncio.run(measure(base, election.id, batches, args))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        with psycopg.connect(ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    page, static = summary(load["rounds"], "page"), summary(load["rounds"], "static")
+    figures = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "precincts": args.precincts,
+        "workers": args.workers,
+        "readers": args.readers,
+        "seconds_per_run": args.seconds,
+        "rounds": args.rounds,
+        "submission_rate_target": args.rate,
+        "batch": args.batch,
+        "page_bytes": load["page_bytes"],
+        "tree_size_first": load["tree_size_first"],
+        "tree_size_last": load["tree_size_last"],
+        "accepted": load["accepted"],
+        "problems": load["problems"],
+        "page": page,
+        "static": static,
+        "static_over_page_rps": round(
+            static["requests_per_second"] / page["requests_per_second"], 2
+        ),
+        "page_over_static_p99": round(page["p99_ms"] / static["p99_ms"], 2),
+        "runs": load["rounds"],
+    }
+    RESULTS.mkdir(exist_ok=True)
+    suffix = "" if args.precincts == 10_000 else f"-{args.precincts}"
+    suffix += "" if args.rate else "-quiet"
+    (RESULTS / f"site{suffix}.json").write_text(json.dumps(figures, indent=1) + "\n")
+
+    print(f"{'':<28}{'page':>12}{'static':>12}")
+    for key, label in (
+        ("requests_per_second", "requests per second"),
+        ("p50_ms", "p50 latency (ms)"),
+        ("p99_ms", "p99 latency (ms)"),
+        ("non_2xx", "non-2xx answers"),
+        ("socket_errors", "socket errors"),
+    ):
+        print(f"{label:<28}{page[key]:>12}{static[key]:>12}")
+    print(f"{'static / page throughput':<28}{figures['static_over_page_rps']:>12}")
+    print(f"{'page / static p99':<28}{figures['page_over_static_p99']:>12}")
+    meanwhile = [r["protocols_per_second_meanwhile"] for r in load["rounds"]]
+    print(f"protocols accepted per second during the runs: {meanwhile}")
+    print(f"page bytes {load['page_bytes']:,}; ledger {load['tree_size_first']:,} → ", end="")
+    print(f"{load['tree_size_last']:,} entries while reading; {load['problems']} problems")
+
+
+if __name__ == "__main__":
+    main()
