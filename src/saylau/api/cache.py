@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from saylau.service.snapshots import Snapshots
+from saylau.service.snapshots import SIZE_HEADER, Snapshots
+
+_SIZE = SIZE_HEADER.lower().encode()
 
 Entry = tuple[int, int, list[tuple[bytes, bytes]], bytes]  # size, status, headers, body
 
@@ -74,7 +76,15 @@ class ResponseCache:
                 if not message.get("more_body", False) and status == 200 and seen >= 0:
                     if len(self.entries) >= self.limit:
                         self.entries.clear()
-                    self.entries[key] = (seen, status, headers, b"".join(chunks))
+                    self.entries[key] = (_label(headers, seen), status, headers, b"".join(chunks))
             await send(message)
 
         await self.app(scope, receive, capture)
+
+
+def _label(headers: list[tuple[bytes, bytes]], seen: int) -> int:
+    """The ledger size a response's numbers are at: its own label, else the size seen."""
+    for name, value in headers:
+        if name.lower() == _SIZE and value.isdigit():
+            return int(value)
+    return seen

@@ -25,6 +25,8 @@ from saylau.service.context import Context
 from saylau.store.tables import LedgerStateRow
 
 Key = tuple[Hashable, ...]
+#: Response header naming the ledger size a served snapshot was built at.
+SIZE_HEADER = "X-Saylau-Tree-Size"
 
 
 class Snapshots:
@@ -34,6 +36,7 @@ class Snapshots:
         self.limit = limit
         self.sizes: dict[str, int] = {}
         self.pages: dict[Key, tuple[int, bytes]] = {}
+        self.built: dict[Key, float] = {}
         self.building: dict[Key, asyncio.Future[tuple[int, bytes]]] = {}
         self._poller: threading.Thread | None = None
         self._guard = threading.Lock()
@@ -70,8 +73,24 @@ class Snapshots:
         key: Key,
         build: Callable[[int], bytes],
         min_tree_size: int | None = None,
+        min_interval: float = 0.0,
     ) -> bytes:
         """The page for ``key``: cached if built at the current size, else built once."""
+        return (await self.read_sized(election_id, key, build, min_tree_size, min_interval))[1]
+
+    async def read_sized(
+        self,
+        election_id: str,
+        key: Key,
+        build: Callable[[int], bytes],
+        min_tree_size: int | None = None,
+        min_interval: float = 0.0,
+    ) -> tuple[int, bytes]:
+        """The page and the ledger size it was built at.
+
+        ``min_interval``: a page rebuilt less than that many seconds ago is served as it is
+        even if the ledger moved on (costly pages; their numbers update through /live).
+        """
         if self._poller is None:
             await run_in_threadpool(self._start)
         size = self.sizes.get(election_id, 0)
@@ -82,13 +101,19 @@ class Snapshots:
             size = self.sizes.get(election_id, 0)
         cached = self.pages.get(key)
         if cached is not None and cached[0] >= size:
-            return cached[1]
+            return cached
+        if (
+            cached is not None
+            and min_tree_size is None
+            and time.monotonic() - self.built.get(key, 0.0) < min_interval
+        ):
+            return cached
         pending = self.building.get(key)
         if pending is not None and cached is not None and min_tree_size is None:
-            return cached[1]  # the previous snapshot, while another reader builds the new one
+            return cached  # the previous snapshot, while another reader builds the new one
         if pending is None:
             pending = self._rebuild(key, build, size)
-        return (await asyncio.shield(pending))[1]
+        return await asyncio.shield(pending)
 
     def _rebuild(
         self, key: Key, build: Callable[[int], bytes], size: int
@@ -102,9 +127,11 @@ class Snapshots:
                 self.building.pop(key, None)
             if len(self.pages) >= self.limit:
                 self.pages.clear()
+                self.built.clear()
             current = self.pages.get(key)
             if current is None or current[0] <= size:
                 self.pages[key] = (size, body)
+                self.built[key] = time.monotonic()
             return size, body
 
         task = asyncio.ensure_future(run())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,9 +28,9 @@ from sqlalchemy import select
 from saylau.service import proofs, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
-from saylau.service.snapshots import Snapshots
+from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
 from saylau.store.tables import ElectionRow
-from saylau.web import charts, geo, views
+from saylau.web import charts, drawing, geo, views
 from saylau.web.i18n import (
     DEFAULT,
     LANGUAGE_NAMES,
@@ -48,6 +49,9 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 Code = Annotated[str, PathParam(pattern=CODE, max_length=64)]
 Language = Annotated[str, PathParam(pattern="^(kk|ru|en)$")]
 HTML = "text/html; charset=utf-8"
+#: A page with charts is rebuilt at most this often (seconds); its numbers keep moving in
+#: the reader's browser through /live meanwhile.
+PAGE_INTERVAL = 5.0
 
 
 @cache
@@ -103,10 +107,14 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
     def render(language: str, template: str, **values: Any) -> bytes:
         return environment(language).get_template(template).render(**values).encode()
 
-    def html(body: bytes, language: str) -> Response:
-        response = Response(body, media_type=HTML)
+    def html(page: tuple[int, bytes], language: str) -> Response:
+        size, body = page
+        response = Response(body, media_type=HTML, headers={SIZE_HEADER: str(size)})
         response.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, samesite="lax")
         return response
+
+    async def page(election_id: str, key: Key, build: Callable[[int], bytes]) -> tuple[int, bytes]:
+        return await snapshots.read_sized(election_id, key, build, min_interval=PAGE_INTERVAL)
 
     @app.get("/", include_in_schema=False)
     def root(request: Request) -> RedirectResponse:
@@ -139,7 +147,7 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
             )
 
         key = ("site", lang, election_id)
-        return html(await snapshots.read(election_id, key, build), lang)
+        return html(await page(election_id, key, build), lang)
 
     def context_republic(election_id: str) -> str:
         with context.sessions() as session:
@@ -164,31 +172,36 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
         )
         view = views.unit_view(election, contest, answer, outcome, lang)
         _ = translations(lang).gettext
-        figures: dict[str, str] = {}
+        jobs: dict[str, drawing.Job] = {}
         if view.rows and view.participated:
             threshold = None
             if view.outcome and view.outcome.get("threshold"):
                 threshold = float(view.outcome["threshold"].split()[0])
-            figures["shares"] = charts.bars(
-                [r.label for r in view.rows],
-                [r.percent or 0 for r in view.rows],
-                [r.colour for r in view.rows],
-                _("Share of valid votes"),
-                threshold=threshold,
-                threshold_label=_("threshold"),
+            jobs["shares"] = (
+                "bars",
+                (
+                    [r.label for r in view.rows],
+                    [r.percent or 0 for r in view.rows],
+                    [r.colour for r in view.rows],
+                    _("Share of valid votes"),
+                ),
+                {"threshold": threshold, "threshold_label": _("threshold")},
             )
         if view.outcome and view.rows and view.rows[0].seats is not None:
             seated = [(r.label, r.seats or 0, r.colour) for r in view.rows if r.seats]
-            figures["seats"] = charts.hemicycle(
-                seated, _("Seats won by party lists"), sum(s for _l, s, _c in seated)
-            )
+            total = sum(s for _l, s, _c in seated)
+            jobs["seats"] = ("hemicycle", (seated, _("Seats won by party lists"), total), {})
         turnout_rows = [c for c in view.children if c.turnout is not None]
         if turnout_rows and not widget:
-            figures["turnout"] = charts.bars(
-                [c.label for c in turnout_rows],
-                [c.turnout or 0 for c in turnout_rows],
-                [charts.PALETTE[4]] * len(turnout_rows),
-                _("Turnout by unit"),
+            jobs["turnout"] = (
+                "bars",
+                (
+                    [c.label for c in turnout_rows],
+                    [c.turnout or 0 for c in turnout_rows],
+                    [charts.PALETTE[4]] * len(turnout_rows),
+                    _("Turnout by unit"),
+                ),
+                {},
             )
         regional_map = None
         if view.level == "republic" and not widget and len(view.children) > 1:
@@ -199,12 +212,17 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
             night = proofs.progress(context, election_id, contest_id)
             if night:
                 clock(night, lang)
-                figures["progress"] = charts.progress(
-                    [p["clock"] for p in night],
-                    [p["reported"] for p in night],
-                    view.expected,
-                    _("Precincts reported over the night"),
+                jobs["progress"] = (
+                    "progress",
+                    (
+                        [p["clock"] for p in night],
+                        [p["reported"] for p in night],
+                        view.expected,
+                        _("Precincts reported over the night"),
+                    ),
+                    {},
                 )
+        figures = drawing.draw(jobs)
         template = "widget.html" if widget else "unit.html"
         return render(
             lang,
@@ -249,7 +267,7 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
             return unit_page(lang, election_id, contest_id, context_republic(election_id), size)
 
         key = ("site", lang, election_id, contest_id, None)
-        return html(await snapshots.read(election_id, key, build), lang)
+        return html(await page(election_id, key, build), lang)
 
     @app.get("/{lang}/{election_id}/{contest_id}/{unit}/", include_in_schema=False)
     async def drill_down(
@@ -262,7 +280,7 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
             return unit_page(lang, election_id, contest_id, unit, size)
 
         key = ("site", lang, election_id, contest_id, unit)
-        return html(await snapshots.read(election_id, key, build), lang)
+        return html(await page(election_id, key, build), lang)
 
     @app.get("/{lang}/{election_id}/{contest_id}/widget", include_in_schema=False)
     async def widget(lang: Language, election_id: Code, contest_id: Code) -> Response:
@@ -272,8 +290,8 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
             )
 
         key = ("widget", lang, election_id, contest_id)
-        body = await snapshots.read(election_id, key, build)
-        response = Response(body, media_type=HTML)
+        size, body = await page(election_id, key, build)
+        response = Response(body, media_type=HTML, headers={SIZE_HEADER: str(size)})
         response.headers["Content-Security-Policy"] = "frame-ancestors *"
         return response
 
