@@ -22,58 +22,18 @@ import json
 import os
 import platform
 import re
-import socket
 import subprocess
-import sys
 import time
-import uuid
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 
-from saylau.protocol import protocol_to_mapping
-from saylau.service.context import Context
-from saylau.service.elections import import_election, issue_credentials
-from saylau.synth import generate
+from benchlib import fresh_database, prepare, start_server, stop, wrk_figures
 from saylau.web.site import STATIC
 
-ADMIN = os.environ.get("SAYLAU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 RESULTS = Path(__file__).with_name("results")
 STATIC_NAME = "bench-static.html"
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def milliseconds(text: str) -> float:
-    number = text.rstrip("usm")
-    return round(float(number) * UNITS[text[len(number) :]], 2)
-
-
-def wrk_figures(report: str) -> dict[str, Any]:
-    """Requests per second, p50/p90/p99 (ms), requests and failures from wrk --latency."""
-    figures: dict[str, Any] = {"non_2xx": 0, "socket_errors": 0}
-    for line in report.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[0] in ("50%", "90%", "99%"):
-            figures[f"p{parts[0][:2]}_ms"] = milliseconds(parts[1])
-        elif "requests in" in line:
-            figures["requests"] = int(parts[0])
-        elif line.startswith("Requests/sec:"):
-            figures["requests_per_second"] = round(float(parts[1]))
-        elif "Non-2xx or 3xx responses" in line:
-            figures["non_2xx"] = int(parts[-1])
-        elif line.strip().startswith("Socket errors"):
-            figures["socket_errors"] = sum(int(n) for n in re.findall(r"\d+", line))
-    return figures
 
 
 async def wrk(url: str, connections: int, seconds: int) -> dict[str, Any]:
@@ -208,55 +168,19 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    name = f"saylau_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = "postgresql+psycopg://" + ADMIN.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
     server: subprocess.Popen[bytes] | None = None
-    try:
-        synthetic = generate(seed=2023, precincts=args.precincts)
-        election = synthetic.election
-        ctx = Context.open(url)
-        import_election(ctx, election)
-        tokens = {
-            c.unit_code: c.token
-            for c in issue_credentials(ctx, election.id)
-            if c.role == "territorial" and c.unit_code and c.unit_code.count("-") == 1
-        }
-        ctx.engine.dispose()
-        by_region: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for protocol in synthetic.protocols:
-            mapping = protocol_to_mapping(protocol)
-            by_region[election.path(protocol.precinct)[1]].append({"protocol": mapping})
-        batches: list[tuple[str, bytes]] = []
-        for region, items in by_region.items():
-            for start in range(0, len(items), args.batch):
-                body = json.dumps({"submissions": items[start : start + args.batch]}).encode()
-                batches.append((tokens[region], body))
-        # interleave regions, as reports arrive from everywhere at once
-        batches.sort(key=lambda item: hash(item[1]) % 1000)
-        needed = 2 * args.rounds * args.seconds * args.rate
-        left = len(synthetic.protocols) * (100 - args.counted_before) / 100
-        if needed > left * 0.9:
-            parser.error(f"{left:.0f} protocols cannot keep {args.rate}/s going for the reads")
-        port = free_port()
-        command = [sys.executable, "-m", "saylau", "serve", "--db", url, "--port", str(port)]
-        server = subprocess.Popen([*command, "--workers", str(args.workers)])
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        load = asyncio.run(measure(base, election.id, batches, args))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        with psycopg.connect(ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database() as url:
+        try:
+            synthetic, batches = prepare(url, args.precincts, args.batch)
+            election = synthetic.election
+            needed = 2 * args.rounds * args.seconds * args.rate
+            left = len(synthetic.protocols) * (100 - args.counted_before) / 100
+            if needed > left * 0.9:
+                parser.error(f"{left:.0f} protocols cannot keep {args.rate}/s going for the reads")
+            server, base = start_server(url, args.workers)
+            load = asyncio.run(measure(base, election.id, batches, args))
+        finally:
+            stop(server)
 
     page, static = summary(load["rounds"], "page"), summary(load["rounds"], "static")
     figures = {

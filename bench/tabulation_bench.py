@@ -15,60 +15,18 @@ import json
 import os
 import platform
 import signal
-import socket
 import subprocess
-import sys
 import time
-import uuid
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 
+from benchlib import fresh_database, prepare, start_server, stop, wrk_figures
 from saylau.protocol import protocol_to_mapping
-from saylau.service.context import Context
-from saylau.service.elections import import_election, issue_credentials
-from saylau.synth import generate
 
-ADMIN = os.environ.get("SAYLAU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 RESULTS = Path(__file__).with_name("results")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def wait_ready(base: str, timeout: float = 900.0) -> None:
-    """Workers load the definition before they answer: minutes at a million precincts."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{base} did not answer /health within {timeout:.0f} s")
-
-
-def wrk_figures(report: str) -> dict[str, Any]:
-    """Requests and the p50/p99 latencies (ms) from wrk's --latency report."""
-    figures: dict[str, Any] = {"reads": None, "read_p50_ms": None, "read_p99_ms": None}
-    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    for line in report.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[0] in ("50%", "99%"):
-            number = parts[1].rstrip("usm")
-            unit = parts[1][len(number) :]
-            figures[f"read_p{parts[0][:2]}_ms"] = round(float(number) * units[unit], 2)
-        elif "requests in" in line:
-            figures["reads"] = int(parts[0])
-    return figures
 
 
 async def run_load(
@@ -126,7 +84,14 @@ async def run_load(
             wrk.send_signal(signal.SIGINT)
             read_report = (await wrk.communicate())[0].decode()
     reads = wrk_figures(read_report)
-    return {"seconds": elapsed, "accepted": accepted, "problems": problems, **reads}
+    return {
+        "seconds": elapsed,
+        "accepted": accepted,
+        "problems": problems,
+        "reads": reads.get("requests"),
+        "read_p50_ms": reads.get("p50_ms"),
+        "read_p99_ms": reads.get("p99_ms"),
+    }
 
 
 def copy_rows(url: str, rows: list[tuple[Any, ...]]) -> float:
@@ -159,9 +124,6 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--batch", type=int, default=250)
     parser.add_argument(
-        "--writer-nice", type=int, default=0, help="niceness of the submission workers"
-    )
-    parser.add_argument(
         "--read-workers",
         type=int,
         default=0,
@@ -169,83 +131,27 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    name = f"saylau_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = "postgresql+psycopg://" + ADMIN.split("://", 1)[1].rsplit("/", 1)[0] + "/" + name
     server: subprocess.Popen[bytes] | None = None
-    try:
-        t0 = time.perf_counter()
-        synthetic = generate(seed=2023, precincts=args.precincts)
-        ctx = Context.open(url)
-        import_election(ctx, synthetic.election)
-        tokens = {
-            c.unit_code: c.token
-            for c in issue_credentials(ctx, synthetic.election.id)
-            if c.role == "territorial" and c.unit_code and c.unit_code.count("-") == 1
-        }
-        ctx.engine.dispose()
-        prepared_in = time.perf_counter() - t0
-        election = synthetic.election
-        by_region: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for protocol in synthetic.protocols:
-            mapping = protocol_to_mapping(protocol)
-            by_region[election.path(protocol.precinct)[1]].append({"protocol": mapping})
-        batches: list[tuple[str, bytes]] = []
-        for region, items in by_region.items():
-            for start in range(0, len(items), args.batch):
-                body = json.dumps({"submissions": items[start : start + args.batch]}).encode()
-                batches.append((tokens[region], body))
-        # interleave regions, as reports arrive from everywhere at once
-        batches.sort(key=lambda item: hash(item[1]) % 1000)
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "saylau",
-                "serve",
-                "--db",
-                url,
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ]
-        )
-        base = f"http://127.0.0.1:{port}"
-        wait_ready(base)
-        read_base = base
-        if args.read_workers:
-            read_port = free_port()
-            readers_server = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "saylau",
-                    "serve",
-                    "--db",
-                    url,
-                    "--port",
-                    str(read_port),
-                    "--workers",
-                    str(args.read_workers),
-                ]
-            )
-            read_base = f"http://127.0.0.1:{read_port}"
-            wait_ready(read_base)
+    readers_server: subprocess.Popen[bytes] | None = None
+    with fresh_database() as url:
         try:
+            started = time.perf_counter()
+            synthetic, batches = prepare(url, args.precincts, args.batch)
+            prepared_in = time.perf_counter() - started
+            server, base = start_server(url, args.workers)
+            read_base = base
+            if args.read_workers:
+                readers_server, read_base = start_server(url, args.read_workers)
+            election_id = synthetic.election.id
             load = asyncio.run(
-                run_load(base, read_base, election.id, batches, args.submitters, args.readers)
+                run_load(base, read_base, election_id, batches, args.submitters, args.readers)
             )
         finally:
-            if args.read_workers:
-                readers_server.terminate()
-                readers_server.wait(timeout=30)
-        total = len(synthetic.protocols)
+            stop(server)
+            stop(readers_server)
         rows = [
             (
-                election.id,
+                election_id,
                 p.precinct,
                 p.contest,
                 1,
@@ -256,37 +162,31 @@ def main() -> None:
             for p in synthetic.protocols
         ]
         copy_seconds = copy_rows(url, rows)
-        api_rate = load["accepted"] / load["seconds"]
-        copy_rate = total / copy_seconds
-        figures = {
-            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            "precincts": args.precincts,
-            "protocols": total,
-            "workers": args.workers,
-            "read_workers": args.read_workers,
-            "writer_nice": args.writer_nice,
-            "submitters": args.submitters,
-            "batch": args.batch,
-            "readers": args.readers,
-            "prepare_seconds": round(prepared_in, 2),
-            "api_seconds": round(load["seconds"], 2),
-            "api_protocols_per_second": round(api_rate),
-            "api_accepted": load["accepted"],
-            "api_problems": load["problems"],
-            "copy_seconds": round(copy_seconds, 3),
-            "copy_rows_per_second": round(copy_rate),
-            "copy_over_api": round(copy_rate / api_rate, 1),
-            "national_reads": load["reads"],
-            "national_read_p50_ms": load["read_p50_ms"],
-            "national_read_p99_ms": load["read_p99_ms"],
-        }
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        with psycopg.connect(ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    total = len(synthetic.protocols)
+    api_rate = load["accepted"] / load["seconds"]
+    copy_rate = total / copy_seconds
+    figures = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "precincts": args.precincts,
+        "protocols": total,
+        "workers": args.workers,
+        "read_workers": args.read_workers,
+        "submitters": args.submitters,
+        "batch": args.batch,
+        "readers": args.readers,
+        "prepare_seconds": round(prepared_in, 2),
+        "api_seconds": round(load["seconds"], 2),
+        "api_protocols_per_second": round(api_rate),
+        "api_accepted": load["accepted"],
+        "api_problems": load["problems"],
+        "copy_seconds": round(copy_seconds, 3),
+        "copy_rows_per_second": round(copy_rate),
+        "copy_over_api": round(copy_rate / api_rate, 1),
+        "national_reads": load["reads"],
+        "national_read_p50_ms": load["read_p50_ms"],
+        "national_read_p99_ms": load["read_p99_ms"],
+    }
     RESULTS.mkdir(exist_ok=True)
     suffix = "" if args.precincts == 10_000 else f"-{args.precincts}"
     (RESULTS / f"tabulation{suffix}.json").write_text(json.dumps(figures, indent=1) + "\n")

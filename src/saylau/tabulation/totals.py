@@ -10,20 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from saylau.protocol import Protocol
+from saylau.protocol import COUNT_FIELDS, Protocol
 
-#: The protocol fields summed up the tree, in the protocol's order.
-FIELDS = (
-    "voters_on_list",
-    "voters_added",
-    "ballots_received",
-    "ballots_issued",
-    "ballots_cancelled",
-    "ballots_found",
-    "invalid",
-    "against_all",
-    "neither",
-)
+#: The protocol fields summed up the tree: every count line of the form.
+FIELDS = COUNT_FIELDS
 
 Counts = dict[str, Any]  # FIELDS → int, "votes" → {option: int}
 
