@@ -13,7 +13,7 @@ from saylau.election import Election, election_to_mapping
 from saylau.service import ledgering
 from saylau.service.auth import hash_token, new_token
 from saylau.service.context import Catalog, Context
-from saylau.service.errors import Conflict
+from saylau.service.errors import Conflict, NotFound
 from saylau.store.tables import CredentialRow, ElectionRow, TotalRow, UnitRow
 from saylau.tabulation.totals import empty_counts
 
@@ -137,3 +137,14 @@ def issue_credentials(ctx: Context, election_id: str) -> list[IssuedCredential]:
             ],
         )
     return issued
+
+
+def latest_election(ctx: Context) -> str:
+    """The id of the election imported last: what the site shows at its root."""
+    with ctx.sessions() as session:
+        found = session.scalar(
+            select(ElectionRow.id).order_by(ElectionRow.imported_at.desc()).limit(1)
+        )
+    if found is None:
+        raise NotFound("no election has been imported yet")
+    return found

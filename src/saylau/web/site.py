@@ -23,13 +23,11 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
-from sqlalchemy import select
 
-from saylau.service import proofs, results
+from saylau.service import elections, proofs, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
-from saylau.store.tables import ElectionRow
 from saylau.web import charts, drawing, geo, views
 from saylau.web.i18n import (
     DEFAULT,
@@ -92,13 +90,7 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def latest_election() -> str:
-        with context.sessions() as session:
-            found = session.scalar(
-                select(ElectionRow.id).order_by(ElectionRow.imported_at.desc()).limit(1)
-            )
-        if found is None:
-            raise NotFound("no election has been imported yet")
-        return found
+        return elections.latest_election(context)
 
     def election_of(election_id: str) -> Any:
         with context.sessions() as session:
