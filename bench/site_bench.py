@@ -92,10 +92,14 @@ def tree_size_shown(page: str) -> int:
 
 
 async def measure(
-    base: str, election_id: str, batches: list[tuple[str, bytes]], args: argparse.Namespace
+    base: str,
+    read_base: str,
+    election_id: str,
+    batches: list[tuple[str, bytes]],
+    args: argparse.Namespace,
 ) -> dict[str, Any]:
-    page_url = f"{base}/kk/{election_id}/mazhilis-list/"
-    static_url = f"{base}/static/{STATIC_NAME}"
+    page_url = f"{read_base}/kk/{election_id}/mazhilis-list/"
+    static_url = f"{read_base}/static/{STATIC_NAME}"
     limits = httpx.Limits(max_connections=8)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
         submitter = Submitter(
@@ -156,6 +160,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--precincts", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--read-workers",
+        type=int,
+        default=0,
+        help="serve the readers from separate workers (0: the same workers serve both)",
+    )
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=10, help="length of one wrk run")
     parser.add_argument("--rounds", type=int, default=2, help="page-then-static rounds")
@@ -169,6 +179,7 @@ def main() -> None:
     args = parser.parse_args()
 
     server: subprocess.Popen[bytes] | None = None
+    readers_server: subprocess.Popen[bytes] | None = None
     with fresh_database() as url:
         try:
             synthetic, batches = prepare(url, args.precincts, args.batch)
@@ -178,9 +189,13 @@ def main() -> None:
             if needed > left * 0.9:
                 parser.error(f"{left:.0f} protocols cannot keep {args.rate}/s going for the reads")
             server, base = start_server(url, args.workers)
-            load = asyncio.run(measure(base, election.id, batches, args))
+            read_base = base
+            if args.read_workers:
+                readers_server, read_base = start_server(url, args.read_workers)
+            load = asyncio.run(measure(base, read_base, election.id, batches, args))
         finally:
             stop(server)
+            stop(readers_server)
 
     page, static = summary(load["rounds"], "page"), summary(load["rounds"], "static")
     figures = {
@@ -188,6 +203,7 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "precincts": args.precincts,
         "workers": args.workers,
+        "read_workers": args.read_workers,
         "readers": args.readers,
         "seconds_per_run": args.seconds,
         "rounds": args.rounds,
@@ -209,6 +225,7 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     suffix = "" if args.precincts == 10_000 else f"-{args.precincts}"
     suffix += "" if args.rate else "-quiet"
+    suffix += f"-read-workers-{args.read_workers}" if args.read_workers else ""
     (RESULTS / f"site{suffix}.json").write_text(json.dumps(figures, indent=1) + "\n")
 
     print(f"{'':<28}{'page':>12}{'static':>12}")
