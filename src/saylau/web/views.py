@@ -44,6 +44,7 @@ class Child:
     turnout: float | None
     leader: str | None
     leader_colour: str | None
+    leader_id: str | None = None
     link: bool = True
 
 
@@ -132,6 +133,7 @@ def unit_view(
                 if leader
                 else None,
                 leader_colour=colours.get(leader) if leader else None,
+                leader_id=leader,
             )
         )
     voters = counts.get("voters_on_list", 0) + counts.get("voters_added", 0)
