@@ -20,17 +20,7 @@ def inclusion_of_current(
     """The current protocol's leaf, its inclusion proof and the signed head it is checked
     against (verified here too, so a page never shows a proof that does not hold)."""
     with ctx.sessions() as session:
-        index = session.scalar(
-            select(ProtocolRow.ledger_index)
-            .join(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
-            .where(
-                CurrentRow.election_id == election_id,
-                CurrentRow.precinct == precinct,
-                CurrentRow.contest == contest,
-            )
-        )
-        if index is None:
-            raise NotFound(f"precinct {precinct} has no accepted protocol for {contest}")
+        index = current_index(session, election_id, precinct, contest)
         signed, public = ledgering.latest_head(session, election_id)
         size = signed.head.size
         reader = ledgering.leaf_reader(session, election_id)
