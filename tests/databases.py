@@ -11,6 +11,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from saylau.election import Election
+from saylau.service.auth import Principal, authenticate
+from saylau.service.context import Context
+from saylau.service.elections import import_election, issue_credentials
+
 ADMIN_URL = os.environ.get("SAYLAU_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -47,3 +52,26 @@ def database(backend: str, folder: Path) -> Iterator[str]:
     else:
         with fresh_postgres() as url:
             yield url
+
+
+@contextmanager
+def imported(backend: str, folder: Path, election: Election) -> Iterator[Context]:
+    """A service context over a fresh database of ``backend`` with ``election`` imported."""
+    with database(backend, folder) as url:
+        context = Context.open(url)
+        import_election(context, election)
+        try:
+            yield context
+        finally:
+            context.engine.dispose()
+
+
+def principals(ctx: Context, election_id: str) -> dict[str, Principal]:
+    """Issue credentials and authenticate them: each commission by unit code, and observers."""
+    found: dict[str, Principal] = {}
+    with ctx.sessions() as session:
+        for issued in issue_credentials(ctx, election_id):
+            found[issued.unit_code or issued.role] = authenticate(
+                session, election_id, issued.token
+            )
+    return found

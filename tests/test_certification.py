@@ -15,17 +15,16 @@ from sqlalchemy import select
 from saylau import ledger
 from saylau.model import BadInput
 from saylau.service import ledgering
-from saylau.service.auth import Principal, authenticate
+from saylau.service.auth import Principal
 from saylau.service.certification import certify, is_certified, reopen
 from saylau.service.context import Context
-from saylau.service.elections import import_election, issue_credentials
 from saylau.service.errors import Conflict, Forbidden, NotFound
 from saylau.service.publication import publish
 from saylau.service.results import outcome, unit_results
 from saylau.service.submission import approve, submit, submit_batch
 from saylau.store.tables import ContestDecisionRow, LedgerEntryRow
 from saylau.verify import Published, verify
-from tests.databases import database
+from tests.databases import database, imported, principals
 from tests.elections_fixture import protocol, small_election
 from tests.serving import Server, is_problem, prepare, start_server
 
@@ -37,22 +36,14 @@ PRECINCTS = [f"{r}-D0{d}-P000{p}" for r in ("KZ-71", "KZ-75") for d in (1, 2) fo
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
-    with database(request.param, tmp_path) as url:
-        context = Context.open(url)
-        import_election(context, small_election())
+    with imported(request.param, tmp_path, small_election()) as context:
         yield context
-        context.engine.dispose()
 
 
 @pytest.fixture
 def who(ctx: Context) -> dict[str, Principal]:
     """The principal of every commission (by unit code) and of the observers."""
-    principals: dict[str, Principal] = {}
-    with ctx.sessions() as session:
-        for issued in issue_credentials(ctx, ELECTION):
-            key = issued.unit_code or issued.role
-            principals[key] = authenticate(session, ELECTION, issued.token)
-    return principals
+    return principals(ctx, ELECTION)
 
 
 def list_votes(number: int) -> dict[str, int]:

@@ -30,7 +30,7 @@ from saylau.service.results import unit_results
 from saylau.service.submission import approve, submit, submit_batch
 from saylau.tabulation.totals import FIELDS
 from tests.conftest import REPO
-from tests.databases import database
+from tests.databases import database, imported, principals
 from tests.elections_fixture import protocol, small_election_mapping
 from tests.serving import Server, is_problem, start_server
 
@@ -89,21 +89,14 @@ ELECTION_DEF = trilingual_election()
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
-    with database(request.param, tmp_path) as url:
-        context = Context.open(url)
-        import_election(context, ELECTION_DEF)
+    with imported(request.param, tmp_path, ELECTION_DEF) as context:
         yield context
-        context.engine.dispose()
 
 
 @pytest.fixture
 def who(ctx: Context) -> dict[str, Principal]:
-    principals: dict[str, Principal] = {}
-    with ctx.sessions() as session:
-        for issued in issue_credentials(ctx, ELECTION):
-            key = issued.unit_code or issued.role
-            principals[key] = authenticate(session, ELECTION, issued.token)
-    return principals
+    """The principal of every commission (by unit code) and of the observers."""
+    return principals(ctx, ELECTION)
 
 
 def list_votes(number: int) -> dict[str, int]:

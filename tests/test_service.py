@@ -18,7 +18,7 @@ from saylau.service.errors import Conflict, Forbidden, Unauthenticated, Unproces
 from saylau.service.results import outcome, unit_results
 from saylau.service.submission import approve, submit, submit_batch
 from saylau.store.tables import LedgerEntryRow, ProtocolRow
-from tests.databases import database
+from tests.databases import imported
 from tests.elections_fixture import protocol, small_election
 
 P1 = "KZ-71-D01-P0001"
@@ -27,11 +27,8 @@ P2 = "KZ-71-D01-P0002"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
-    with database(request.param, tmp_path) as url:
-        context = Context.open(url)
-        import_election(context, small_election())
+    with imported(request.param, tmp_path, small_election()) as context:
         yield context
-        context.engine.dispose()
 
 
 @pytest.fixture
