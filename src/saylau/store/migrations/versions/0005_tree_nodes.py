@@ -1,0 +1,21 @@
+"""the ledger's perfect-subtree nodes, stored as they are appended
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-28 19:10:00.000000
+"""
+
+from __future__ import annotations
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
