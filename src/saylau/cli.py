@@ -17,6 +17,7 @@ from saylau.law import law_book
 from saylau.law import views as law_views
 from saylau.law.lawbook import render_law_book
 from saylau.law.rules import NotInForce
+from saylau.ledger_cli import KeyOption, ledger_app
 from saylau.model import BadInput, parse_contest
 from saylau.outcome import decide as decide_contest
 
@@ -33,6 +34,7 @@ election_app = typer.Typer(
     help="Import an election and issue its credentials.", no_args_is_help=True
 )
 app.add_typer(election_app, name="election")
+app.add_typer(ledger_app, name="ledger")
 
 DbOption = Annotated[
     str | None,
@@ -169,18 +171,23 @@ def law_book_command(
 def election_import(
     file: Annotated[Path, typer.Argument(help="election definition (.json or .yaml)")],
     db: DbOption = None,
+    key: KeyOption = None,
 ) -> None:
-    """Import an election definition (idempotent for the same definition)."""
+    """Import an election definition (idempotent for the same definition); the log's first
+    entry, signed with the key file, commits to the definition's hash."""
     from saylau.election import load_election
+    from saylau.keyfile import KeyFileError
     from saylau.service.context import Context
     from saylau.service.elections import import_election
     from saylau.service.errors import ServiceError
 
     try:
         election = load_election(file)
-        created = import_election(Context.open(db), election)
+        created = import_election(Context.open(db, signer=key), election)
     except BadInput as exc:
         fail(f"{file}: {exc}")
+    except KeyFileError as exc:
+        fail(str(exc))
     except ServiceError as exc:
         fail(exc.detail)
     except OSError as exc:
@@ -214,16 +221,25 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+    key: KeyOption = None,
 ) -> None:
-    """Serve the API (and results) with uvicorn; several stateless workers share the database."""
+    """Serve the API (and results) with uvicorn; several stateless workers share the database
+    and all sign with the one key file."""
     import os
 
     import uvicorn
 
+    from saylau import keyfile
     from saylau.store import database_url, make_engine, migrate
 
     url = database_url(db)
     migrate(make_engine(url))
+    path = keyfile.configured_path(url, key)
+    try:
+        keyfile.load_or_create(path, create=not keyfile.is_configured(key))
+    except keyfile.KeyFileError as exc:
+        fail(str(exc))
+    os.environ[keyfile.ENV] = str(path.resolve())
     os.environ["DATABASE_URL"] = url
     os.environ["SAYLAU_MIGRATED"] = "1"
     # A worker loads every election's definition before it is ready (seconds at national

@@ -13,8 +13,11 @@ and that the log only ever grew (consistency proof), without trusting the operat
   proof must have exactly the length the algorithm consumes.
 
 A proof does not authenticate the tree size: it only fixes the shape of the path. The size
-must therefore come, together with the root, from a tree head signed by the log
-(:class:`TreeHead`, :func:`sign_tree_head`, :func:`verify_signed_tree_head`).
+must therefore come, together with the root, from a tree head signed by the log: a C2SP
+checkpoint (c2sp.org/tlog-checkpoint) in a C2SP signed note (c2sp.org/signed-note), which names
+the log and the key (:class:`Checkpoint`, :func:`sign_tree_head`, :func:`verify_checkpoint`).
+The log signs through a :class:`Signer`, so the private key can live in a key file, a
+hardware module or a KMS, and never in the database.
 
 Leaf hashes can come from memory (:class:`MerkleLog`, which also caches every perfect subtree,
 so a proof costs O(log² n) lookups and hashes at worst), from any sequence, or from a storage
@@ -25,6 +28,7 @@ new root in O(log n).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -605,83 +609,12 @@ class MerkleLog:
 
 
 # --------------------------------------------------------------------------------------------
-# Signed tree heads
+# Keys and signers
 
 
-_HEAD_MAGIC = b"saylau-ledger-tree-head-v1\x00"
-_HEAD_LENGTH = len(_HEAD_MAGIC) + 8 + 8 + HASH_SIZE
 _SIGNATURE_SIZE = 64
 _KEY_SIZE = 32
-
-
-@dataclass(frozen=True, slots=True)
-class TreeHead:
-    """What the log commits to: ``size`` leaves with ``root``, as of ``timestamp``.
-
-    ``timestamp`` is milliseconds since the Unix epoch, as in RFC 6962. The size matters as much
-    as the root because proofs do not authenticate it.
-    """
-
-    size: int
-    root: bytes
-    timestamp: int
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.size < _UINT64_LIMIT:
-            raise ValueError(f"tree size must fit in an unsigned 64-bit integer, got {self.size}")
-        if not 0 <= self.timestamp < _UINT64_LIMIT:
-            raise ValueError(
-                f"timestamp must fit in an unsigned 64-bit integer, got {self.timestamp}"
-            )
-        _check_hash(self.root, "root")
-
-    @classmethod
-    def now(cls, size: int, root: bytes) -> TreeHead:
-        """A head stamped with the current time."""
-        return cls(size, root, time.time_ns() // 1_000_000)
-
-    def encode(self) -> bytes:
-        """Canonical bytes that get signed: a versioned domain tag, then fixed-width fields.
-
-        The tag keeps a tree-head signature from being valid for any other message signed with
-        the same key; fixed widths make the encoding unique.
-        """
-        return (
-            _HEAD_MAGIC
-            + self.size.to_bytes(8, "big")
-            + self.timestamp.to_bytes(8, "big")
-            + self.root
-        )
-
-    @classmethod
-    def decode(cls, data: bytes) -> TreeHead:
-        if len(data) != _HEAD_LENGTH:
-            raise EncodingError(f"tree head must be {_HEAD_LENGTH} bytes, got {len(data)}")
-        if not data.startswith(_HEAD_MAGIC):
-            raise EncodingError("tree head does not start with the tree-head tag")
-        offset = len(_HEAD_MAGIC)
-        size = int.from_bytes(data[offset : offset + 8], "big")
-        timestamp = int.from_bytes(data[offset + 8 : offset + 16], "big")
-        return cls(size, data[offset + 16 :], timestamp)
-
-
-@dataclass(frozen=True, slots=True)
-class SignedTreeHead:
-    """A tree head with the log's Ed25519 signature over :meth:`TreeHead.encode`."""
-
-    head: TreeHead
-    signature: bytes
-
-    def encode(self) -> bytes:
-        return self.head.encode() + self.signature
-
-    @classmethod
-    def decode(cls, data: bytes) -> SignedTreeHead:
-        if len(data) != _HEAD_LENGTH + _SIGNATURE_SIZE:
-            raise EncodingError(
-                f"signed tree head must be {_HEAD_LENGTH + _SIGNATURE_SIZE} bytes, got {len(data)}"
-            )
-        return cls(TreeHead.decode(data[:_HEAD_LENGTH]), data[_HEAD_LENGTH:])
+_ED25519 = b"\x01"  # signature type of Ed25519 in C2SP signed notes
 
 
 def _from_hex(text: str, what: str) -> bytes:
@@ -691,8 +624,15 @@ def _from_hex(text: str, what: str) -> bytes:
         raise EncodingError(f"{what} is not hex: {exc}") from None
 
 
+def _from_base64(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise EncodingError(f"{what} is not base64") from None
+
+
 class VerifyingKey:
-    """An Ed25519 public key that checks tree-head signatures; 32 raw bytes on the wire."""
+    """An Ed25519 public key; 32 raw bytes on the wire."""
 
     __slots__ = ("_key",)
 
@@ -736,8 +676,25 @@ class VerifyingKey:
         return f"VerifyingKey({self.to_hex()})"
 
 
+@runtime_checkable
+class Signer(Protocol):
+    """What signs the log's heads: the private key never has to be in this process.
+
+    A key file, a hardware security module or a cloud KMS can each implement it: all the log
+    needs is the Ed25519 public key and a signature over a message.
+    """
+
+    def public_key(self) -> bytes:
+        """The 32-byte Ed25519 public key whose private half makes :meth:`sign`'s signatures."""
+        ...
+
+    def sign(self, message: bytes) -> bytes:
+        """The 64-byte Ed25519 signature of ``message``."""
+        ...
+
+
 class SigningKey:
-    """An Ed25519 private key of the log; 32 raw bytes (the seed) when stored."""
+    """An Ed25519 private key held in memory (the seed: 32 raw bytes); a :class:`Signer`."""
 
     __slots__ = ("_key",)
 
@@ -768,6 +725,9 @@ class SigningKey:
     def verifying_key(self) -> VerifyingKey:
         return VerifyingKey(self._key.public_key())
 
+    def public_key(self) -> bytes:
+        return self.verifying_key.to_bytes()
+
     def sign(self, message: bytes) -> bytes:
         return self._key.sign(message)
 
@@ -782,12 +742,270 @@ def generate_key_pair() -> tuple[SigningKey, VerifyingKey]:
     return key, key.verifying_key
 
 
-def sign_tree_head(head: TreeHead, key: SigningKey) -> SignedTreeHead:
-    """Sign the canonical encoding of ``head``."""
-    return SignedTreeHead(head, key.sign(head.encode()))
+# --------------------------------------------------------------------------------------------
+# C2SP signed notes (c2sp.org/signed-note) and their Ed25519 keys
 
 
-def verify_signed_tree_head(signed: SignedTreeHead, key: VerifyingKey) -> TreeHead:
-    """Return the head if its signature verifies under ``key``; else raise SignatureError."""
-    key.verify(signed.signature, signed.head.encode())
-    return signed.head
+def _check_key_name(name: str) -> None:
+    if not name or any(c.isspace() or c == "+" for c in name) or not name.isprintable():
+        raise EncodingError(f"key name {name!r} must be non-empty, without spaces or '+'")
+
+
+def key_id(name: str, public: bytes) -> bytes:
+    """SHA-256(name || 0x0A || 0x01 || public key)[:4]: the note key ID of an Ed25519 key."""
+    _check_key_name(name)
+    return hashlib.sha256(name.encode() + b"\n" + _ED25519 + public).digest()[:4]
+
+
+@dataclass(frozen=True, slots=True)
+class NoteKey:
+    """A named Ed25519 verifier key of signed notes; its text form is the note ``vkey``."""
+
+    name: str
+    public: VerifyingKey
+
+    def __post_init__(self) -> None:
+        _check_key_name(self.name)
+
+    @property
+    def key_id(self) -> bytes:
+        return key_id(self.name, self.public.to_bytes())
+
+    def vkey(self) -> str:
+        """``<name>+<hex key ID>+<base64(0x01 || public key)>``."""
+        material = base64.b64encode(_ED25519 + self.public.to_bytes()).decode()
+        return f"{self.name}+{self.key_id.hex()}+{material}"
+
+    @classmethod
+    def from_vkey(cls, text: str) -> NoteKey:
+        """Parse a vkey, refusing any whose ID does not match its name and key."""
+        parts = text.strip().split("+", 2)
+        if len(parts) != 3:
+            raise EncodingError("a verifier key is <name>+<key id>+<key>, three parts")
+        name, hex_id, material = parts
+        _check_key_name(name)
+        if len(hex_id) != 8:
+            raise EncodingError("the key ID of a verifier key is 8 hex digits")
+        wanted = _from_hex(hex_id, "key ID")
+        raw = _from_base64(material, "verifier key")
+        if raw[:1] != _ED25519:
+            raise EncodingError("verifier key is not an Ed25519 key (type 0x01)")
+        key = cls(name, VerifyingKey.from_bytes(raw[1:]))
+        if key.key_id != wanted:
+            raise EncodingError(f"key ID {hex_id} does not match the name and key")
+        return key
+
+
+def private_key_text(name: str, key: SigningKey) -> str:
+    """``PRIVATE+KEY+<name>+<hex key ID>+<base64(0x01 || seed)>``, as Go's sumdb/note writes."""
+    material = base64.b64encode(_ED25519 + key.to_bytes()).decode()
+    return f"PRIVATE+KEY+{name}+{key_id(name, key.public_key()).hex()}+{material}"
+
+
+def parse_private_key(text: str) -> tuple[str, SigningKey]:
+    """The name and key of :func:`private_key_text`, checking the key ID."""
+    parts = text.strip().split("+", 4)
+    if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
+        raise EncodingError("a private key is PRIVATE+KEY+<name>+<key id>+<key>")
+    name, hex_id, material = parts[2:]
+    _check_key_name(name)
+    raw = _from_base64(material, "private key")
+    if raw[:1] != _ED25519:
+        raise EncodingError("private key is not an Ed25519 key (type 0x01)")
+    key = SigningKey.from_bytes(raw[1:])
+    if key_id(name, key.public_key()).hex() != hex_id:
+        raise EncodingError(f"key ID {hex_id} does not match the name and key")
+    return name, key
+
+
+_MAX_SIGNATURES = 100
+_SIGNATURE_PREFIX = "\u2014 "
+
+
+def sign_note(text: str, signers: Sequence[tuple[str, Signer]]) -> str:
+    """The note ``text`` followed by a blank line and one signature line per named signer."""
+    if not text.endswith("\n") or text.endswith("\n\n"):
+        raise EncodingError("note text must end in exactly one newline")
+    _check_note_characters(text)
+    lines = []
+    for name, signer in signers:
+        signature = signer.sign(text.encode())
+        identity = key_id(name, signer.public_key())
+        encoded = base64.b64encode(identity + signature).decode()
+        lines.append(f"{_SIGNATURE_PREFIX}{name} {encoded}\n")
+    if not lines:
+        raise EncodingError("a signed note needs at least one signature")
+    return text + "\n" + "".join(lines)
+
+
+def _check_note_characters(text: str) -> None:
+    if any(ord(c) < 0x20 and c != "\n" for c in text):
+        raise EncodingError("a note must not contain control characters other than newline")
+
+
+@dataclass(frozen=True, slots=True)
+class NoteSignature:
+    name: str
+    key_id: bytes
+    signature: bytes
+
+
+def split_note(note: str) -> tuple[str, list[NoteSignature]]:
+    """The text and signature lines of a signed note, checked for form but not verified."""
+    _check_note_characters(note)
+    if not note.endswith("\n"):
+        raise EncodingError("a signed note ends in a newline")
+    split = note.rfind("\n\n")
+    if split < 0:
+        raise EncodingError("a signed note has a blank line before its signatures")
+    text, block = note[: split + 1], note[split + 2 :]
+    signatures = []
+    for line in block.splitlines():
+        if not line.startswith(_SIGNATURE_PREFIX):
+            raise EncodingError(f"signature line {line[:40]!r} does not start with an em dash")
+        name, space, encoded = line[len(_SIGNATURE_PREFIX) :].partition(" ")
+        if not space or " " in encoded:
+            raise EncodingError("a signature line is '— <key name> <base64>'")
+        _check_key_name(name)
+        raw = _from_base64(encoded, "signature")
+        if len(raw) < 5:
+            raise EncodingError("a signature carries a 4-byte key ID and the signature")
+        signatures.append(NoteSignature(name, raw[:4], raw[4:]))
+    if not signatures:
+        raise EncodingError("a signed note has at least one signature line")
+    if len(signatures) > _MAX_SIGNATURES:
+        raise EncodingError(f"a note may carry at most {_MAX_SIGNATURES} signatures")
+    return text, signatures
+
+
+def open_note(note: str, keys: Iterable[NoteKey]) -> tuple[str, list[NoteKey]]:
+    """The note's text and the trusted keys that signed it.
+
+    Signatures from unknown keys are ignored (that is how rotation and witnesses work); a
+    signature by a known name and key ID must verify, and at least one must be known.
+    """
+    text, signatures = split_note(note)
+    known = {(k.name, k.key_id): k for k in keys}
+    verified: list[NoteKey] = []
+    for sig in signatures:
+        key = known.get((sig.name, sig.key_id))
+        if key is None:
+            continue
+        try:
+            key.public.verify(sig.signature, text.encode())
+        except SignatureError:
+            raise SignatureError(
+                f"invalid signature for key {sig.name}+{sig.key_id.hex()}"
+            ) from None
+        if key not in verified:
+            verified.append(key)
+    if not verified:
+        names = ", ".join(f"{s.name}+{s.key_id.hex()}" for s in signatures)
+        raise SignatureError(f"the note is signed by no trusted key (signed by {names})")
+    return text, verified
+
+
+# --------------------------------------------------------------------------------------------
+# Tree heads as C2SP checkpoints (c2sp.org/tlog-checkpoint)
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A tree head as note text: the log's origin, its size and its root.
+
+    The origin names the log, so a head of one election's log never passes for another's.
+    """
+
+    origin: str
+    size: int
+    root: bytes
+
+    def __post_init__(self) -> None:
+        if not self.origin or "\n" in self.origin or not self.origin.isprintable():
+            raise EncodingError("a checkpoint's origin is one non-empty printable line")
+        if not 0 <= self.size < _UINT64_LIMIT:
+            raise EncodingError(f"tree size must fit in 64 bits, got {self.size}")
+        if len(self.root) != HASH_SIZE:
+            raise EncodingError(f"root must be {HASH_SIZE} bytes, got {len(self.root)}")
+
+    def text(self) -> str:
+        return f"{self.origin}\n{self.size}\n{base64.b64encode(self.root).decode()}\n"
+
+    @classmethod
+    def parse(cls, text: str) -> Checkpoint:
+        """Read a checkpoint's note text; extension lines are allowed and ignored."""
+        lines = text.split("\n")
+        if len(lines) < 4 or lines[-1] != "" or any(not line for line in lines[:-1]):
+            raise EncodingError("a checkpoint is at least three non-empty lines")
+        origin, size_text, root_text = lines[:3]
+        if (
+            not size_text.isdigit()
+            or not size_text.isascii()
+            or (size_text != "0" and size_text.startswith("0"))
+        ):
+            raise EncodingError(f"tree size {size_text[:30]!r} is not a decimal number")
+        return cls(origin, int(size_text), _from_base64(root_text, "root hash"))
+
+
+@dataclass(frozen=True, slots=True)
+class TreeHead:
+    """What the log commits to: ``size`` leaves with ``root``.
+
+    ``timestamp`` (milliseconds since the epoch) records when the service signed it; it is
+    not part of the checkpoint, which C2SP keeps to origin, size and root.
+    """
+
+    size: int
+    root: bytes
+    timestamp: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.size < _UINT64_LIMIT:
+            raise ValueError(f"tree size must fit in an unsigned 64-bit integer, got {self.size}")
+        if not 0 <= self.timestamp < _UINT64_LIMIT:
+            raise ValueError(
+                f"timestamp must fit in an unsigned 64-bit integer, got {self.timestamp}"
+            )
+        _check_hash(self.root, "root")
+
+    @classmethod
+    def now(cls, size: int, root: bytes) -> TreeHead:
+        """A head stamped with the current time."""
+        return cls(size, root, time.time_ns() // 1_000_000)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedTreeHead:
+    """A tree head with its signed checkpoint (the note text and signature lines)."""
+
+    head: TreeHead
+    origin: str
+    note: str
+
+    @property
+    def signature(self) -> bytes:
+        """The first signature of the note: the log key's Ed25519 signature."""
+        return split_note(self.note)[1][0].signature
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        return Checkpoint(self.origin, self.head.size, self.head.root)
+
+
+def sign_tree_head(head: TreeHead, origin: str, signers: Sequence[Signer]) -> SignedTreeHead:
+    """Sign ``head`` as a checkpoint of the log ``origin``; every key is named by the origin,
+    as the checkpoint format recommends (the first signer is the log's current key)."""
+    checkpoint = Checkpoint(origin, head.size, head.root)
+    note = sign_note(checkpoint.text(), [(origin, signer) for signer in signers])
+    return SignedTreeHead(head, origin, note)
+
+
+def verify_checkpoint(note: str, keys: Iterable[NoteKey]) -> Checkpoint:
+    """The checkpoint of ``note`` if a trusted key named as its origin signed it."""
+    text, signed_by = open_note(note, keys)
+    checkpoint = Checkpoint.parse(text)
+    if not any(key.name == checkpoint.origin for key in signed_by):
+        raise SignatureError(
+            f"checkpoint of log {checkpoint.origin!r} is signed by no key of that log"
+        )
+    return checkpoint

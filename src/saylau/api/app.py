@@ -10,6 +10,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
+from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from saylau import __version__
@@ -166,16 +167,21 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
 
     @app.get(API + "/ledger/head", response_model=TreeHeadOut, tags=["ledger"])
     def ledger_head(election_id: ElectionId) -> dict[str, Any]:
-        """The newest signed tree head and the key that verifies it."""
+        """The newest signed tree head: a C2SP checkpoint (``checkpoint``) and its fields."""
         with context.sessions() as session:
-            signed, public = ledgering.latest_head(session, election_id)
-        return {
-            "size": signed.head.size,
-            "root": signed.head.root.hex(),
-            "timestamp": signed.head.timestamp,
-            "signature": signed.signature.hex(),
-            "public_key": public.hex(),
-        }
+            return ledgering.head_document(session, election_id)
+
+    @app.get(
+        API + "/ledger/checkpoint",
+        tags=["ledger"],
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/plain": {}}}},
+    )
+    def ledger_checkpoint(election_id: ElectionId) -> PlainTextResponse:
+        """The newest signed checkpoint as note text, for C2SP tooling and witnesses."""
+        with context.sessions() as session:
+            note = ledgering.head_document(session, election_id)["checkpoint"]
+        return PlainTextResponse(note)
 
     @app.get(API + "/ledger/inclusion", response_model=ProofOut, tags=["ledger"])
     def inclusion(

@@ -73,12 +73,19 @@ class BatchOut(BaseModel):
 
 
 class TreeHeadOut(BaseModel):
+    """A signed tree head: ``checkpoint`` is the C2SP checkpoint in a C2SP signed note
+    (c2sp.org/tlog-checkpoint, c2sp.org/signed-note); the other fields repeat its parts.
+    ``key`` is the log's note verifier key, shown only: verify against a key you trust."""
+
+    origin: str
     size: int
     root: str
     timestamp: int
     signature: str
     public_key: str
-    algorithm: str = "Ed25519 over the tree head encoding of saylau.ledger.TreeHead"
+    key: str
+    checkpoint: str
+    algorithm: str = "Ed25519 signed note over a C2SP tlog-checkpoint"
 
 
 class ProofOut(BaseModel):

@@ -10,14 +10,20 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from saylau import ledger
 from saylau.election import Election, election_from_mapping
+from saylau.keyfile import signer_for
 from saylau.service.errors import NotFound
-from saylau.store import make_engine, migrate
+from saylau.store import database_url, make_engine, migrate
 from saylau.store.tables import ElectionRow
+
+SIGNER = "saylau.signer"
+"""Key of the ledger's signer in ``Session.info``."""
 
 
 @dataclass
@@ -42,18 +48,36 @@ class Catalog:
 
 @dataclass
 class Context:
-    """The engine, a session factory and the cache of definitions, for one process."""
+    """The engine, a session factory, the ledger's signer and the cache of definitions.
+
+    The signer travels in each session's ``info`` so that the ledger signs inside any
+    transaction without every use case passing the key along.
+    """
 
     engine: Engine
     sessions: sessionmaker[Session]
     catalogs: dict[str, Catalog] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, url: str | None = None, upgrade: bool = True) -> Context:
+    def open(
+        cls,
+        url: str | None = None,
+        upgrade: bool = True,
+        signer: ledger.Signer | str | Path | None = None,
+    ) -> Context:
+        """Open the database at ``url``; ``signer`` is a :class:`saylau.ledger.Signer` or the
+        path of a key file (default: ``SAYLAU_SIGNING_KEY``, else beside the database)."""
         engine = make_engine(url)
         if upgrade:
             migrate(engine)
-        return cls(engine, sessionmaker(engine, expire_on_commit=False))
+        if not isinstance(signer, ledger.Signer):
+            signer = signer_for(database_url(url), signer)
+        return cls(engine, sessionmaker(engine, expire_on_commit=False, info={SIGNER: signer}))
+
+    @property
+    def signer(self) -> ledger.Signer:
+        found: ledger.Signer = self.sessions.kw["info"][SIGNER]
+        return found
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

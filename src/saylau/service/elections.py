@@ -14,12 +14,13 @@ from saylau.service import ledgering
 from saylau.service.auth import hash_token, new_token
 from saylau.service.context import Catalog, Context
 from saylau.service.errors import Conflict, NotFound
-from saylau.store.tables import CredentialRow, ElectionRow, TotalRow, UnitRow
+from saylau.store.tables import CredentialRow, ElectionRow, LedgerStateRow, TotalRow, UnitRow
 from saylau.tabulation.totals import empty_counts
 
 
 def import_election(ctx: Context, election: Election) -> bool:
-    """Store a definition with its territory, empty totals and a new ledger.
+    """Store a definition with its territory, empty totals and a new ledger whose entry 0
+    commits to the definition's hash.
 
     Importing the same definition again changes nothing (returns False); a different
     definition under the same id is refused: an election is not edited in place.
@@ -44,8 +45,20 @@ def import_election(ctx: Context, election: Election) -> bool:
         )
         session.flush()
         _store_units_and_totals(session, election)
-        ledgering.create(session, election.id)
+        state = ledgering.create(session, election.id)
+        ledgering.append(session, state, [("definition", definition_record(election, state))])
     return True
+
+
+def definition_record(election: Election, state: LedgerStateRow) -> dict[str, str]:
+    """The log's first entry: the definition's hash, so that names, parties, seats and lists
+    cannot be swapped after the fact without breaking every later head."""
+    return {
+        "type": "definition",
+        "election": election.id,
+        "definition_hash": election.definition_hash(),
+        "origin": state.origin,
+    }
 
 
 def _store_units_and_totals(session: Session, election: Election) -> None:

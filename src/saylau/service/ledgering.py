@@ -2,24 +2,28 @@
 
 The ledger-state row is locked first in every writing transaction, so appends are ordered
 across processes and the frontier stored beside the size is always the one of that size.
-Each append signs a new tree head with the election's Ed25519 key.
+Each append signs a new tree head, a C2SP checkpoint naming the log by its origin, through
+the service's :class:`saylau.ledger.Signer` (a key file by default). The database holds only
+public keys, each with the first tree size it signs, so it can show heads but never sign one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from saylau import ledger
-from saylau.service.errors import NotFound
+from saylau.service.context import SIGNER
+from saylau.service.errors import NotFound, ServiceError
 from saylau.store.bulk import insert_rows
-from saylau.store.tables import LedgerEntryRow, LedgerStateRow, TreeHeadRow
+from saylau.store.tables import LedgerEntryRow, LedgerKeyRow, LedgerStateRow, TreeHeadRow
 
 HASH = 32
 
@@ -35,23 +39,99 @@ ID_BLOCK = 2**32
 IMPORT_LOCK = 0x5A7A  # PostgreSQL advisory lock: one election import hands out blocks at once
 
 
-def create(session: Session, election_id: str) -> None:
-    """The election's empty log, its signing key and its block of protocol ids."""
+ORIGIN_PREFIX_ENV = "SAYLAU_LOG_ORIGIN_PREFIX"
+ORIGIN_PREFIX = "saylau.kz/"
+
+
+class SigningUnavailable(ServiceError):
+    """The configured key is not the log's key: appending would publish an unverifiable head."""
+
+    status = 503
+    title = "The ledger cannot sign"
+
+
+def origin_for(election_id: str) -> str:
+    """The log's name in its checkpoints: ``saylau.kz/<election id>`` unless configured."""
+    return os.environ.get(ORIGIN_PREFIX_ENV, ORIGIN_PREFIX) + election_id
+
+
+def create(session: Session, election_id: str) -> LedgerStateRow:
+    """The election's empty log, its first public key and its block of protocol ids."""
     if session.connection().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
     highest = session.scalar(select(func.max(LedgerStateRow.next_protocol_id))) or 0
     block = highest // ID_BLOCK + 1
-    key = ledger.SigningKey.generate()
+    origin = origin_for(election_id)
+    public = _signer(session).public_key()
+    state = LedgerStateRow(
+        election_id=election_id,
+        size=0,
+        frontier=b"",
+        next_protocol_id=block * ID_BLOCK + 1,
+        public_key=public,
+        origin=origin,
+    )
+    session.add(state)
+    session.flush()
+    _register_key(session, state, public, 0)
+    return state
+
+
+def _signer(session: Session) -> ledger.Signer:
+    signer = session.info.get(SIGNER)
+    if not isinstance(signer, ledger.Signer):
+        raise SigningUnavailable("no signer is configured for the ledger")
+    return signer
+
+
+def _register_key(session: Session, state: LedgerStateRow, public: bytes, from_size: int) -> None:
+    state.public_key = public
     session.add(
-        LedgerStateRow(
-            election_id=election_id,
-            size=0,
-            frontier=b"",
-            next_protocol_id=block * ID_BLOCK + 1,
-            signing_key=key.to_bytes(),
-            public_key=key.verifying_key.to_bytes(),
+        LedgerKeyRow(
+            election_id=state.election_id,
+            from_size=from_size,
+            key_id=ledger.key_id(state.origin, public).hex(),
+            name=state.origin,
+            public_key=public,
         )
     )
+
+
+def rotate(session: Session, state: LedgerStateRow, public: bytes) -> int:
+    """Make ``public`` the key of the log's next heads (under the lock held on ``state``);
+    return the first tree size it signs. Heads before keep verifying with the old key."""
+    if state.public_key is not None and bytes(state.public_key) == public:
+        return -1
+    from_size = int(state.size) + 1
+    session.execute(
+        delete(LedgerKeyRow).where(
+            LedgerKeyRow.election_id == state.election_id, LedgerKeyRow.from_size == from_size
+        )
+    )
+    _register_key(session, state, public, from_size)
+    return from_size
+
+
+def _current_signer(session: Session, state: LedgerStateRow) -> ledger.Signer:
+    """The signer, checked against the log's current key; a log whose old key was retired
+    at the upgrade takes the configured key from its next head on."""
+    signer = _signer(session)
+    if state.public_key is None:
+        rotate(session, state, signer.public_key())
+        return signer
+    if signer.public_key() != bytes(state.public_key):
+        reload = getattr(signer, "reload", None)
+        if callable(reload):
+            reload()  # the key file may have been rotated since this worker read it
+        if signer.public_key() != bytes(state.public_key):
+            current = ledger.NoteKey(
+                state.origin, ledger.VerifyingKey.from_bytes(bytes(state.public_key))
+            )
+            raise SigningUnavailable(
+                f"the configured signing key is not the current key of log {state.origin} "
+                f"({current.vkey()}); configure that key or rotate to this one"
+            )
+    return signer
 
 
 def lock(session: Session, election_id: str) -> LedgerStateRow:
@@ -97,7 +177,7 @@ def append(
     state.size = frontier.size
     state.frontier = b"".join(frontier.hashes)
     head = ledger.TreeHead.now(frontier.size, frontier.root())
-    signed = ledger.sign_tree_head(head, ledger.SigningKey.from_bytes(state.signing_key))
+    signed = ledger.sign_tree_head(head, state.origin, [_current_signer(session, state)])
     if rows:
         session.add(
             TreeHeadRow(
@@ -106,6 +186,7 @@ def append(
                 root=head.root,
                 timestamp=head.timestamp,
                 signature=signed.signature,
+                note=signed.note,
             )
         )
     return Appended(first, signed)
@@ -122,12 +203,44 @@ def latest_head(session: Session, election_id: str) -> tuple[ledger.SignedTreeHe
         .order_by(TreeHeadRow.size.desc())
         .limit(1)
     ).one_or_none()
+    if row is None or row.note is None:
+        # An empty log, or a head signed before checkpoints: sign its checkpoint now.
+        size = 0 if row is None else int(row.size)
+        head = ledger.TreeHead.now(size, ledger.EMPTY_ROOT if row is None else bytes(row.root))
+        signer = _signer(session)
+        return ledger.sign_tree_head(head, state.origin, [signer]), signer.public_key()
+    head = ledger.TreeHead(size=row.size, root=bytes(row.root), timestamp=row.timestamp)
+    signed = ledger.SignedTreeHead(head=head, origin=state.origin, note=row.note)
+    return signed, key_at(session, election_id, head.size).public.to_bytes()
+
+
+def keys(session: Session, election_id: str) -> list[tuple[int, ledger.NoteKey]]:
+    """The log's public keys with the first tree size each signs, oldest first."""
+    rows = session.scalars(
+        select(LedgerKeyRow)
+        .where(LedgerKeyRow.election_id == election_id)
+        .order_by(LedgerKeyRow.from_size)
+    )
+    return [
+        (
+            int(r.from_size),
+            ledger.NoteKey(r.name, ledger.VerifyingKey.from_bytes(bytes(r.public_key))),
+        )
+        for r in rows
+    ]
+
+
+def key_at(session: Session, election_id: str, size: int) -> ledger.NoteKey:
+    """The key that signs the head of ``size`` leaves."""
+    row = session.scalars(
+        select(LedgerKeyRow)
+        .where(LedgerKeyRow.election_id == election_id, LedgerKeyRow.from_size <= size)
+        .order_by(LedgerKeyRow.from_size.desc())
+        .limit(1)
+    ).one_or_none()
     if row is None:
-        key = ledger.SigningKey.from_bytes(state.signing_key)
-        empty = ledger.TreeHead.now(0, ledger.root_hash([]))
-        return ledger.sign_tree_head(empty, key), state.public_key
-    head = ledger.TreeHead(size=row.size, root=row.root, timestamp=row.timestamp)
-    return ledger.SignedTreeHead(head=head, signature=row.signature), state.public_key
+        raise NotFound(f"log of {election_id!r} has no key for size {size}")
+    return ledger.NoteKey(row.name, ledger.VerifyingKey.from_bytes(bytes(row.public_key)))
 
 
 def leaf_reader(session: Session, election_id: str) -> ledger.LeafReader:
@@ -145,3 +258,23 @@ def leaf_reader(session: Session, election_id: str) -> ledger.LeafReader:
         )
 
     return read
+
+
+def head_document(session: Session, election_id: str) -> dict[str, Any]:
+    """The newest head as the API and the published files give it: the signed checkpoint
+    (C2SP note text) and its fields, and the log's key as a note verifier key (``key``).
+
+    The key is shown for convenience only: a verifier must get the key it trusts elsewhere.
+    """
+    signed, public = latest_head(session, election_id)
+    key = ledger.NoteKey(signed.origin, ledger.VerifyingKey.from_bytes(public))
+    return {
+        "origin": signed.origin,
+        "size": signed.head.size,
+        "root": signed.head.root.hex(),
+        "timestamp": signed.head.timestamp,
+        "signature": signed.signature.hex(),
+        "public_key": public.hex(),
+        "key": key.vkey(),
+        "checkpoint": signed.note,
+    }

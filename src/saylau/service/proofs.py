@@ -35,7 +35,8 @@ def inclusion_of_current(
         "root": signed.head.root.hex(),
         "timestamp": signed.head.timestamp,
         "signature": signed.signature.hex(),
-        "public_key": public.hex(),
+        "public_key": ledger.NoteKey(signed.origin, ledger.VerifyingKey.from_bytes(public)).vkey(),
+        "checkpoint": signed.note,
     }
 
 

@@ -23,15 +23,9 @@ def publish(ctx: Context, election_id: str, folder: Path) -> dict[str, int]:
         election = session.get(ElectionRow, election_id)
         assert election is not None
         (folder / "election.json").write_text(election.definition, encoding="utf-8")
-        signed, public = ledgering.latest_head(session, election_id)
-        head = {
-            "size": signed.head.size,
-            "root": signed.head.root.hex(),
-            "timestamp": signed.head.timestamp,
-            "signature": signed.signature.hex(),
-            "public_key": public.hex(),
-        }
+        head = ledgering.head_document(session, election_id)
         (folder / "ledger-head.json").write_text(json.dumps(head, indent=1), encoding="utf-8")
+        (folder / "ledger-checkpoint.txt").write_text(head["checkpoint"], encoding="utf-8")
         with (folder / "ledger-entries.jsonl").open("w", encoding="utf-8") as out:
             rows = session.execute(
                 select(LedgerEntryRow.index, LedgerEntryRow.kind, LedgerEntryRow.leaf)

@@ -129,19 +129,35 @@ class LedgerEntryRow(Base):
 
 class LedgerStateRow(Base):
     """The log's size and right-hand frontier; its row lock orders every append (and hands
-    out protocol ids, so a batch needs no round trip to learn them)."""
+    out protocol ids, so a batch needs no round trip to learn them). ``origin`` names the log
+    in its checkpoints; ``public_key`` is the key that signs its next head (the private key
+    is never here: see :mod:`saylau.keyfile`)."""
 
     __tablename__ = "ledger_state"
     election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger)
     frontier: Mapped[bytes] = mapped_column(LargeBinary)
     next_protocol_id: Mapped[int] = mapped_column(BigInteger, default=1)
-    signing_key: Mapped[bytes] = mapped_column(LargeBinary)
+    public_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    origin: Mapped[str] = mapped_column(String(255))
+
+
+class LedgerKeyRow(Base):
+    """A public key of the log and the first tree size it signs; older heads keep verifying
+    with the key before. Only public keys: the database can verify, never sign."""
+
+    __tablename__ = "ledger_keys"
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    from_size: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(255))
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 class TreeHeadRow(Base):
-    """A signed tree head as published."""
+    """A signed tree head as published: ``note`` is its C2SP checkpoint with signatures
+    (absent for heads signed before checkpoints), ``signature`` the log key's own."""
 
     __tablename__ = "tree_heads"
     election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
@@ -149,6 +165,7 @@ class TreeHeadRow(Base):
     root: Mapped[bytes] = mapped_column(LargeBinary)
     timestamp: Mapped[int] = mapped_column(BigInteger)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class ContestDecisionRow(Base):
