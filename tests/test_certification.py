@@ -95,12 +95,12 @@ def test_certification_is_ledgered_with_totals_outcome_and_tree_size(
 
     decision = certify(ctx, who["KZ"], LIST)
 
-    assert (decision.kind, decision.number, decision.ledger_index) == ("certification", 1, 12)
-    assert decision.tree_size == 13
+    assert (decision.kind, decision.number, decision.ledger_index) == ("certification", 1, 13)
+    assert decision.tree_size == 14
     kind, record = leaves(ctx)[12]
     assert kind == "certification" and record == decision.record
     assert record["type"] == "certification"
-    assert (record["election"], record["contest"], record["tree_size"]) == (ELECTION, LIST, 12)
+    assert (record["election"], record["contest"], record["tree_size"]) == (ELECTION, LIST, 13)
     assert record["counts"] == before["counts"]
     assert record["outcome"] == decided["outcome"]
     assert sum(record["outcome"]["seats"].values()) == 69
@@ -108,11 +108,11 @@ def test_certification_is_ledgered_with_totals_outcome_and_tree_size(
     assert record["certified_by"] == "KZ" and record["certified_at"]
     with ctx.sessions() as session:
         row = session.get(ContestDecisionRow, (ELECTION, LIST, 1))
-        assert row is not None and row.kind == "certification" and row.ledger_index == 12
+        assert row is not None and row.kind == "certification" and row.ledger_index == 13
         assert json.loads(row.counts or "") == before["counts"]
         signed, public = ledgering.latest_head(session, ELECTION)
         ledger.verify_signed_tree_head(signed, ledger.VerifyingKey.from_bytes(public))
-        assert signed.head.size == 13
+        assert signed.head.size == 14
 
     for unit in ("KZ", "KZ-75", "KZ-71-D01", P1):
         assert unit_results(ctx, ELECTION, LIST, unit)["status"] == "certified", unit
@@ -149,7 +149,7 @@ def test_a_certified_contest_takes_corrections_only_after_a_ledgered_reopening(
     kind, record = leaves(ctx)[-1]
     assert kind == "reopening" and record == reopened.record
     assert record["reason"] == "recount ordered at precinct KZ-71-D01-P0001"
-    assert record["reopens_index"] == 12 and reopened.number == 2
+    assert record["reopens_index"] == 13 and reopened.number == 2
     assert outcome(ctx, ELECTION, LIST)["status"] == "unofficial-complete"
 
     done = approve(ctx, who["KZ-71-D01"], pending.protocol_id)
@@ -174,39 +174,50 @@ def test_verify_checks_every_certification_against_the_replayed_log(
     certify(ctx, who["KZ"], LIST)
     folder = tmp_path / "published"
     publish(ctx, ELECTION, folder)
-    report_ = verify(Published.read(folder))
+    report_ = verify(Published.read(folder), [trusted_key(ctx)])
     assert report_.ok, report_.failures
-    assert report_.counted["leaves"] == 16
+    assert report_.counted["leaves"] == 17
 
     # the first certification, rewritten to claim the corrected totals, in a re-signed log
     path = folder / "ledger-entries.jsonl"
     entries = [json.loads(line) for line in path.read_text().splitlines()]
-    first = json.loads(entries[12]["leaf"])
-    later = json.loads(entries[15]["leaf"])
+    first = json.loads(entries[13]["leaf"])
+    later = json.loads(entries[16]["leaf"])
     first["counts"] = later["counts"]
-    entries[12]["leaf"] = json.dumps(first, sort_keys=True, separators=(",", ":"))
+    entries[13]["leaf"] = json.dumps(first, sort_keys=True, separators=(",", ":"))
     path.write_text("".join(json.dumps(e) + "\n" for e in entries))
-    resign(folder, [e["leaf"].encode() for e in entries])
-    found = verify(Published.read(folder)).failures
+    forger = resign(folder, [e["leaf"].encode() for e in entries])
+    found = verify(Published.read(folder), [forger]).failures
     assert set(found) == {6}, found
-    assert "leaf 12" in found[6][0] and "differ" in found[6][0]
+    assert "leaf 13" in found[6][0] and "differ" in found[6][0]
 
 
-def resign(folder: Path, leaves_: list[bytes]) -> None:
-    """Sign the rewritten log with a forger's own key, so checks 1 and 2 pass."""
+def trusted_key(ctx: Context) -> ledger.NoteKey:
+    """The log's key, as a verifier gets it from the commission (here: from the service)."""
+    with ctx.sessions() as session:
+        signed, public = ledgering.latest_head(session, ELECTION)
+    return ledger.NoteKey(signed.origin, ledger.VerifyingKey.from_bytes(public))
+
+
+def resign(folder: Path, leaves_: list[bytes]) -> ledger.NoteKey:
+    """Sign the rewritten log with a forger's own key; trusting that key, checks 1 and 2
+    pass, so the check under test stands alone."""
+    document = json.loads((folder / "ledger-head.json").read_text())
     key, public = ledger.generate_key_pair()
     head = ledger.TreeHead.now(
         len(leaves_), ledger.root_hash([ledger.leaf_hash(x) for x in leaves_])
     )
-    signed = ledger.sign_tree_head(head, key)
-    document = {
+    signed = ledger.sign_tree_head(head, document["origin"], [key])
+    document |= {
         "size": head.size,
         "root": head.root.hex(),
         "timestamp": head.timestamp,
         "signature": signed.signature.hex(),
         "public_key": public.to_hex(),
+        "checkpoint": signed.note,
     }
     (folder / "ledger-head.json").write_text(json.dumps(document))
+    return ledger.NoteKey(document["origin"], public)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -240,8 +251,8 @@ def decisions_over_http(server: Server, tokens: dict[str, str]) -> None:
 
     done = post("certify", "KZ")
     assert done.status_code == 201, done.text
-    assert done.json()["kind"] == "certification" and done.json()["ledger_index"] == 12
-    assert done.json()["record"]["tree_size"] == 12
+    assert done.json()["kind"] == "certification" and done.json()["ledger_index"] == 13
+    assert done.json()["record"]["tree_size"] == 13
     fresh = {"min_tree_size": done.json()["tree_size"]}
     assert central.get(f"/results/{LIST}", params=fresh).json()["status"] == "certified"
     assert central.get(f"/outcome/{LIST}", params=fresh).json()["status"] == "certified"

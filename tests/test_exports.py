@@ -464,7 +464,7 @@ def test_status_is_certified_after_certification(ctx: Context, who: dict[str, Pr
     certify(ctx, who["KZ"], LIST)
     certify(ctx, who["KZ"], "smd-1")
     stamp = head(ctx)
-    assert stamp["tree_size"] == 12 + 6 + 2
+    assert stamp["tree_size"] == 1 + 12 + 6 + 2
     for fmt in ("csv", "json", "parquet"):
         rows = READERS[fmt](exports.export(ctx, ELECTION, LIST, fmt, "territory").body)
         assert {(r["status"], r["tree_size"], r["tree_root"]) for r in rows} == {

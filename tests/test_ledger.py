@@ -8,6 +8,7 @@ code is checked against the text and not against itself.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Sequence
@@ -21,12 +22,14 @@ from hypothesis import strategies as st
 from saylau.ledger import (
     EMPTY_ROOT,
     HASH_SIZE,
+    Checkpoint,
     EncodingError,
     Frontier,
+    LedgerError,
     MerkleLog,
+    NoteKey,
     ProofError,
     SignatureError,
-    SignedTreeHead,
     SigningKey,
     TreeHead,
     VerifyingKey,
@@ -38,11 +41,16 @@ from saylau.ledger import (
     is_valid_subtree,
     leaf_hash,
     node_hash,
+    open_note,
+    parse_private_key,
+    private_key_text,
     root_from_inclusion_proof,
     root_hash,
+    sign_note,
     sign_tree_head,
     subtree_consistency_proof,
     subtree_inclusion_proof,
+    verify_checkpoint,
     verify_consistency,
     verify_inclusion,
     verify_signed_tree_head,
@@ -591,28 +599,6 @@ def test_ed25519_matches_rfc8032_test_1() -> None:
     )
 
 
-def test_tree_head_encoding_is_fixed() -> None:
-    head = TreeHead(size=3, root=bytes(range(32)), timestamp=1_700_000_000_000)
-    encoded = head.encode()
-    assert encoded == (
-        b"saylau-ledger-tree-head-v1\x00"
-        + (3).to_bytes(8, "big")
-        + (1_700_000_000_000).to_bytes(8, "big")
-        + bytes(range(32))
-    )
-    assert TreeHead.decode(encoded) == head
-    with pytest.raises(EncodingError, match="bytes"):
-        TreeHead.decode(encoded[:-1])
-    with pytest.raises(EncodingError, match="tag"):
-        TreeHead.decode(b"X" + encoded[1:])
-    with pytest.raises(ValueError, match="root"):
-        TreeHead(3, b"short", 0)
-    with pytest.raises(ValueError, match="64-bit"):
-        TreeHead(-1, bytes(32), 0)
-    with pytest.raises(ValueError, match="64-bit"):
-        TreeHead(0, bytes(32), 1 << 64)
-
-
 def test_keys_round_trip_through_bytes_and_hex() -> None:
     assert len(LOG_KEY.to_bytes()) == 32
     assert SigningKey.from_bytes(LOG_KEY.to_bytes()).to_bytes() == LOG_KEY.to_bytes()
@@ -627,48 +613,137 @@ def test_keys_round_trip_through_bytes_and_hex() -> None:
         SigningKey.from_hex("zz")
 
 
+# C2SP signed notes: the vectors of golang.org/x/mod/sumdb/note (note_test.go) and of the
+# signed-note specification (c2sp.org/signed-note, "Example").
+PETER_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
+PETER_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
+PETER_TEXT = (
+    "If you think cryptography is the answer to your problem,\n"
+    "then you don't know what your problem is.\n"
+)
+PETER_SIG = (
+    "\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdn"
+    "gotpRZb6KE6RyyBwJnAM=\n"
+)
+ENOCH_VKEY = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop"
+ENOCH_SIG = (
+    "\u2014 EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOT"
+    "GwnWLox33WWd1RvMc+QQ=\n"
+)
+
+
+def test_note_signer_matches_go_sumdb_note_vector() -> None:
+    name, key = parse_private_key(PETER_SKEY)
+    assert name == "PeterNeumann"
+    assert private_key_text(name, key) == PETER_SKEY
+    assert NoteKey(name, key.verifying_key).vkey() == PETER_VKEY
+    assert sign_note(PETER_TEXT, [(name, key)]) == PETER_TEXT + "\n" + PETER_SIG
+
+
+def test_open_note_follows_go_sumdb_note_vectors() -> None:
+    peter, enoch = NoteKey.from_vkey(PETER_VKEY), NoteKey.from_vkey(ENOCH_VKEY)
+    both = PETER_TEXT + "\n" + PETER_SIG + ENOCH_SIG
+    assert open_note(both, [peter]) == (PETER_TEXT, [peter])
+    assert open_note(both, [peter, enoch]) == (PETER_TEXT, [peter, enoch])
+    with pytest.raises(SignatureError, match="no trusted key"):
+        open_note(both, [])
+    broken = PETER_TEXT + "\n" + PETER_SIG[:60] + "ABCD" + PETER_SIG[60:]
+    with pytest.raises(SignatureError, match="PeterNeumann\\+c74f20a3"):
+        open_note(broken, [peter])
+    for bad in (
+        PETER_TEXT,
+        PETER_TEXT + "\n",
+        PETER_TEXT + "\n" + PETER_SIG[:-1],
+        "\x01" + PETER_TEXT + "\n" + PETER_SIG,
+        PETER_TEXT + "\n" + PETER_SIG.replace("PeterNeumann", "Bad Name"),
+        PETER_TEXT + "\n" + PETER_SIG + "Unexpected line.\n",
+        PETER_TEXT + "\n" + PETER_SIG * 101,
+    ):
+        with pytest.raises(LedgerError):
+            open_note(bad, [peter])
+
+
+def test_vkey_of_the_signed_note_specification_verifies_its_example() -> None:
+    key = NoteKey.from_vkey("example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k")
+    note = (
+        "This is an example message.\n\n\u2014 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6T"
+        "fXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n"
+    )
+    assert open_note(note, [key]) == ("This is an example message.\n", [key])
+
+
+def test_vkeys_with_any_changed_character_are_refused() -> None:
+    for i in range(len(PETER_VKEY)):
+        changed = PETER_VKEY[:i] + chr(ord(PETER_VKEY[i]) + 1) + PETER_VKEY[i + 1 :]
+        with pytest.raises(EncodingError):
+            NoteKey.from_vkey(changed)
+    with pytest.raises(EncodingError):
+        NoteKey.from_vkey("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+
+
+def test_checkpoint_text_follows_c2sp_tlog_checkpoint() -> None:
+    root = base64.b64decode("CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=")
+    checkpoint = Checkpoint("example.com/behind-the-sofa", 20852163, root)
+    assert checkpoint.text() == (
+        "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n"
+    )
+    assert Checkpoint.parse(checkpoint.text()) == checkpoint
+    assert Checkpoint.parse(checkpoint.text() + "extension line\n") == checkpoint
+    for bad in ("a\n01\nAA==\n", "a\n1\n", "a\n-1\n" + base64.b64encode(root).decode() + "\n"):
+        with pytest.raises(EncodingError):
+            Checkpoint.parse(bad)
+
+
 def test_log_signs_the_head_it_serves() -> None:
     log = MerkleLog(LEAVES[:9])
     head = TreeHead.now(log.size, log.root())
-    signed = sign_tree_head(head, LOG_KEY)
-    assert verify_signed_tree_head(SignedTreeHead.decode(signed.encode()), LOG_PUBLIC) == head
+    signed = sign_tree_head(head, "saylau.kz/test", [LOG_KEY])
+    assert signed.note.startswith(f"saylau.kz/test\n9\n{base64.b64encode(log.root()).decode()}\n\n")
+    trusted = NoteKey("saylau.kz/test", LOG_PUBLIC)
+    assert verify_checkpoint(signed.note, [trusted]) == signed.checkpoint
+    assert verify_signed_tree_head(signed, LOG_PUBLIC) == head
     verify_inclusion(4, head.size, LEAVES[4], log.inclusion_proof(4), head.root)
-    with pytest.raises(EncodingError):
-        SignedTreeHead.decode(signed.encode()[:-1])
+    # the same key under another log's name does not vouch for this log
+    with pytest.raises(SignatureError):
+        verify_checkpoint(signed.note, [NoteKey("saylau.kz/other", LOG_PUBLIC)])
+    # a rotation handover: signed by the new and the old key, either one verifies
+    both = sign_tree_head(head, "saylau.kz/test", [OTHER_KEY, LOG_KEY])
+    assert verify_checkpoint(both.note, [trusted]) == signed.checkpoint
+    assert verify_checkpoint(both.note, [NoteKey("saylau.kz/test", OTHER_PUBLIC)])
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(0, (1 << 64) - 1),
     st.binary(min_size=32, max_size=32),
-    st.integers(0, (1 << 64) - 1),
     st.integers(0, 63),
     st.integers(1, 255),
 )
-def test_signed_tree_heads_verify_and_tampering_fails(
-    size: int, root: bytes, timestamp: int, position: int, mask: int
+def test_signed_checkpoints_verify_and_tampering_fails(
+    size: int, root: bytes, position: int, mask: int
 ) -> None:
-    head = TreeHead(size, root, timestamp)
-    signed = sign_tree_head(head, LOG_KEY)
-    assert verify_signed_tree_head(signed, LOG_PUBLIC) == head
-    assert SignedTreeHead.decode(signed.encode()) == signed
+    origin = "saylau.kz/test"
+    trusted = [NoteKey(origin, LOG_PUBLIC)]
+    signed = sign_tree_head(TreeHead(size, root, 0), origin, [LOG_KEY])
+    assert verify_checkpoint(signed.note, trusted) == Checkpoint(origin, size, root)
 
-    tampered_heads = [
-        TreeHead(size ^ 1, root, timestamp),
-        TreeHead((size + 1) % (1 << 64), root, timestamp),
-        TreeHead(size, _flip(root, position % 32, mask), timestamp),
-        TreeHead(size, root, timestamp ^ (1 << (position % 64))),
+    forged = [
+        Checkpoint(origin, size ^ 1, root),
+        Checkpoint(origin, (size + 1) % (1 << 64), root),
+        Checkpoint(origin, size, _flip(root, position % 32, mask)),
+        Checkpoint("saylau.kz/tesu", size, root),
     ]
-    for forged in tampered_heads:
+    signature_lines = signed.note.split("\n\n", 1)[1]
+    for checkpoint in forged:
         with pytest.raises(SignatureError):
-            verify_signed_tree_head(SignedTreeHead(forged, signed.signature), LOG_PUBLIC)
+            verify_checkpoint(checkpoint.text() + "\n" + signature_lines, trusted)
+    raw = base64.b64decode(signature_lines.split()[-1])
+    flipped = base64.b64encode(_flip(raw, 4 + position, mask)).decode()
     with pytest.raises(SignatureError):
-        verify_signed_tree_head(
-            SignedTreeHead(head, _flip(signed.signature, position, mask)), LOG_PUBLIC
+        verify_checkpoint(signed.note.replace(signature_lines.split()[-1], flipped), trusted)
+    with pytest.raises(SignatureError):
+        verify_checkpoint(signed.note, [NoteKey(origin, OTHER_PUBLIC)])
+    with pytest.raises(SignatureError):
+        verify_checkpoint(
+            sign_tree_head(TreeHead(size, root, 0), origin, [OTHER_KEY]).note, trusted
         )
-    with pytest.raises(SignatureError, match="64 bytes"):
-        verify_signed_tree_head(SignedTreeHead(head, signed.signature[:-1]), LOG_PUBLIC)
-    with pytest.raises(SignatureError):
-        verify_signed_tree_head(signed, OTHER_PUBLIC)
-    with pytest.raises(SignatureError):
-        verify_signed_tree_head(sign_tree_head(head, OTHER_KEY), LOG_PUBLIC)

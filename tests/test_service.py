@@ -57,7 +57,7 @@ def test_import_is_idempotent_and_refuses_a_changed_definition(ctx: Context) -> 
 def test_accept_duplicate_and_totals(ctx: Context, tokens: dict[str, str]) -> None:
     me = who(ctx, tokens[P1])
     first = submit(ctx, me, protocol(P1, "mazhilis-list", list_votes(500, 100, 50)))
-    assert first.status == "accepted" and first.version == 1 and first.ledger_index == 0
+    assert first.status == "accepted" and first.version == 1 and first.ledger_index == 1
     again = submit(ctx, me, protocol(P1, "mazhilis-list", list_votes(500, 100, 50)))
     assert again.status == "duplicate" and again.protocol_id == first.protocol_id
     national = unit_results(ctx, "test-2023", "mazhilis-list", "KZ")
@@ -112,7 +112,7 @@ def test_correction_needs_reason_and_approval_above(ctx: Context, tokens: dict[s
     with pytest.raises(Forbidden):
         approve(ctx, who(ctx, tokens[P2]), pending.protocol_id)
     done = approve(ctx, who(ctx, tokens["KZ-71-D01"]), pending.protocol_id)
-    assert done.status == "correction-approved" and done.ledger_index == 1
+    assert done.status == "correction-approved" and done.ledger_index == 2
     with pytest.raises(Conflict):
         approve(ctx, who(ctx, tokens["KZ-71"]), pending.protocol_id)
     national = unit_results(ctx, "test-2023", "mazhilis-list", "KZ")
@@ -144,7 +144,7 @@ def test_batch_answers_each_item_and_ledger_proves_inclusion(
     with ctx.sessions() as session:
         signed, public = ledgering.latest_head(session, "test-2023")
         ledger.verify_signed_tree_head(signed, ledger.VerifyingKey.from_bytes(public))
-        assert signed.head.size == 6
+        assert signed.head.size == 1 + 6  # the definition, then the protocols
         entries = session.scalars(select(LedgerEntryRow).order_by(LedgerEntryRow.index)).all()
         reader = ledgering.leaf_reader(session, "test-2023")
         for entry in entries:
@@ -153,6 +153,9 @@ def test_batch_answers_each_item_and_ledger_proves_inclusion(
                 entry.index, signed.head.size, entry.leaf_hash, proof, signed.head.root
             )
             record = json.loads(entry.leaf)
+            if entry.index == 0:
+                assert record["type"] == "definition"
+                continue
             assert record["protocol"]["precinct"] in precincts
 
 

@@ -279,23 +279,48 @@ def publish(
 @app.command()
 def verify(
     folder: Annotated[Path, typer.Argument(help="folder written by 'saylau publish'")],
+    key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--key",
+            help="the log's key you trust: a verifier key (name+id+key) or a file of them, "
+            "one per line; never taken from the folder (repeat for rotated keys)",
+        ),
+    ] = None,
+    previous_head: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous-head",
+            help="a checkpoint you kept earlier (note text or ledger-head.json): the log must "
+            "extend it",
+        ),
+    ] = None,
 ) -> None:
-    """Check published results from the published files alone (exit 1 if any check fails)."""
-    from saylau.verify import CHECKS, Published
+    """Check published results from the published files and a key you trust (exit 1 if any
+    check fails, 2 if the options cannot be read)."""
+    from saylau.verify import CHECKS, Published, parse_keys, read_checkpoint
     from saylau.verify import verify as run_checks
 
     try:
-        published = Published.read(folder)
-    except (OSError, ValueError, KeyError, BadInput) as exc:
-        fail(f"{folder}: cannot read the published files ({exc})")
-    report = run_checks(published)
+        keys = parse_keys(key or [])
+    except ValueError as exc:
+        fail(f"option '--key': {exc}")
+    previous = None
+    if previous_head is not None:
+        try:
+            previous = read_checkpoint(previous_head)
+        except (OSError, UnicodeDecodeError, ValueError, AttributeError) as exc:
+            fail(f"option '--previous-head': cannot read {previous_head} ({exc})")
+    report = run_checks(Published.read(folder), keys, previous)
     console = Console(width=120)
     for number, title in CHECKS.items():
+        if number == 8 and previous is None:
+            continue
         problems = report.failures.get(number, [])
         mark = "[green]ok[/green]" if not problems else f"[red]FAILED ({len(problems)})[/red]"
-        console.print(f"{number}. {title}: {mark}")
+        console.print(f"{number}. {title}: {mark}", markup=True, highlight=False)
         for sentence in problems[:20]:
-            console.print(f"   - {sentence}")
+            console.print(f"   - {sentence}", markup=False, highlight=False)
     console.print(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counted.items()))
     if not report.ok:
         raise typer.Exit(1)

@@ -1009,3 +1009,11 @@ def verify_checkpoint(note: str, keys: Iterable[NoteKey]) -> Checkpoint:
             f"checkpoint of log {checkpoint.origin!r} is signed by no key of that log"
         )
     return checkpoint
+
+
+def verify_signed_tree_head(signed: SignedTreeHead, key: VerifyingKey) -> TreeHead:
+    """The head if ``key``, named as the log's origin, signed its checkpoint; else raise."""
+    checkpoint = verify_checkpoint(signed.note, [NoteKey(signed.origin, key)])
+    if checkpoint != signed.checkpoint:
+        raise SignatureError("the signed checkpoint is not the checkpoint of this head")
+    return signed.head

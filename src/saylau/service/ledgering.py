@@ -97,12 +97,15 @@ def _register_key(session: Session, state: LedgerStateRow, public: bytes, from_s
     )
 
 
-def rotate(session: Session, state: LedgerStateRow, public: bytes) -> int:
-    """Make ``public`` the key of the log's next heads (under the lock held on ``state``);
-    return the first tree size it signs. Heads before keep verifying with the old key."""
+def rotate(
+    session: Session, state: LedgerStateRow, public: bytes, from_size: int | None = None
+) -> int:
+    """Make ``public`` the key of the log's heads from ``from_size`` (default: the next one)
+    on, under the lock held on ``state``; return that size. Heads before keep verifying with
+    the old key."""
     if state.public_key is not None and bytes(state.public_key) == public:
         return -1
-    from_size = int(state.size) + 1
+    from_size = int(state.size) + 1 if from_size is None else from_size
     session.execute(
         delete(LedgerKeyRow).where(
             LedgerKeyRow.election_id == state.election_id, LedgerKeyRow.from_size == from_size
@@ -117,7 +120,7 @@ def _current_signer(session: Session, state: LedgerStateRow) -> ledger.Signer:
     at the upgrade takes the configured key from its next head on."""
     signer = _signer(session)
     if state.public_key is None:
-        rotate(session, state, signer.public_key())
+        rotate(session, state, signer.public_key(), int(state.size))  # the head being signed
         return signer
     if signer.public_key() != bytes(state.public_key):
         reload = getattr(signer, "reload", None)

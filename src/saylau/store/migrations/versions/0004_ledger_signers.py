@@ -46,6 +46,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("note", sa.Text(), nullable=True))
     with op.batch_alter_table("ledger_state") as batch:
         batch.add_column(sa.Column("origin", sa.String(length=255), nullable=True))
+        batch.alter_column("public_key", existing_type=sa.LargeBinary(), nullable=True)
     bind = op.get_bind()
     state = sa.table(
         "ledger_state",
@@ -82,7 +83,6 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("ledger_state") as batch:
         batch.alter_column("origin", existing_type=sa.String(length=255), nullable=False)
-        batch.alter_column("public_key", existing_type=sa.LargeBinary(), nullable=True)
         batch.drop_column("signing_key")
 
 
