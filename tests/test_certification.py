@@ -76,7 +76,7 @@ def test_only_a_complete_count_is_certified_and_only_by_the_central_commission(
             certify(ctx, who[other], LIST)
     with pytest.raises(NotFound):
         certify(ctx, who["KZ"], "no-such-contest")
-    assert len(leaves(ctx)) == 9  # nothing refused reached the ledger
+    assert len(leaves(ctx)) == 1 + 9  # the definition; nothing refused reached the ledger
     assert not is_certified_now(ctx, LIST)
 
 
@@ -97,7 +97,7 @@ def test_certification_is_ledgered_with_totals_outcome_and_tree_size(
 
     assert (decision.kind, decision.number, decision.ledger_index) == ("certification", 1, 13)
     assert decision.tree_size == 14
-    kind, record = leaves(ctx)[12]
+    kind, record = leaves(ctx)[13]
     assert kind == "certification" and record == decision.record
     assert record["type"] == "certification"
     assert (record["election"], record["contest"], record["tree_size"]) == (ELECTION, LIST, 13)
@@ -121,7 +121,7 @@ def test_certification_is_ledgered_with_totals_outcome_and_tree_size(
     with pytest.raises(Conflict) as again:
         certify(ctx, who["KZ"], LIST)
     assert "already certified" in again.value.detail
-    assert len(leaves(ctx)) == 13
+    assert len(leaves(ctx)) == 14
 
 
 def test_a_certified_contest_takes_corrections_only_after_a_ledgered_reopening(

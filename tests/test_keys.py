@@ -231,6 +231,7 @@ def test_rotation_signs_new_heads_with_the_new_key_and_old_heads_still_verify(
             assert ledgering.latest_head(session, ELECTION)[1] == new.public.to_bytes()
         assert [size for size, _ in heads] == list(range(1, 8))
         for size, note in heads:
+            assert note is not None
             signer, stranger = (old, new) if size < 5 else (new, old)
             assert ledger.verify_checkpoint(note, [signer]).size == size
             with pytest.raises(ledger.SignatureError):
