@@ -212,7 +212,7 @@ def test_racing_clients_lose_and_double_nothing(running: Running) -> None:
     # 4. the answers add up: the ledger holds each 201 and each approval, once
     approved = sum(1 for a in approvals if a.status == 200)
     stored = check_invariants(running.url)
-    assert stored.ledger_size == len(created) + approved
+    assert stored.ledger_size == 1 + len(created) + approved  # the definition first
     assert stored.corrections_approved == approved
     assert len(stored.current) == len(PAIRS)
     for pair in twins:

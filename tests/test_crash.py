@@ -118,7 +118,7 @@ def test_worker_killed_at_random_moments_loses_nothing_acknowledged(
         assert stored.current == final_protocols(plan)
         corrections = sum(1 for item in plan if item["reason"])
         assert stored.corrections_approved == corrections
-        assert stored.ledger_size == len(PAIRS) + corrections
+        assert stored.ledger_size == 1 + len(PAIRS) + corrections
 
 
 def _run_worker(
@@ -270,4 +270,4 @@ def test_server_killed_under_load_keeps_every_acknowledged_protocol(
                 assert stored.payloads[receipt["protocol_id"]] == submitter.plan[index]["protocol"]
         assert stored.current == final
         corrections = sum(1 for s in submitters for item in s.plan if item["reason"])
-        assert stored.ledger_size == len(PAIRS) + corrections
+        assert stored.ledger_size == 1 + len(PAIRS) + corrections

@@ -509,7 +509,7 @@ def test_export_command_writes_the_files_the_service_makes(tmp_path: Path) -> No
     one = tmp_path / "list.csv"
     done = saylau("--format", "csv", "--contest", LIST, "--level", "territory", "--out", str(one))
     assert done.returncode == 0, done.stderr
-    assert "unofficial-partial" in done.stdout and "tree size 5" in done.stdout
+    assert "unofficial-partial" in done.stdout and "tree size 6" in done.stdout  # 1 + 5
     assert one.read_bytes() == exports.export(ctx, ELECTION, LIST, "csv", "territory").body
     folder = tmp_path / "parquet"
     done = saylau("--format", "parquet", "--out", str(folder))
