@@ -200,7 +200,7 @@ def test_workers_share_one_key_and_a_wrong_key_signs_nothing(backend: str, tmp_p
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_rotation_signs_new_heads_with_the_new_key_and_old_heads_still_verify(
-    backend: str, tmp_path: Path
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key_path = tmp_path / "ledger.key"
     keyfile.generate(key_path)
@@ -220,6 +220,13 @@ def test_rotation_signs_new_heads_with_the_new_key_and_old_heads_still_verify(
         assert key_path.stat().st_mode & 0o777 == 0o600
         for n, code in enumerate(PRECINCTS[3:6], start=3):
             submit(worker, who[code], protocol(code, "mazhilis-list", votes(n)))
+        # a handover: the retired key co-signs, so holders of the old key can follow on
+        monkeypatch.setenv(keyfile.COSIGNING_ENV, str(retired))
+        handover = Context.open(url, signer=key_path)
+        code = PRECINCTS[6]
+        done = submit(handover, who[code], protocol(code, "mazhilis-list", votes(6)))
+        assert done.tree_size == 8
+        handover.engine.dispose()
         with ctx.sessions() as session:
             heads = session.execute(
                 select(TreeHeadRow.size, TreeHeadRow.note).order_by(TreeHeadRow.size)
@@ -229,9 +236,14 @@ def test_rotation_signs_new_heads_with_the_new_key_and_old_heads_still_verify(
                 (5, new),
             ]
             assert ledgering.latest_head(session, ELECTION)[1] == new.public.to_bytes()
-        assert [size for size, _ in heads] == list(range(1, 8))
+        assert [size for size, _ in heads] == list(range(1, 9))
         for size, note in heads:
             assert note is not None
+            if size == 8:
+                assert ledger.verify_checkpoint(note, [old]) == ledger.verify_checkpoint(
+                    note, [new]
+                )
+                continue
             signer, stranger = (old, new) if size < 5 else (new, old)
             assert ledger.verify_checkpoint(note, [signer]).size == size
             with pytest.raises(ledger.SignatureError):

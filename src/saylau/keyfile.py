@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from saylau import ledger
 
 ENV = "SAYLAU_SIGNING_KEY"
+COSIGNING_ENV = "SAYLAU_COSIGNING_KEYS"
 DEFAULT_NAME = "ledger-signing.key"
 KEY_NAME = "saylau.kz"
 """The name inside the key file; heads are signed under the log's origin as key name."""
@@ -154,6 +155,14 @@ class KeyFileSigner:
 
     def __repr__(self) -> str:
         return f"KeyFileSigner({self.path})"
+
+
+def cosigners() -> list[KeyFileSigner]:
+    """Key files (``SAYLAU_COSIGNING_KEYS``, separated by the path separator) that co-sign
+    every head, e.g. the retired key during a rotation's handover, so that a verifier who
+    holds only the old key can still follow the log for a while."""
+    paths = os.environ.get(COSIGNING_ENV, "")
+    return [KeyFileSigner(Path(p)) for p in paths.split(os.pathsep) if p]
 
 
 def signer_for(database_url: str | None, option: str | Path | None = None) -> KeyFileSigner:

@@ -17,13 +17,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from saylau import ledger
 from saylau.election import Election, election_from_mapping
-from saylau.keyfile import signer_for
+from saylau.keyfile import cosigners, signer_for
 from saylau.service.errors import NotFound
 from saylau.store import database_url, make_engine, migrate
 from saylau.store.tables import ElectionRow
 
 SIGNER = "saylau.signer"
 """Key of the ledger's signer in ``Session.info``."""
+COSIGNERS = "saylau.cosigners"
+"""Key of the signers that add their signature to each head (a rotation's handover)."""
 
 
 @dataclass
@@ -72,7 +74,8 @@ class Context:
             migrate(engine)
         if not isinstance(signer, ledger.Signer):
             signer = signer_for(database_url(url), signer)
-        return cls(engine, sessionmaker(engine, expire_on_commit=False, info={SIGNER: signer}))
+        info = {SIGNER: signer, COSIGNERS: cosigners()}
+        return cls(engine, sessionmaker(engine, expire_on_commit=False, info=info))
 
     @property
     def signer(self) -> ledger.Signer:

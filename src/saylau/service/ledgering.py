@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from saylau import ledger
-from saylau.service.context import SIGNER
+from saylau.service.context import COSIGNERS, SIGNER
 from saylau.service.errors import NotFound, ServiceError
 from saylau.store.bulk import insert_rows
 from saylau.store.tables import LedgerEntryRow, LedgerKeyRow, LedgerStateRow, TreeHeadRow
@@ -180,7 +180,10 @@ def append(
     state.size = frontier.size
     state.frontier = b"".join(frontier.hashes)
     head = ledger.TreeHead.now(frontier.size, frontier.root())
-    signed = ledger.sign_tree_head(head, state.origin, [_current_signer(session, state)])
+    cosigners: list[ledger.Signer] = list(session.info.get(COSIGNERS, ()))
+    signed = ledger.sign_tree_head(
+        head, state.origin, [_current_signer(session, state), *cosigners]
+    )
     if rows:
         session.add(
             TreeHeadRow(
