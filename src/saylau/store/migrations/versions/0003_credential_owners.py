@@ -26,17 +26,45 @@ depends_on = None
 VALIDITY_OF_EARLIER_CREDENTIALS = dt.timedelta(days=31)
 
 
+def _sqlite() -> bool:
+    return bool(op.get_bind().dialect.name == "sqlite")
+
+
+def _add_columns_in_place() -> None:
+    """SQLite alters a table's constraints only by rebuilding it, and dropping the old copy
+    fails on the references to it from protocols and decisions (``foreign_keys`` cannot be
+    turned off inside the migration's transaction). So the columns are added in place: the
+    NOT NULL ones with a default the backfill replaces, and ``replaced_by`` without a
+    database-level reference (a column with one could not be dropped again on downgrade)."""
+    for column in (
+        "owner_name VARCHAR(200) NOT NULL DEFAULT ''",
+        "owner_position VARCHAR(200) NOT NULL DEFAULT ''",
+        "expires_at DATETIME NOT NULL DEFAULT '1970-01-01 00:00:00.000000'",
+        "revoked_at DATETIME",
+        "revoked_by VARCHAR(200)",
+        "revoke_reason TEXT",
+        "replaced_by INTEGER",
+    ):
+        op.execute(f"ALTER TABLE credentials ADD COLUMN {column}")
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("credentials") as batch:
-        batch.add_column(sa.Column("owner_name", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("owner_position", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("revoked_by", sa.String(length=200), nullable=True))
-        batch.add_column(sa.Column("revoke_reason", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("replaced_by", sa.Integer(), nullable=True))
-        batch.create_foreign_key(
-            "fk_credentials_replaced_by", "credentials", ["replaced_by"], ["id"]
+    if _sqlite():
+        _add_columns_in_place()
+    else:
+        op.add_column("credentials", sa.Column("owner_name", sa.String(200), nullable=True))
+        op.add_column("credentials", sa.Column("owner_position", sa.String(200), nullable=True))
+        op.add_column(
+            "credentials", sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True)
+        )
+        op.add_column(
+            "credentials", sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True)
+        )
+        op.add_column("credentials", sa.Column("revoked_by", sa.String(200), nullable=True))
+        op.add_column("credentials", sa.Column("revoke_reason", sa.Text(), nullable=True))
+        op.add_column("credentials", sa.Column("replaced_by", sa.Integer(), nullable=True))
+        op.create_foreign_key(
+            "fk_credentials_replaced_by", "credentials", "credentials", ["replaced_by"], ["id"]
         )
     credentials = sa.table(
         "credentials",
@@ -50,7 +78,7 @@ def upgrade() -> None:
     unit = sa.func.coalesce(credentials.c.unit_code, credentials.c.role)
     op.execute(
         credentials.update()
-        .where(credentials.c.owner_name.is_(None))
+        .where(sa.or_(credentials.c.owner_name.is_(None), credentials.c.owner_name == ""))
         .values(
             owner_name=sa.literal("holder of credential ")
             + sa.cast(credentials.c.id, sa.String())
@@ -61,10 +89,13 @@ def upgrade() -> None:
             expires_at=dt.datetime.now(dt.UTC) + VALIDITY_OF_EARLIER_CREDENTIALS,
         )
     )
-    with op.batch_alter_table("credentials") as batch:
-        batch.alter_column("owner_name", existing_type=sa.String(length=200), nullable=False)
-        batch.alter_column("owner_position", existing_type=sa.String(length=200), nullable=False)
-        batch.alter_column("expires_at", existing_type=sa.DateTime(timezone=True), nullable=False)
+    if not _sqlite():
+        for name, type_ in (
+            ("owner_name", sa.String(200)),
+            ("owner_position", sa.String(200)),
+            ("expires_at", sa.DateTime(timezone=True)),
+        ):
+            op.alter_column("credentials", name, existing_type=type_, nullable=False)
     op.create_index(
         "ux_credentials_active_member",
         "credentials",
@@ -89,15 +120,15 @@ def downgrade() -> None:
         "WHERE state = 'superseded'"
     )
     op.drop_index("ux_credentials_active_member", table_name="credentials")
-    with op.batch_alter_table("credentials") as batch:
-        batch.drop_constraint("fk_credentials_replaced_by", type_="foreignkey")
-        for column in (
-            "replaced_by",
-            "revoke_reason",
-            "revoked_by",
-            "revoked_at",
-            "expires_at",
-            "owner_position",
-            "owner_name",
-        ):
-            batch.drop_column(column)
+    if not _sqlite():
+        op.drop_constraint("fk_credentials_replaced_by", "credentials", type_="foreignkey")
+    for column in (
+        "replaced_by",
+        "revoke_reason",
+        "revoked_by",
+        "revoked_at",
+        "expires_at",
+        "owner_position",
+        "owner_name",
+    ):
+        op.drop_column("credentials", column)
