@@ -576,3 +576,31 @@ def test_http_second_member_of_the_submitting_commission_cannot_approve(
     assert "another commission" in same["detail"]
     done = server.client(tokens["KZ"]).post(f"/corrections/{pid}/approve")
     assert done.status_code == 200, done.text
+
+
+def test_the_database_itself_holds_one_live_credential_per_member(
+    ctx: Context, tokens: dict[str, str]
+) -> None:
+    """Even a writer that skips the service's check cannot give a member a second live token."""
+    from sqlalchemy.exc import IntegrityError
+
+    holder = who(ctx, tokens[DISTRICT])
+
+    def second(revoked: dt.datetime | None) -> None:
+        with ctx.transaction() as session:
+            session.add(
+                CredentialRow(
+                    election_id=ELECTION,
+                    role="territorial",
+                    unit_code=DISTRICT,
+                    token_hash=hash_token(f"second {revoked}"),
+                    owner_name=holder.member,
+                    owner_position="chair",
+                    expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+                    revoked_at=revoked,
+                )
+            )
+
+    with pytest.raises(IntegrityError):
+        second(None)
+    second(dt.datetime.now(dt.UTC))  # a revoked one beside it is history, not a second token

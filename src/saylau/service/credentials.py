@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from saylau.model import BadInput
@@ -157,7 +158,14 @@ def _insert(
         )
         session.add(row)
         made.append((row, token))
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # the unique index on members not revoked: another issue for them won the race
+        raise Conflict(
+            "credentials for some of these members were issued at the same moment by another "
+            "command; nothing was issued: list them and rotate instead"
+        ) from None
     return made
 
 
