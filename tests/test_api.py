@@ -143,7 +143,9 @@ def test_submit_duplicate_correction_and_approval(served: Served) -> None:
     assert approved["status"] == "correction-approved"
     assert (approved["ledger_index"], approved["tree_size"]) == (size + 1, size + 2)
     problem(served.client("KZ-71").post(approve), 409)
-    problem(served.client("KZ-71").post("/corrections/999999/approve"), 404)
+    # an id that does not exist is told apart only to the central commission, above all
+    problem(served.client("KZ-71").post("/corrections/999999/approve"), 403)
+    problem(served.client("KZ").post("/corrections/999999/approve"), 404)
     for bad_id in ("0", str(2**53 + 1), "x"):
         problem(served.client("KZ-71").post(f"/corrections/{bad_id}/approve"), 422)
 

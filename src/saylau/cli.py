@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from saylau.credentials_cli import credentials_app
 from saylau.law import law_book
 from saylau.law import views as law_views
 from saylau.law.lawbook import render_law_book
@@ -35,6 +36,7 @@ election_app = typer.Typer(
 )
 app.add_typer(election_app, name="election")
 app.add_typer(ledger_app, name="ledger")
+election_app.add_typer(credentials_app, name="credentials")
 
 DbOption = Annotated[
     str | None,
@@ -194,25 +196,6 @@ def election_import(
         fail(f"cannot read {file}: {exc.strerror}")
     word = "imported" if created else "already imported (same definition)"
     sys.stdout.write(f"{election.id}: {word}; definition hash {election.definition_hash()}\n")
-
-
-@election_app.command("credentials")
-def election_credentials(
-    election_id: Annotated[str, typer.Argument(help="election id")],
-    out: Annotated[Path, typer.Option(help="where to write the tokens (JSON)")],
-    db: DbOption = None,
-) -> None:
-    """Issue one token per commission and one for observers; write them to a file."""
-    from saylau.service.context import Context
-    from saylau.service.elections import issue_credentials
-
-    issued = issue_credentials(Context.open(db), election_id)
-    if not issued or len(issued) == 1:
-        fail(f"field 'election_id': no election {election_id!r} in the database")
-    document = [{"role": c.role, "unit": c.unit_code, "token": c.token} for c in issued]
-    out.write_text(json.dumps(document, indent=1), encoding="utf-8")
-    out.chmod(0o600)
-    sys.stdout.write(f"wrote {len(issued)} credentials to {out}\n")
 
 
 @app.command()

@@ -1,14 +1,20 @@
-"""Credentials: one random token per commission, kept at rest only as its SHA-256.
+"""Credentials: one random token per named member of a commission, kept at rest only as its
+SHA-256, valid until it expires or is revoked.
 
 Tokens are 256-bit random values, not passwords, so a fast hash is enough: nobody can
 guess their way through 2**256, and a slow password hash would cost every request dearly.
+Checking one is a single look-up by the unique index on the hash; the expiry and the
+revocation are read from the same row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,12 +27,24 @@ ROLES = ("precinct", "territorial", "central", "observer")
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: a commission of one unit, or an observer."""
+    """Who is calling: a named member of the commission of one unit, or an observer."""
 
     credential_id: int
     election_id: str
     role: str
     unit_code: str | None
+    member: str = ""
+    position: str = ""
+
+    def as_record(self) -> dict[str, Any]:
+        """How ledger records name the caller: the commission, its member and the credential."""
+        return {
+            "commission": self.unit_code,
+            "role": self.role,
+            "member": self.member,
+            "position": self.position,
+            "credential": self.credential_id,
+        }
 
 
 def new_token() -> str:
@@ -37,6 +55,41 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def principal_of(row: CredentialRow) -> Principal:
+    """The principal a stored credential stands for (whatever its state)."""
+    return Principal(
+        row.id, row.election_id, row.role, row.unit_code, row.owner_name, row.owner_position
+    )
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every stored one is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def refusal(
+    row: CredentialRow | None, election_id: str, now: dt.datetime
+) -> Unauthenticated | None:
+    """Why the credential cannot be used now, or None if it can."""
+    if row is None or row.election_id != election_id:
+        return Unauthenticated("the token is not a credential of this election")
+    if row.revoked_at is not None:
+        when = aware(row.revoked_at).isoformat(timespec="seconds")
+        if row.replaced_by is not None:
+            return Unauthenticated(
+                f"the token was replaced by a new one on {when}: use the token you were given then"
+            )
+        return Unauthenticated(
+            f"the token was revoked on {when}: ask the election's administrators for a new one"
+        )
+    if aware(row.expires_at) <= now:
+        when = aware(row.expires_at).isoformat(timespec="seconds")
+        return Unauthenticated(
+            f"the token expired on {when}: ask the election's administrators for a new one"
+        )
+    return None
+
+
 def authenticate(session: Session, election_id: str, token: str | None) -> Principal:
     """The principal of ``token`` for ``election_id``, or Unauthenticated."""
     if not token:
@@ -44,6 +97,37 @@ def authenticate(session: Session, election_id: str, token: str | None) -> Princ
     row = session.scalars(
         select(CredentialRow).where(CredentialRow.token_hash == hash_token(token))
     ).one_or_none()
-    if row is None or row.election_id != election_id:
-        raise Unauthenticated("the token is not a credential of this election")
-    return Principal(row.id, row.election_id, row.role, row.unit_code)
+    refused = refusal(row, election_id, dt.datetime.now(dt.UTC))
+    if refused is not None:
+        raise refused
+    assert row is not None
+    return principal_of(row)
+
+
+def authenticate_many(
+    session: Session, election_id: str, tokens: Sequence[str]
+) -> dict[str, Principal | Unauthenticated]:
+    """Each token's principal, or why it is refused, from one query (for callers that
+    gather many requests into one transaction)."""
+    hashes = {token: hash_token(token) for token in tokens if token}
+    rows = {
+        row.token_hash: row
+        for row in session.scalars(
+            select(CredentialRow).where(CredentialRow.token_hash.in_(set(hashes.values())))
+        )
+    }
+    now = dt.datetime.now(dt.UTC)
+    found: dict[str, Principal | Unauthenticated] = {}
+    for token in tokens:
+        if not token:
+            found[token] = Unauthenticated(
+                "send 'Authorization: Bearer <token>' with your commission's token"
+            )
+            continue
+        row = rows.get(hashes[token])
+        refused = refusal(row, election_id, now)
+        if refused is None and row is not None:
+            found[token] = principal_of(row)
+        else:
+            found[token] = refused or Unauthenticated("the token is not a credential")
+    return found

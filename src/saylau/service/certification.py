@@ -184,7 +184,7 @@ def certify(ctx: Context, principal: Principal, contest_id: str) -> Decision:
             "precincts_expected": total.precincts_expected,
             "outcome": outcome,
             "tree_size": state.size,
-            "certified_by": principal.unit_code,
+            "certified_by": principal.as_record(),
             "certified_at": now.isoformat(),
         }
         return _record_decision(
@@ -221,7 +221,7 @@ def reopen(ctx: Context, principal: Principal, contest_id: str, reason: str | No
             "reopens_index": latest.ledger_index,
             "reason": reason,
             "tree_size": state.size,
-            "reopened_by": principal.unit_code,
+            "reopened_by": principal.as_record(),
             "reopened_at": now.isoformat(),
         }
         return _record_decision(

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from saylau.election import Election, election_to_mapping
 from saylau.service import ledgering
-from saylau.service.auth import hash_token, new_token
 from saylau.service.context import Catalog, Context
+from saylau.service.credentials import IssuedCredential, issue
 from saylau.service.errors import Conflict, NotFound
-from saylau.store.tables import CredentialRow, ElectionRow, LedgerStateRow, TotalRow, UnitRow
+from saylau.store.tables import ElectionRow, LedgerStateRow, TotalRow, UnitRow
 from saylau.tabulation.totals import empty_counts
+
+__all__ = ["IssuedCredential", "import_election", "issue_credentials", "latest_election"]
 
 
 def import_election(ctx: Context, election: Election) -> bool:
@@ -110,46 +111,13 @@ def _store_units_and_totals(session: Session, election: Election) -> None:
     )
 
 
-@dataclass(frozen=True)
-class IssuedCredential:
-    role: str
-    unit_code: str | None
-    token: str
-
-
 def issue_credentials(ctx: Context, election_id: str) -> list[IssuedCredential]:
-    """One token per commission (precinct, territorial, central) and one for observers.
+    """One credential for a placeholder member of every commission and one for observers.
 
-    The tokens are returned once, in clear, for handing over; only their hashes are kept.
-    Issuing again adds fresh tokens; earlier ones stay valid.
+    For real commissions, name their members (``credentials.issue`` with members). Issuing
+    again for the same members is refused: rotate a credential instead.
     """
-    issued: list[IssuedCredential] = []
-    with ctx.transaction() as session:
-        units = session.execute(
-            select(UnitRow.code, UnitRow.level).where(UnitRow.election_id == election_id)
-        ).all()
-        role_of = {
-            "precinct": "precinct",
-            "district": "territorial",
-            "region": "territorial",
-            "republic": "central",
-        }
-        for code, level in units:
-            issued.append(IssuedCredential(role_of[level], code, new_token()))
-        issued.append(IssuedCredential("observer", None, new_token()))
-        session.execute(
-            insert(CredentialRow),
-            [
-                {
-                    "election_id": election_id,
-                    "role": c.role,
-                    "unit_code": c.unit_code,
-                    "token_hash": hash_token(c.token),
-                }
-                for c in issued
-            ],
-        )
-    return issued
+    return issue(ctx, election_id)
 
 
 def latest_election(ctx: Context) -> str:

@@ -4,7 +4,8 @@ Every protocol is checked before the transaction (shape, rights, control relatio
 accepted ones are stored, appended to the ledger and added to the totals together, so an
 acknowledged protocol is never lost and a rejected one leaves no trace. Resubmitting the
 same protocol is idempotent; a different one for an accepted precinct is a correction that
-needs a reason and the approval of a territorial commission above the precinct.
+needs a reason and the approval of another commission above the precinct than the one
+that submitted it.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from saylau.model import BadInput
 from saylau.protocol import Protocol, broken_relations, protocol_from_mapping, protocol_to_mapping
 from saylau.service import certification, ledgering
-from saylau.service.auth import Principal
+from saylau.service.auth import Principal, principal_of
 from saylau.service.context import Catalog, Context
 from saylau.service.errors import (
     Conflict,
@@ -34,7 +35,7 @@ from saylau.service.errors import (
     problem_of,
 )
 from saylau.store.bulk import insert_rows, one_of
-from saylau.store.tables import CurrentRow, ProtocolRow, TotalRow
+from saylau.store.tables import CredentialRow, CurrentRow, ProtocolRow, TotalRow
 from saylau.tabulation.totals import Counts, add, difference
 
 Pair = tuple[str, str]  # (precinct, contest)
@@ -153,7 +154,12 @@ def protocol_from_payload(payload: str) -> Protocol:
 
 
 def _record(
-    election_id: str, protocol: Protocol, version: int, digest: str, at: dt.datetime
+    election_id: str,
+    protocol: Protocol,
+    version: int,
+    digest: str,
+    at: dt.datetime,
+    submitter: Principal,
 ) -> dict[str, Any]:
     return {
         "type": "protocol",
@@ -164,6 +170,7 @@ def _record(
         "content_hash": digest,
         "protocol": protocol_to_mapping(protocol),
         "accepted_at": at.isoformat(),
+        "submitted_by": submitter.as_record(),
     }
 
 
@@ -233,7 +240,10 @@ def _store(
                 version = info.max_version + 1
                 index = state.size + len(entries)
                 entries.append(
-                    ("protocol", _record(election_id, protocol, version, item.digest, now))
+                    (
+                        "protocol",
+                        _record(election_id, protocol, version, item.digest, now, principal),
+                    )
                 )
                 new_rows.append(
                     _row(
@@ -438,24 +448,23 @@ def apply_deltas(
 
 
 def approve(ctx: Context, principal: Principal, protocol_id: int) -> Receipt:
-    """A territorial commission above the precinct approves a pending correction."""
+    """A commission above the precinct, other than the one that submitted the correction,
+    approves it. Rights are checked before anything about the id is told; the same
+    credential asking again gets the first answer; rival corrections of the same version
+    are closed as superseded."""
     now = dt.datetime.now(dt.UTC)
     with ctx.transaction() as session:
-        state = ledgering.lock(session, principal.election_id)
         catalog = ctx.catalog(session, principal.election_id)
-        row = session.get(ProtocolRow, protocol_id)
-        if row is None or row.election_id != principal.election_id:
-            raise NotFound(f"no protocol {protocol_id} in this election")
+        row, submitter = approvable(session, catalog, principal, protocol_id)
+        # only who may decide waits for the ledger; then the row as the lock leaves it
+        state = ledgering.lock(session, principal.election_id)
+        session.refresh(row)
+        if (row.state, row.decided_by) == ("accepted", principal.credential_id):
+            assert row.ledger_index is not None
+            # the correction was appended alone: the head it was answered with is one larger
+            return _approved(row, row.ledger_index + 1)
         if row.state != "pending":
             raise Conflict(f"protocol {protocol_id} is {row.state}, not a pending correction")
-        path = catalog.paths[row.precinct]
-        if principal.role not in ("territorial", "central") or principal.unit_code not in path[:-1]:
-            raise Forbidden(
-                f"only a territorial commission above precinct {row.precinct} approves its "
-                "corrections"
-            )
-        if principal.credential_id == row.submitted_by:
-            raise Forbidden("a correction is approved by another credential than its submitter")
         certification.refuse_if_certified(session, principal.election_id, row.contest)
         current = session.get(CurrentRow, (principal.election_id, row.precinct, row.contest))
         assert current is not None
@@ -467,26 +476,83 @@ def approve(ctx: Context, principal: Principal, protocol_id: int) -> Receipt:
         old_row = session.get(ProtocolRow, current.protocol_id)
         assert old_row is not None
         new, old = protocol_from_payload(row.payload), protocol_from_payload(old_row.payload)
-        record = _record(principal.election_id, new, row.version, row.content_hash, now)
+        record = _record(principal.election_id, new, row.version, row.content_hash, now, submitter)
         record |= {
             "type": "correction",
             "supersedes_version": old_row.version,
             "reason": row.reason,
-            "approved_by": principal.unit_code,
+            "approved_by": principal.as_record(),
         }
         row.ledger_index = state.size
         appended = ledgering.append(session, state, [("correction", record)])
         row.state, row.decided_by, row.decided_at = "accepted", principal.credential_id, now
         current.protocol_id = row.id
+        close_rivals(session, row, principal, now)
         deltas: dict[tuple[str, str], list[Any]] = {}
-        _add_delta(deltas, row.contest, path, difference(new, old), 0)
+        _add_delta(deltas, row.contest, catalog.paths[row.precinct], difference(new, old), 0)
         apply_deltas(session, principal.election_id, deltas, now)
-        return Receipt(
-            "correction-approved",
-            row.id,
-            row.precinct,
-            row.contest,
-            row.version,
-            row.ledger_index,
-            appended.head.head.size,
+        return _approved(row, appended.head.head.size)
+
+
+def _approved(row: ProtocolRow, tree_size: int) -> Receipt:
+    return Receipt(
+        "correction-approved",
+        row.id,
+        row.precinct,
+        row.contest,
+        row.version,
+        row.ledger_index,
+        tree_size,
+    )
+
+
+def approvable(
+    session: Session, catalog: Catalog, principal: Principal, protocol_id: int
+) -> tuple[ProtocolRow, Principal]:
+    """The correction ``principal`` may decide on, and who submitted it; otherwise Forbidden,
+    worded the same whether the id exists or not (only the central commission, which sees
+    every precinct, is told that an id does not exist)."""
+    refused = Forbidden(
+        f"a {principal.role} credential of {principal.unit_code or 'no commission'} may not "
+        f"approve protocol {protocol_id}: a correction is approved by a territorial or the "
+        "central commission above its precinct, other than the one that submitted it"
+    )
+    if principal.role not in ("territorial", "central"):
+        raise refused
+    row = session.get(ProtocolRow, protocol_id)
+    if row is None or row.election_id != principal.election_id:
+        if principal.role == "central":
+            raise NotFound(f"no protocol {protocol_id} in this election")
+        raise refused
+    path = catalog.paths.get(row.precinct, ())
+    if principal.unit_code not in path[:-1]:
+        raise refused
+    credential = session.get(CredentialRow, row.submitted_by)
+    assert credential is not None
+    submitter = principal_of(credential)
+    if row.supersedes is not None and submitter.unit_code == principal.unit_code:
+        raise Forbidden(
+            f"correction {protocol_id} was submitted by commission {principal.unit_code} "
+            "itself: another commission above its precinct approves it"
         )
+    return row, submitter
+
+
+def close_rivals(
+    session: Session, approved: ProtocolRow, principal: Principal, now: dt.datetime
+) -> None:
+    """Close the other pending corrections of the same precinct and contest: they replace a
+    version that no longer counts, so they could never be approved. Not a ledger entry: a
+    pending correction never was one, and the approval that closes them is."""
+    session.execute(
+        update(ProtocolRow)
+        .where(
+            ProtocolRow.election_id == approved.election_id,
+            ProtocolRow.precinct == approved.precinct,
+            ProtocolRow.contest == approved.contest,
+            ProtocolRow.state == "pending",
+            ProtocolRow.id != approved.id,
+        )
+        .values(state="superseded", decided_by=principal.credential_id, decided_at=now)
+        .execution_options(synchronize_session=False)
+    )

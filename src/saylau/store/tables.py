@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -54,7 +55,9 @@ class UnitRow(Base):
 
 
 class CredentialRow(Base):
-    """A commission's or observer's credential; only the SHA-256 of the token is kept."""
+    """A credential held by one named member of a commission (or by observers); only the
+    SHA-256 of the token is kept. It expires, and may be revoked or replaced by a rotation;
+    a member holds at most one credential that is not revoked."""
 
     __tablename__ = "credentials"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -63,6 +66,24 @@ class CredentialRow(Base):
     unit_code: Mapped[str | None] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    owner_name: Mapped[str] = mapped_column(String(200))
+    owner_position: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(200))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    replaced_by: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"))
+    __table_args__ = (
+        Index(
+            "ux_credentials_active_member",
+            "election_id",
+            "unit_code",
+            "owner_name",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
 
 
 class ProtocolRow(Base):
@@ -75,7 +96,7 @@ class ProtocolRow(Base):
     precinct: Mapped[str] = mapped_column(String(64))
     contest: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(16))  # accepted | pending | refused
+    state: Mapped[str] = mapped_column(String(16))  # accepted | pending | superseded | refused
     content_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     supersedes: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("protocols.id"))

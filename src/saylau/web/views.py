@@ -17,7 +17,7 @@ STATUS_WORDS = {
 }
 
 #: States of a protocol version, shown translated on the precinct page (``_(v.state)``).
-PROTOCOL_STATES = (N_("accepted"), N_("pending"), N_("refused"))
+PROTOCOL_STATES = (N_("accepted"), N_("pending"), N_("superseded"), N_("refused"))
 
 LIST_KINDS = {"mazhilis-list", "kurultai-list", "maslikhat-list"}
 
