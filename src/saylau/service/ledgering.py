@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from saylau import ledger
+from saylau.service import treenodes
 from saylau.service.errors import NotFound
 from saylau.store.bulk import insert_rows
 from saylau.store.tables import LedgerEntryRow, LedgerStateRow, TreeHeadRow
@@ -78,7 +79,7 @@ def append(
     frontier = ledger.Frontier(state.size, hashes)
     first = state.size
     now = dt.datetime.now(dt.UTC)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for kind, record in entries:
         leaf = canonical(record)
         leaf_hash = ledger.leaf_hash(leaf)
@@ -94,6 +95,7 @@ def append(
             }
         )
     insert_rows(session, LedgerEntryRow, rows)
+    treenodes.store(session, state.election_id, first, hashes, [r["leaf_hash"] for r in rows])
     state.size = frontier.size
     state.frontier = b"".join(frontier.hashes)
     head = ledger.TreeHead.now(frontier.size, frontier.root())

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saylau import ledger
-from saylau.service import ledgering
+from saylau.service import ledgering, treenodes
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.store.tables import CurrentRow, LedgerEntryRow, LedgerStateRow, ProtocolRow
@@ -23,9 +23,7 @@ def inclusion_of_current(
         index = current_index(session, election_id, precinct, contest)
         signed, public = ledgering.latest_head(session, election_id)
         size = signed.head.size
-        reader = ledgering.leaf_reader(session, election_id)
-        leaf = reader(index, index + 1)[0]
-        proof = ledger.inclusion_proof(index, size, reader)
+        leaf, proof = treenodes.inclusion(session, election_id, index, size)
     ledger.verify_inclusion(index, size, leaf, proof, signed.head.root)
     return {
         "index": index,
@@ -110,9 +108,7 @@ def inclusion(
             index = current_index(session, election_id, precinct, contest)
         if not index < size <= logged:
             raise NotFound(f"no entry {index} in a tree of {size} (the log has {logged})")
-        reader = ledgering.leaf_reader(session, election_id)
-        leaf = reader(index, index + 1)[0]
-        proof = ledger.inclusion_proof(index, size, reader)
+        leaf, proof = treenodes.inclusion(session, election_id, index, size)
     return {
         "index": index,
         "size": size,
@@ -127,7 +123,7 @@ def consistency(ctx: Context, election_id: str, first: int, second: int) -> dict
         logged = ledger_size(session, election_id)
         if not first <= second <= logged:
             raise NotFound(f"need first ≤ second ≤ {logged}")
-        proof = ledger.consistency_proof(first, second, ledgering.leaf_reader(session, election_id))
+        proof = treenodes.consistency(session, election_id, first, second)
     return {"first": first, "second": second, "size": second, "proof": [p.hex() for p in proof]}
 
 
