@@ -15,13 +15,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, insert, literal, select, tuple_, union_all
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Integer,
+    bindparam,
+    insert,
+    literal,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from saylau import ledger
+from saylau.service.errors import NotFound
 from saylau.store.bulk import insert_rows
-from saylau.store.tables import LedgerEntryRow, TreeNodeRow
+from saylau.store.tables import LedgerEntryRow, LedgerStateRow, TreeNodeRow
 
 log = logging.getLogger(__name__)
 
@@ -93,15 +108,43 @@ class StoredTree:
         return root
 
 
-def fetch(session: Session, election_id: str, wanted: Iterable[Node]) -> dict[Node, bytes]:
-    """The stored roots of ``wanted`` nodes, leaves included, in one query."""
+def reading(engine: Engine) -> Connection:
+    """A connection for one proof. On PostgreSQL in autocommit: the proof is one statement,
+    so it needs no transaction, and each round trip saved is a good share of its cost."""
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
+
+
+def fetch(
+    connection: Connection | Session, election_id: str, wanted: Iterable[Node]
+) -> tuple[int | None, dict[Node, bytes]]:
+    """The log's size (None: no such election) and the stored roots of the ``wanted``
+    nodes that exist, leaves included: one statement, so they come from one state."""
     wanted = set(wanted)
     leaves = sorted(index for level, index in wanted if level == 0)
     inner = sorted(node for node in wanted if node[0] > 0)
-    queries = []
+    bind = connection.get_bind() if isinstance(connection, Session) else connection
+    if bind.dialect.name == "postgresql":
+        rows = connection.execute(
+            _ARRAYS,
+            {
+                "election": election_id,
+                "leaves": leaves,
+                "levels": [level for level, _ in inner],
+                "indices": [index for _, index in inner],
+            },
+        )
+        return _collect(rows)
+    queries = [
+        select(literal(-1).label("level"), LedgerStateRow.size, LedgerStateRow.frontier).where(
+            LedgerStateRow.election_id == election_id
+        )
+    ]
     if leaves:
         queries.append(
-            select(literal(0).label("level"), LedgerEntryRow.index, LedgerEntryRow.leaf_hash).where(
+            select(literal(0), LedgerEntryRow.index, LedgerEntryRow.leaf_hash).where(
                 LedgerEntryRow.election_id == election_id, LedgerEntryRow.index.in_(leaves)
             )
         )
@@ -112,23 +155,50 @@ def fetch(session: Session, election_id: str, wanted: Iterable[Node]) -> dict[No
                 tuple_(TreeNodeRow.level, TreeNodeRow.index).in_(inner),
             )
         )
-    if not queries:
-        return {}
-    query = queries[0] if len(queries) == 1 else union_all(*queries)
-    found = {
-        (int(level), int(index)): bytes(digest) for level, index, digest in session.execute(query)
-    }
-    for node in wanted - found.keys():
-        found[node] = _rebuild(session, election_id, node)
-    return found
+    return _collect(connection.execute(union_all(*queries)))
 
 
-def _rebuild(session: Session, election_id: str, node: Node) -> bytes:
+def _collect(rows: Iterable[Any]) -> tuple[int | None, dict[Node, bytes]]:
+    size: int | None = None
+    found: dict[Node, bytes] = {}
+    for level, index, digest in rows:
+        if level < 0:
+            size = int(index)
+        else:
+            found[(int(level), int(index))] = bytes(digest)
+    return size, found
+
+
+# On PostgreSQL the node look-up takes arrays, so that every proof runs the same statement
+# (prepared once per connection) whatever the number of nodes it needs.
+_ARRAYS = text(
+    """
+    SELECT -1 AS level, size AS index, frontier AS hash
+      FROM ledger_state WHERE election_id = :election
+    UNION ALL
+    SELECT 0, e.index, e.leaf_hash
+      FROM ledger_entries e
+     WHERE e.election_id = :election AND e.index = ANY(:leaves)
+    UNION ALL
+    SELECT n.level, n.index, n.hash
+      FROM tree_nodes n
+      JOIN unnest(:levels, :indices) AS w(level, index)
+        ON n.level = w.level AND n.index = w.index
+     WHERE n.election_id = :election
+    """
+).bindparams(
+    bindparam("leaves", type_=ARRAY(BigInteger)),
+    bindparam("levels", type_=ARRAY(Integer)),
+    bindparam("indices", type_=ARRAY(BigInteger)),
+)
+
+
+def _rebuild(connection: Connection | Session, election_id: str, node: Node) -> bytes:
     level, index = node
     start, end = index << level, (index + 1) << level
     log.warning("tree node %s of %s is not stored; hashing its leaves", node, election_id)
     leaves = list(
-        session.scalars(
+        connection.execute(
             select(LedgerEntryRow.leaf_hash)
             .where(
                 LedgerEntryRow.election_id == election_id,
@@ -136,7 +206,7 @@ def _rebuild(session: Session, election_id: str, node: Node) -> bytes:
                 LedgerEntryRow.index < end,
             )
             .order_by(LedgerEntryRow.index)
-        )
+        ).scalars()
     )
     if len(leaves) != end - start:
         raise LookupError(f"the log of {election_id!r} has no leaves [{start}, {end})")
@@ -144,26 +214,46 @@ def _rebuild(session: Session, election_id: str, node: Node) -> bytes:
 
 
 def _tree(
-    session: Session, election_id: str, ranges: Iterable[tuple[int, int]], leaves: Iterable[int]
+    connection: Connection | Session,
+    election_id: str,
+    ranges: Iterable[tuple[int, int]],
+    leaves: Iterable[int],
+    size: int,
 ) -> StoredTree:
+    """The nodes a proof in the tree of ``size`` leaves needs, once ``size`` is known to be
+    a size the log has reached."""
     wanted = {node for lo, hi in ranges for node in parts(lo, hi)}
     wanted.update((0, index) for index in leaves)
-    return StoredTree(fetch(session, election_id, wanted))
+    logged, found = fetch(connection, election_id, wanted)
+    if logged is None:
+        raise NotFound(f"no election {election_id!r}")
+    if size > logged:
+        raise NotFound(f"no tree of {size} entries (the log has {logged})")
+    for node in wanted - found.keys():
+        found[node] = _rebuild(connection, election_id, node)
+    return StoredTree(found)
 
 
 def inclusion(
-    session: Session, election_id: str, index: int, size: int
+    connection: Connection | Session, election_id: str, index: int, size: int
 ) -> tuple[bytes, list[bytes]]:
     """The leaf hash of entry ``index`` and PATH(index, D[size]), from one query."""
+    if not 0 <= index < size:
+        raise NotFound(f"no entry {index} in a tree of {size}")
     ranges = ledger.inclusion_proof_ranges(index, size)
-    tree = _tree(session, election_id, ranges, [index])
+    tree = _tree(connection, election_id, ranges, [index], size)
     return tree.nodes[(0, index)], ledger.inclusion_proof(index, size, tree)
 
 
-def consistency(session: Session, election_id: str, first: int, second: int) -> list[bytes]:
+def consistency(
+    connection: Connection | Session, election_id: str, first: int, second: int
+) -> list[bytes]:
     """PROOF(first, D[second]), from one query."""
+    if not 0 <= first <= second:
+        raise NotFound(f"need 0 ≤ first ≤ second, got {first} and {second}")
     ranges = ledger.consistency_proof_ranges(first, second)
-    return ledger.consistency_proof(first, second, _tree(session, election_id, ranges, []))
+    tree = _tree(connection, election_id, ranges, [], second)
+    return ledger.consistency_proof(first, second, tree)
 
 
 def backfill(connection: Connection, election_id: str, chunk: int = 50_000) -> int:
