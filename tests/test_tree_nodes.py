@@ -15,13 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, select, text
+from sqlalchemy.orm import Session
 
 from saylau import ledger
 from saylau.service import ledgering, proofs, treenodes
 from saylau.service.context import Context
+from saylau.store import make_engine, migrate
+from saylau.store.engine import MIGRATIONS
 from saylau.store.tables import ElectionRow, TreeNodeRow
 from tests.databases import database
 
@@ -243,3 +248,49 @@ def test_backfill_restores_the_nodes_of_a_log_written_without_them(ctx: Context)
             assert treenodes.inclusion(session, election_id, index, size)[1] == (
                 log.inclusion_proof(index, size)
             )
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_migration_stores_the_nodes_of_existing_logs(backend: str, tmp_path: Path) -> None:
+    with database(backend, tmp_path) as url:
+        engine = make_engine(url)
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0004")
+        size = 45
+        records = [ledgering.canonical({"n": n}) for n in range(size)]
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO elections (id, date, definition, definition_hash, imported_at)"
+                    " VALUES ('old', '2026-03-19', '{}', '0', CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    'INSERT INTO ledger_entries (election_id, "index", kind, leaf, leaf_hash,'
+                    " created_at) VALUES ('old', :n, 'protocol', :leaf, :hash, CURRENT_TIMESTAMP)"
+                ),
+                [
+                    {"n": n, "leaf": record, "hash": ledger.leaf_hash(record)}
+                    for n, record in enumerate(records)
+                ],
+            )
+        migrate(engine)
+        log = memory_log(size)
+        with Session(engine) as session, session.begin():
+            ledgering.create(session, "old")  # the log's state row, as this revision has it
+            session.flush()
+            state = ledgering.lock(session, "old")
+            state.size = size
+            state.frontier = b"".join(log.frontier().hashes)
+        with Session(engine) as session:
+            stored = session.scalar(select(func.count()).where(TreeNodeRow.election_id == "old"))
+            assert stored == sum(size >> level for level in range(1, size.bit_length()))
+            for index in range(size):
+                assert treenodes.inclusion(session, "old", index, size)[1] == (
+                    log.inclusion_proof(index, size)
+                )
+        engine.dispose()

@@ -32,7 +32,9 @@ def upgrade() -> None:
     from saylau.service.treenodes import backfill
 
     connection = op.get_bind()
-    for (election_id,) in connection.execute(sa.text("SELECT election_id FROM ledger_state")):
+    for (election_id,) in connection.execute(
+        sa.text("SELECT DISTINCT election_id FROM ledger_entries")
+    ):
         backfill(connection, election_id)
 
 
