@@ -93,6 +93,18 @@ def _summary(times: list[float]) -> dict[str, float]:
     }
 
 
+def _round_trips(ctx: Context, samples: int) -> list[float]:
+    """``SELECT 1`` on a pooled connection, as a proof gets it: the floor any read pays here
+    (on a loaded machine most of a proof's time is this wait, twice)."""
+    times = []
+    for _ in range(samples):
+        t = time.perf_counter()
+        with ctx.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1").all()
+        times.append(time.perf_counter() - t)
+    return times
+
+
 def proof_figures(
     url: str,
     base: str | None = None,
@@ -133,6 +145,7 @@ def proof_figures(
             before.append(time.perf_counter() - t)
         figures: dict[str, Any] = {
             "leaves": size,
+            "round_trip": _summary(_round_trips(ctx, samples)),
             "build_seconds": round(built, 1),
             "service": _summary(service),
         }
@@ -177,6 +190,7 @@ def main() -> None:
     figures |= {
         "workers": args.workers,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, shared (figures are noisy)",
+        "load_average": [round(load, 1) for load in os.getloadavg()],
         "taken_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     RESULTS.mkdir(exist_ok=True)
