@@ -35,6 +35,7 @@ from saylau.store.tables import (
     ProtocolRow,
     TotalRow,
     TreeHeadRow,
+    TreeNodeRow,
 )
 from saylau.tabulation.totals import FIELDS
 from tests.conftest import REPO
@@ -233,6 +234,14 @@ def check_invariants(url: str, election: Election | None = None) -> Stored:
             totals = session.scalars(
                 select(TotalRow).where(TotalRow.election_id == election.id)
             ).all()
+            nodes = {
+                (level, index): bytes(digest)
+                for level, index, digest in session.execute(
+                    select(TreeNodeRow.level, TreeNodeRow.index, TreeNodeRow.hash).where(
+                        TreeNodeRow.election_id == election.id
+                    )
+                )
+            }
     finally:
         engine.dispose()
 
@@ -245,6 +254,11 @@ def check_invariants(url: str, election: Election | None = None) -> Stored:
     log = ledger.MerkleLog(hashes)
     assert state.size == len(entries), f"ledger size {state.size}, {len(entries)} leaves"
     assert b"".join(log.frontier().hashes) == bytes(state.frontier), "stored frontier"
+    assert nodes == {
+        (level, index): log.subtree_root(index << level, (index + 1) << level)
+        for level in range(1, len(entries).bit_length())
+        for index in range(len(entries) >> level)
+    }, "the stored tree nodes are the log's complete subtrees"
     assert state.public_key is not None, "the log has no current key"
     key = ledger.NoteKey(state.origin, ledger.VerifyingKey.from_bytes(bytes(state.public_key)))
     if entries:

@@ -235,6 +235,10 @@ def serve(
         log_level="warning",
         timeout_worker_healthcheck=180,
         timeout_keep_alive=30,
+        # X-Forwarded-For names the client only when a trusted proxy sent it: the rate
+        # limits count clients by address, and nobody else may choose theirs.
+        proxy_headers=bool(os.environ.get("SAYLAU_TRUSTED_PROXIES")),
+        forwarded_allow_ips=os.environ.get("SAYLAU_TRUSTED_PROXIES") or None,
     )
 
 

@@ -14,9 +14,10 @@ from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from saylau import __version__
-from saylau.api import problems
+from saylau.api import problems, throttle
 from saylau.api.cache import ResponseCache
 from saylau.api.limits import BodyLimit
+from saylau.api.outage import DatabaseOutage
 from saylau.api.schemas import (
     BatchIn,
     BatchOut,
@@ -225,4 +226,6 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     decisions.register(app)
     downloads.register(app)
     app.add_middleware(ResponseCache, snapshots=snapshots)
+    throttle.install(app)
+    app.add_middleware(DatabaseOutage)  # outermost: a lost database anywhere is a 503
     return app

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Path, Query, Response
+from fastapi import FastAPI, Path, Query, Request, Response
+from fastapi.responses import FileResponse
 from starlette.convertors import Convertor, register_url_convertor
 
 from saylau.api.app import API, ElectionId
 from saylau.api.decisions import problems
-from saylau.service import exports
+from saylau.service import exportfiles, exports
 from saylau.service.context import Context
 
 SUFFIX_FORMATS = {suffix: fmt for fmt, suffix in exports.SUFFIXES.items()}
@@ -85,21 +86,31 @@ def register(app: FastAPI) -> None:
         | problems({404: "No such election or contest", 422: "Not a format or level"}),
     )
     def export_results(
-        election_id: ElectionId, contest_id: ContestId, fmt: Suffix, level: Level = "precinct"
+        request: Request,
+        election_id: ElectionId,
+        contest_id: ContestId,
+        fmt: Suffix,
+        level: Level = "precinct",
     ) -> Response:
         """A contest's results per precinct or per territorial unit as open data: CSV (UTF-8,
         one row per unit, the stamp in columns), JSON, Parquet (the stamp also as schema
         metadata) or the NIST SP 1500-100 v2 Election Results Common Data Format, with
         names in Kazakh, Russian and English."""
-        done = exports.export(context, election_id, contest_id, SUFFIX_FORMATS[fmt], level)
+        done = exportfiles.export_file(context, election_id, contest_id, SUFFIX_FORMATS[fmt], level)
         stamp = done.stamp
-        return Response(
-            done.body,
-            media_type=done.media_type,
-            headers={
-                "Content-Disposition": done.content_disposition,
-                "X-Saylau-Status": stamp.status,
-                "X-Saylau-Tree-Size": str(stamp.tree_size),
-                "X-Saylau-Tree-Root": stamp.tree_root,
-            },
-        )
+        headers = {
+            "Content-Disposition": exports.content_disposition(done.filename),
+            "ETag": done.etag,
+            "Cache-Control": "public, no-cache",
+            "X-Saylau-Status": stamp.status,
+            "X-Saylau-Tree-Size": str(stamp.tree_size),
+            "X-Saylau-Tree-Root": stamp.tree_root,
+        }
+        if done.etag in _tags(request.headers.get("if-none-match", "")):
+            return Response(status_code=304, headers=headers)
+        return FileResponse(done.path, media_type=done.media_type, headers=headers)
+
+
+def _tags(header: str) -> set[str]:
+    """The entity tags of an If-None-Match header (``*`` matches any)."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from typing import Any
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
 from saylau.model import BadInput
 from saylau.service.errors import ServiceError, problem_of
@@ -19,6 +21,39 @@ PROBLEM = "application/problem+json"
 def problem_response(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail} | extra
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def problem_body(status: int, title: str, detail: str, **extra: Any) -> bytes:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail} | extra
+    return json.dumps(body).encode()
+
+
+async def send_problem(
+    send: Send, status: int, title: str, detail: str, headers: dict[str, str] | None = None
+) -> None:
+    """A problem+json answer straight from ASGI middleware, before any route has run."""
+    body = problem_body(status, title, detail)
+    raw = [
+        (b"content-type", PROBLEM.encode()),
+        (b"content-length", str(len(body)).encode()),
+        *((name.lower().encode(), value.encode()) for name, value in (headers or {}).items()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+TOO_MANY_REQUESTS = "Too many requests"
+UNAVAILABLE = "Service unavailable"
+
+
+async def send_too_many(send: Send, retry_after: int, detail: str) -> None:
+    """429: this client asked for expensive reads faster than the limit; try after a while."""
+    await send_problem(send, 429, TOO_MANY_REQUESTS, detail, {"Retry-After": str(retry_after)})
+
+
+async def send_unavailable(send: Send, retry_after: int, detail: str) -> None:
+    """503: the database cannot be reached; nothing was changed, ask again after a while."""
+    await send_problem(send, 503, UNAVAILABLE, detail, {"Retry-After": str(retry_after)})
 
 
 def _field(location: tuple[Any, ...]) -> str:

@@ -144,9 +144,13 @@ class Download:
 
     @property
     def content_disposition(self) -> str:
-        """An ASCII filename for every client and the exact one (RFC 6266) for those that can."""
-        plain = re.sub(r"[^A-Za-z0-9._-]", "_", self.filename)
-        return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(self.filename)}"
+        return content_disposition(self.filename)
+
+
+def content_disposition(filename: str) -> str:
+    """An ASCII filename for every client and the exact one (RFC 6266) for those that can."""
+    plain = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def _check_format(fmt: str) -> None:

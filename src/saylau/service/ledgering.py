@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from saylau import ledger
+from saylau.service import treenodes
 from saylau.service.context import COSIGNERS, SIGNER
 from saylau.service.errors import NotFound, ServiceError
 from saylau.store.bulk import insert_rows
@@ -161,7 +162,7 @@ def append(
     frontier = ledger.Frontier(state.size, hashes)
     first = state.size
     now = dt.datetime.now(dt.UTC)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for kind, record in entries:
         leaf = canonical(record)
         leaf_hash = ledger.leaf_hash(leaf)
@@ -177,6 +178,7 @@ def append(
             }
         )
     insert_rows(session, LedgerEntryRow, rows)
+    treenodes.store(session, state.election_id, first, hashes, [r["leaf_hash"] for r in rows])
     state.size = frontier.size
     state.frontier = b"".join(frontier.hashes)
     head = ledger.TreeHead.now(frontier.size, frontier.root())

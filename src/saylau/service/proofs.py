@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saylau import ledger
-from saylau.service import ledgering
+from saylau.service import ledgering, treenodes
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.store.tables import CurrentRow, LedgerEntryRow, LedgerStateRow, ProtocolRow
@@ -23,9 +23,7 @@ def inclusion_of_current(
         index = current_index(session, election_id, precinct, contest)
         signed, public = ledgering.latest_head(session, election_id)
         size = signed.head.size
-        reader = ledgering.leaf_reader(session, election_id)
-        leaf = reader(index, index + 1)[0]
-        proof = ledger.inclusion_proof(index, size, reader)
+        leaf, proof = treenodes.inclusion(session, election_id, index, size)
     ledger.verify_inclusion(index, size, leaf, proof, signed.head.root)
     return {
         "index": index,
@@ -103,17 +101,13 @@ def inclusion(
     contest: str | None = None,
 ) -> dict[str, Any]:
     """Inclusion proof of an entry in the tree of ``size`` leaves, by index or by precinct."""
-    with ctx.sessions() as session:
-        logged = ledger_size(session, election_id)
-        if index is None:
-            if precinct is None or contest is None:
-                raise NotFound("give 'index', or 'precinct' and 'contest'")
+    if index is None:
+        if precinct is None or contest is None:
+            raise NotFound("give 'index', or 'precinct' and 'contest'")
+        with ctx.sessions() as session:
             index = current_index(session, election_id, precinct, contest)
-        if not index < size <= logged:
-            raise NotFound(f"no entry {index} in a tree of {size} (the log has {logged})")
-        reader = ledgering.leaf_reader(session, election_id)
-        leaf = reader(index, index + 1)[0]
-        proof = ledger.inclusion_proof(index, size, reader)
+    with treenodes.reading(ctx.engine) as connection:
+        leaf, proof = treenodes.inclusion(connection, election_id, index, size)
     return {
         "index": index,
         "size": size,
@@ -124,11 +118,8 @@ def inclusion(
 
 def consistency(ctx: Context, election_id: str, first: int, second: int) -> dict[str, Any]:
     """Consistency proof between two tree sizes (RFC 9162 §2.1.4)."""
-    with ctx.sessions() as session:
-        logged = ledger_size(session, election_id)
-        if not first <= second <= logged:
-            raise NotFound(f"need first ≤ second ≤ {logged}")
-        proof = ledger.consistency_proof(first, second, ledgering.leaf_reader(session, election_id))
+    with treenodes.reading(ctx.engine) as connection:
+        proof = treenodes.consistency(connection, election_id, first, second)
     return {"first": first, "second": second, "size": second, "proof": [p.hex() for p in proof]}
 
 

@@ -176,6 +176,18 @@ class LedgerKeyRow(Base):
     added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class TreeNodeRow(Base):
+    """The root of a complete subtree of the log: leaves ``[index * 2**level, (index + 1) *
+    2**level)``, level 1 and up (level 0 is the leaf hash in ``ledger_entries``). Written in
+    the append's transaction, never changed: a proof reads O(log n) of them, not every leaf."""
+
+    __tablename__ = "tree_nodes"
+    election_id: Mapped[str] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, primary_key=True)
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class TreeHeadRow(Base):
     """A signed tree head as published: ``note`` is its C2SP checkpoint with signatures
     (absent for heads signed before checkpoints), ``signature`` the log key's own."""
