@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from saylau import ledger
 from saylau.service import ledgering, proofs, treenodes
-from saylau.service.context import Context
+from saylau.service.context import SIGNER, Context
 from saylau.store import make_engine, migrate
 from saylau.store.engine import MIGRATIONS
 from saylau.store.tables import ElectionRow, TreeNodeRow
@@ -280,7 +280,8 @@ def test_the_migration_stores_the_nodes_of_existing_logs(backend: str, tmp_path:
             )
         migrate(engine)
         log = memory_log(size)
-        with Session(engine) as session, session.begin():
+        signer = {SIGNER: ledger.SigningKey.generate()}
+        with Session(engine, info=signer) as session, session.begin():
             ledgering.create(session, "old")  # the log's state row, as this revision has it
             session.flush()
             state = ledgering.lock(session, "old")
