@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from saylau.verify import Published, verify
 from tests.elections_fixture import PARTIES, protocol, small_election
 
 P1 = "KZ-71-D01-P0001"
+P2 = "KZ-71-D01-P0002"  # 1,200 voters on its list
 
 
 @pytest.fixture
@@ -117,3 +119,72 @@ def test_inconsistent_protocol_in_a_resigned_log_fails_check_3(published: Path) 
     )
     found = failures(published)
     assert 3 in found and 1 not in found and 2 not in found
+
+
+def resign(published: Path, entries: list[dict[str, Any]]) -> None:
+    """Write the entries back and sign a head over them with a new key, as a forger would."""
+    path = published / "ledger-entries.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    key, public = ledger.generate_key_pair()
+    leaves = [ledger.leaf_hash(e["leaf"].encode()) for e in entries]
+    head = ledger.TreeHead.now(len(leaves), ledger.root_hash(leaves))
+    signed = ledger.sign_tree_head(head, key)
+    (published / "ledger-head.json").write_text(
+        json.dumps(
+            {
+                "size": head.size,
+                "root": head.root.hex(),
+                "timestamp": head.timestamp,
+                "signature": signed.signature.hex(),
+                "public_key": public.to_hex(),
+            }
+        )
+    )
+
+
+def test_an_inflated_protocol_that_adds_up_fails_check_3(published: Path) -> None:
+    """A billion voters and votes at a precinct of 1,200 keep every control relation."""
+    path = published / "ledger-entries.jsonl"
+    entries = [json.loads(line) for line in path.read_text().splitlines()]
+    index, record = next(
+        (i, r)
+        for i, r in ((i, json.loads(e["leaf"])) for i, e in enumerate(entries))
+        if r["precinct"] == P2 and r["contest"] == "mazhilis-list"
+    )
+    inflated = protocol(P2, "mazhilis-list", dict(zip(PARTIES, (10**9, 0, 0), strict=True)))
+    inflated["voters_on_list"] = inflated["ballots_received"] = 10**9 + 100
+    inflated["ballots_cancelled"] = 100
+    record["protocol"] = inflated
+    entries[index]["leaf"] = json.dumps(record, sort_keys=True, separators=(",", ":"))
+    resign(published, entries)
+    found = failures(published)
+    assert 1 not in found and 2 not in found
+    assert any(
+        P2 in sentence and "voters_on_list = the precinct's list" in sentence
+        for sentence in found.get(3, [])
+    ), found
+
+
+def test_a_multiplied_list_in_the_definition_fails_check_3(published: Path) -> None:
+    path = published / "election.json"
+    definition = json.loads(path.read_text())
+    unit = next(u for u in definition["units"] if u["code"] == P2)
+    unit["registered"] *= 100
+    path.write_text(json.dumps(definition))
+    found = failures(published)
+    assert any(P2 in s and "the precinct's list" in s for s in found.get(3, [])), found
+
+
+def test_contests_of_a_precinct_disagreeing_on_their_list_fail_check_3(published: Path) -> None:
+    path = published / "ledger-entries.jsonl"
+    entries = [json.loads(line) for line in path.read_text().splitlines()]
+    for entry in entries:
+        record = json.loads(entry["leaf"])
+        if record["precinct"] == P2 and record["contest"] == "smd-1":
+            record["protocol"]["voters_added"] = 3
+            entry["leaf"] = json.dumps(record, sort_keys=True, separators=(",", ":"))
+    resign(published, entries)
+    found = failures(published)
+    assert any(
+        P2 in s and "the contests of one precinct share one list" in s for s in found.get(3, [])
+    ), found

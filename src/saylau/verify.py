@@ -3,7 +3,9 @@
 Numbered checks, each failure a sentence a reader can act on:
 1. the signed tree head verifies under the published public key;
 2. the published leaves rebuild a Merkle tree with exactly that size and root;
-3. every leaf is a record of this election whose protocol keeps the control relations;
+3. every leaf is a record of this election whose protocol keeps the control relations, stays
+   within its precinct's list in the definition and the additions the law permits, and the
+   protocols that count at one precinct share one list;
 4. every precinct result published is the latest record of its precinct in the ledger,
    and every precinct in the ledger has a published result;
 5. the published totals at every unit equal the sums of the included protocols;
@@ -20,6 +22,7 @@ from typing import Any
 
 from saylau import ledger
 from saylau.election import Election, election_from_mapping
+from saylau.plausibility import list_breaks, precinct_disagreements
 from saylau.protocol import Protocol, broken_relations, protocol_to_mapping
 from saylau.tabulation.replay import Replay, replay
 from saylau.tabulation.totals import empty_counts
@@ -27,7 +30,7 @@ from saylau.tabulation.totals import empty_counts
 CHECKS = {
     1: "signed tree head verifies",
     2: "leaves rebuild the signed root",
-    3: "every leaf is a consistent record of this election",
+    3: "every leaf is a consistent, plausible record of this election",
     4: "every published precinct result is in the ledger, and only those",
     5: "published totals equal the sum of the included protocols",
     6: "every certification names the totals of the log it was recorded on",
@@ -111,7 +114,9 @@ def verify(published: Published) -> Report:
             for broken in broken_relations(protocol, published.election.date):
                 report.fail(3, f"leaf {index} ({protocol.precinct}): {broken.relation}")
         records.append(record)
+    _check_plausible(published.election, records, report)
     state = replay(published.election, records)
+    _check_shared_lists(published.election, state.current, report)
     _check_precincts(published, state.current, report)
     _check_totals(published, state, report)
     _check_certifications(state, report)
@@ -172,3 +177,27 @@ def _check_certifications(state: Replay, report: Report) -> None:
                 f"{where}: certifies tree size {item.record.get('tree_size')}, but stands at "
                 f"index {item.position}",
             )
+
+
+def _check_plausible(election: Election, records: list[dict[str, Any]], report: Report) -> None:
+    """Check 3, against the published definition: each protocol within its precinct's list."""
+    for record in records:
+        if record.get("type") not in ("protocol", "correction"):
+            continue
+        protocol = Protocol(**{**record["protocol"], "votes": dict(record["protocol"]["votes"])})
+        where = f"{protocol.precinct} {protocol.contest} version {record.get('version')}"
+        unit = election.unit(protocol.precinct) if election.has_unit(protocol.precinct) else None
+        if unit is None or unit.level != "precinct":
+            report.fail(3, f"{where}: not a precinct of the published definition")
+            continue
+        for broken in list_breaks(protocol, election):
+            report.fail(3, f"{where}: {broken.relation} ({broken.found})")
+
+
+def _check_shared_lists(
+    election: Election, current: dict[tuple[str, str], tuple[int, Protocol]], report: Report
+) -> None:
+    """Check 3: the protocols that count at one precinct count the same voters' list."""
+    protocols = [protocol for _version, protocol in current.values()]
+    for precinct, broken in precinct_disagreements(protocols, election.date):
+        report.fail(3, f"{precinct}: {broken.relation} ({broken.found})")
