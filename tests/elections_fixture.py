@@ -32,7 +32,7 @@ def small_election_mapping() -> dict[str, Any]:
                         "level": "precinct",
                         "parent": district,
                         "names": names(code),
-                        "registered": 1000 + 100 * p,
+                        "registered": registered(code),
                     }
                 )
     options = [{"id": p, "names": names(p.title()), "party": p} for p in PARTIES]
@@ -70,14 +70,22 @@ def small_election_mapping() -> dict[str, Any]:
     }
 
 
+def registered(precinct: str) -> int:
+    """The list of a precinct of the small election: 1,100, 1,200 or 1,300 voters."""
+    return 1000 + 100 * int(precinct[-1])
+
+
 def small_election() -> Election:
     return election_from_mapping(small_election_mapping())
 
 
 def protocol(
-    precinct: str, contest: str, votes: dict[str, int], voters: int = 1100, **changes: int
+    precinct: str, contest: str, votes: dict[str, int], voters: int | None = None, **changes: int
 ) -> dict[str, Any]:
-    """A consistent protocol with these votes (no invalid, no against all unless given)."""
+    """A consistent protocol with these votes (no invalid, no against all unless given), its
+    voters on the list the precinct's list unless ``voters`` says otherwise."""
+    if voters is None:
+        voters = registered(precinct)
     invalid = changes.pop("invalid", 0)
     against_all = changes.pop("against_all", 0)
     found = sum(votes.values()) + invalid + against_all

@@ -313,10 +313,22 @@ def test_broken_control_relations_are_all_listed(served: Served) -> None:
         "found <= issued",
         "found = invalid + votes + against_all + neither",
         "issued <= voters_on_list + voters_added",
+        "voters_on_list = the precinct's list",
     ]
     assert all(b["rule"] and b["found"] for b in body["broken"])
     for relation in relations:
         assert relation in body["detail"]
+    assert state(served) == before
+
+
+def test_a_billion_voters_at_a_precinct_of_1300_is_refused(served: Served) -> None:
+    """The protocol adds up; only the precinct's list in the definition shows it is false."""
+    document = protocol(P_BAD, "mazhilis-list", list_votes(10**9 - 200, 100, 100), voters=10**9)
+    before = state(served)
+    body = problem(served.client("KZ-71").post("/protocols", json={"protocol": document}), 422)
+    assert [b["relation"] for b in body["broken"]] == ["voters_on_list = the precinct's list"]
+    assert "1,300" in body["broken"][0]["rule"]
+    assert "1,000,000,000" in body["broken"][0]["found"]
     assert state(served) == before
 
 

@@ -207,3 +207,19 @@ def test_two_elections_share_one_database(ctx: Context, tokens: dict[str, str]) 
     assert unit_results(ctx, "test-2023", "mazhilis-list", "KZ")["counts"]["votes"]["amanat"] == 500
     theirs_now = unit_results(ctx, other["id"], "mazhilis-list", "KZ")
     assert theirs_now["counts"]["votes"]["amanat"] == 390
+
+
+def test_a_billion_voters_at_a_precinct_of_1100_is_refused(
+    ctx: Context, tokens: dict[str, str]
+) -> None:
+    """Every line adds up; only the precinct's list in the definition shows it is false."""
+    inflated = protocol(P1, "mazhilis-list", list_votes(10**9 - 200, 100, 100), voters=10**9)
+    with pytest.raises(Unprocessable) as err:
+        submit(ctx, who(ctx, tokens["KZ-71"]), inflated)
+    assert [b["relation"] for b in err.value.extra["broken"]] == [
+        "voters_on_list = the precinct's list"
+    ]
+    national = unit_results(ctx, "test-2023", "mazhilis-list", "KZ")
+    assert national["precincts_reported"] == 0
+    with ctx.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ProtocolRow)) == 0

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from saylau.election import election_from_mapping, election_to_mapping, load_election
 from saylau.model import BadInput, Counts, Kind, parse_contest
 from saylau.outcome import decide
+from saylau.plausibility import list_breaks, precinct_disagreements
 from saylau.protocol import broken_relations, protocol_from_mapping
 from saylau.synth import LIST_CONTEST, SyntheticElection, generate, write_dataset
 
@@ -140,6 +141,21 @@ def test_protocols_fit_the_definition(national: SyntheticElection) -> None:
         assert protocol.voters_on_list == registered[protocol.precinct]
     first = next(iter(protocols))
     assert first == protocols[0]
+
+
+def plausibility_breaks(synthetic: SyntheticElection) -> list[object]:
+    """Every plausibility relation any synthetic protocol breaks (none should)."""
+    election = synthetic.election
+    protocols = list(synthetic.protocols)
+    found: list[object] = [b for p in protocols for b in list_breaks(p, election)]
+    return found + list(precinct_disagreements(protocols, election.date))
+
+
+def test_every_protocol_is_plausible(national: SyntheticElection) -> None:
+    """Within its precinct's list and the additions the law permits, sharing the list."""
+    assert plausibility_breaks(national) == []
+    added = national.protocols.voters_added
+    assert added.max() > 0  # the bound is met by real additions, not by none at all
 
 
 def test_a_precinct_s_protocols_share_their_voters(national: SyntheticElection) -> None:
@@ -289,6 +305,7 @@ def test_any_seed_and_size_gives_consistent_protocols(seed: int, precincts: int)
     synthetic = generate(seed=seed, precincts=precincts)
     protocols = synthetic.protocols
     assert protocols.consistent().all()
+    assert plausibility_breaks(synthetic) == []
     assert len(synthetic.election.precincts()) == precincts
     by_region = protocols.totals_by_region(LIST_CONTEST)
     national = protocols.totals(LIST_CONTEST)

@@ -24,6 +24,7 @@ from saylau.verify import CHECKS, Published, verify
 from tests.elections_fixture import PARTIES, protocol, small_election
 
 P1 = "KZ-71-D01-P0001"
+P2 = "KZ-71-D01-P0002"  # 1,200 voters on its list
 
 
 @pytest.fixture
@@ -404,3 +405,49 @@ def test_mutated_folders_never_raise(
     finally:
         for name, content in originals.items():
             (published / name).write_bytes(content)
+
+
+def test_an_inflated_protocol_that_adds_up_fails_check_3(published: Path) -> None:
+    """A billion voters and votes at a precinct of 1,200 keep every control relation."""
+    entries = entries_of(published)
+    index, record = next(
+        (i, r)
+        for i, r in ((i, json.loads(e["leaf"])) for i, e in enumerate(entries))
+        if r.get("precinct") == P2 and r.get("contest") == "mazhilis-list"
+    )
+    inflated = protocol(P2, "mazhilis-list", dict(zip(PARTIES, (10**9, 0, 0), strict=True)))
+    inflated["voters_on_list"] = inflated["ballots_received"] = 10**9 + 100
+    inflated["ballots_cancelled"] = 100
+    record["protocol"] = inflated
+    entries[index]["leaf"] = json.dumps(record, sort_keys=True, separators=(",", ":"))
+    forger = resign(published, entries)
+    found = failures(published, [forger])
+    assert 1 not in found and 2 not in found
+    assert any(
+        P2 in sentence and "voters_on_list = the precinct's list" in sentence
+        for sentence in found.get(3, [])
+    ), found
+
+
+def test_a_multiplied_list_in_the_definition_fails_check_3(published: Path) -> None:
+    path = published / "election.json"
+    definition = json.loads(path.read_text())
+    unit = next(u for u in definition["units"] if u["code"] == P2)
+    unit["registered"] *= 100
+    path.write_text(json.dumps(definition))
+    found = failures(published)
+    assert any(P2 in s and "the precinct's list" in s for s in found.get(3, [])), found
+
+
+def test_contests_of_a_precinct_disagreeing_on_their_list_fail_check_3(published: Path) -> None:
+    entries = entries_of(published)
+    for entry in entries:
+        record = json.loads(entry["leaf"])
+        if record.get("precinct") == P2 and record.get("contest") == "smd-1":
+            record["protocol"]["voters_added"] = 3
+            entry["leaf"] = json.dumps(record, sort_keys=True, separators=(",", ":"))
+    forger = resign(published, entries)
+    found = failures(published, [forger])
+    assert any(
+        P2 in s and "the contests of one precinct share one list" in s for s in found.get(3, [])
+    ), found

@@ -6,7 +6,9 @@ failure a sentence a reader can act on:
 0. every published file can be read and has the expected form;
 1. the signed checkpoint verifies under a key the user trusts, and names this election's log;
 2. the published leaves rebuild a Merkle tree with exactly that size and root;
-3. every leaf is a record of this election whose protocol keeps the control relations;
+3. every leaf is a record of this election whose protocol keeps the control relations, stays
+   within its precinct's list in the definition and the additions the law permits, and the
+   protocols that count at one precinct share one list;
 4. every precinct result published is the latest record of its precinct in the ledger,
    and every precinct in the ledger has a published result;
 5. the published totals at every unit equal the sums of the included protocols;
@@ -27,6 +29,7 @@ from typing import Any, TypeVar
 from saylau import ledger
 from saylau.election import Election, election_from_mapping
 from saylau.model import BadInput
+from saylau.plausibility import list_breaks, precinct_disagreements
 from saylau.protocol import Protocol, broken_relations, protocol_from_mapping, protocol_to_mapping
 from saylau.tabulation.replay import Replay, replay
 from saylau.tabulation.totals import empty_counts
@@ -35,7 +38,7 @@ CHECKS = {
     0: "every published file can be read",
     1: "signed checkpoint verifies under a trusted key",
     2: "leaves rebuild the signed root",
-    3: "every leaf is a consistent record of this election",
+    3: "every leaf is a consistent, plausible record of this election",
     4: "every published precinct result is in the ledger, and only those",
     5: "published totals equal the sum of the included protocols",
     6: "every certification names the totals of the log it was recorded on",
@@ -273,6 +276,7 @@ def verify(
         if records is not None:
             state = _guard(report, 4, lambda: replay(election, records))
             if state is not None:
+                _guard(report, 3, lambda: _check_shared_lists(election, state.current, report))
                 _guard(report, 4, lambda: _check_precincts(published, state.current, report))
                 _guard(report, 5, lambda: _check_totals(published, election, state, report))
                 _guard(report, 6, lambda: _check_certifications(state, report))
@@ -372,6 +376,7 @@ def _check_records(
                 report.fail(3, f"leaf {index} ({protocol.precinct}): {broken.relation}")
             record = {**record, "protocol": protocol_to_mapping(protocol)}
         records.append(record)
+    _check_plausible(election, records, report)
     return records
 
 
@@ -490,6 +495,30 @@ def _check_previous(
         )
     except ledger.ProofError as exc:
         report.fail(8, f"the log does not extend the earlier checkpoint: {exc}")
+
+
+def _check_plausible(election: Election, records: list[dict[str, Any]], report: Report) -> None:
+    """Check 3, against the published definition: each protocol within its precinct's list."""
+    for record in records:
+        if record.get("type") not in ("protocol", "correction"):
+            continue
+        protocol = Protocol(**{**record["protocol"], "votes": dict(record["protocol"]["votes"])})
+        where = f"{protocol.precinct} {protocol.contest} version {record.get('version')}"
+        unit = election.unit(protocol.precinct) if election.has_unit(protocol.precinct) else None
+        if unit is None or unit.level != "precinct":
+            report.fail(3, f"{where}: not a precinct of the published definition")
+            continue
+        for broken in list_breaks(protocol, election):
+            report.fail(3, f"{where}: {broken.relation} ({broken.found})")
+
+
+def _check_shared_lists(
+    election: Election, current: dict[tuple[str, str], tuple[int, Protocol]], report: Report
+) -> None:
+    """Check 3: the protocols that count at one precinct count the same voters' list."""
+    protocols = [protocol for _version, protocol in current.values()]
+    for precinct, broken in precinct_disagreements(protocols, election.date):
+        report.fail(3, f"{precinct}: {broken.relation} ({broken.found})")
 
 
 __all__ = ["CHECKS", "FILES", "Published", "Report", "parse_keys", "verify"]

@@ -82,6 +82,9 @@ class ElectionRules(InstitutionRules):
     against_all_can_win: bool
     single_member_tie: str
     took_part: str
+    day_additions: str
+    day_additions_share: Fraction
+    one_list_per_precinct: bool
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,21 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from saylau.model import BadInput
-from saylau.protocol import Protocol, broken_relations, protocol_from_mapping, protocol_to_mapping
+from saylau.plausibility import list_breaks, list_disagreements
+from saylau.protocol import (
+    Broken,
+    Protocol,
+    broken_relations,
+    protocol_from_mapping,
+    protocol_to_mapping,
+)
 from saylau.service import certification, ledgering
 from saylau.service.auth import Principal, principal_of
 from saylau.service.context import Catalog, Context
@@ -105,15 +112,21 @@ def _prepare(
     path = catalog.paths[protocol.precinct]
     may_write(principal, path)
     broken = broken_relations(protocol, catalog.election.date)
+    broken += list_breaks(protocol, catalog.election)
     if broken:
-        raise Unprocessable(
-            f"the protocol breaks {len(broken)} control relation(s): "
-            + "; ".join(b.relation for b in broken),
-            broken=[{"relation": b.relation, "rule": b.rule, "found": b.found} for b in broken],
-        )
+        raise _refusal(broken)
     if reason is not None and not reason.strip():
         raise BadInput("reason", "a correction's reason must not be empty")
     return _Prepared(position, protocol, path, protocol.content_hash(), reason)
+
+
+def _refusal(broken: list[Broken]) -> Unprocessable:
+    """The 422 naming every relation a protocol breaks, each with its rule and numbers."""
+    return Unprocessable(
+        f"the protocol breaks {len(broken)} control relation(s): "
+        + "; ".join(b.relation for b in broken),
+        broken=[{"relation": b.relation, "rule": b.rule, "found": b.found} for b in broken],
+    )
 
 
 def _load_known(session: Session, election_id: str, pairs: set[Pair]) -> dict[Pair, _Known]:
@@ -222,6 +235,9 @@ def _store(
     now = dt.datetime.now(dt.UTC)
     with ctx.transaction() as session:
         state = ledgering.lock(session, election_id)
+        prepared = _hold_to_shared_list(session, catalog, election_id, prepared, answers)
+        if not prepared:
+            return answers
         known = _load_known(
             session, election_id, {(p.protocol.precinct, p.protocol.contest) for p in prepared}
         )
@@ -476,6 +492,7 @@ def approve(ctx: Context, principal: Principal, protocol_id: int) -> Receipt:
         old_row = session.get(ProtocolRow, current.protocol_id)
         assert old_row is not None
         new, old = protocol_from_payload(row.payload), protocol_from_payload(old_row.payload)
+        _hold_approval_to_bounds(session, catalog, principal.election_id, new)
         record = _record(principal.election_id, new, row.version, row.content_hash, now, submitter)
         record |= {
             "type": "correction",
@@ -556,3 +573,104 @@ def close_rivals(
         .values(state="superseded", decided_by=principal.credential_id, decided_at=now)
         .execution_options(synchronize_session=False)
     )
+
+
+# --- the contests of one precinct share one list ----------------------------------------------
+
+
+@dataclass
+class _Standing:
+    """What may count for one precinct and contest: its current protocol and the pending
+    corrections of that protocol (which an approval may still make current)."""
+
+    current: Protocol | None = None
+    pending: list[Protocol] = field(default_factory=list)
+
+
+def _standing(session: Session, election_id: str, precincts: set[str]) -> dict[Pair, _Standing]:
+    """The current and pending protocols of every contest at these precincts."""
+    rows = session.execute(
+        select(
+            ProtocolRow.id,
+            ProtocolRow.precinct,
+            ProtocolRow.contest,
+            ProtocolRow.state,
+            ProtocolRow.supersedes,
+            ProtocolRow.payload,
+            CurrentRow.protocol_id,
+        )
+        .outerjoin(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
+        .where(
+            ProtocolRow.election_id == election_id,
+            one_of(session, ProtocolRow.precinct, sorted(precincts)),
+            or_(CurrentRow.protocol_id.is_not(None), ProtocolRow.state == "pending"),
+        )
+    ).all()
+    current_ids = {(r.precinct, r.contest): r.id for r in rows if r.protocol_id is not None}
+    standing: dict[Pair, _Standing] = defaultdict(_Standing)
+    for row in rows:
+        pair = (row.precinct, row.contest)
+        if row.protocol_id is not None:
+            standing[pair].current = protocol_from_payload(row.payload)
+        elif row.supersedes is not None and row.supersedes == current_ids.get(pair):
+            standing[pair].pending.append(protocol_from_payload(row.payload))
+    return standing
+
+
+def _hold_to_shared_list(
+    session: Session,
+    catalog: Catalog,
+    election_id: str,
+    prepared: list[_Prepared],
+    answers: dict[int, Receipt | Problem],
+) -> list[_Prepared]:
+    """Refuse (422) each protocol whose list differs from its precinct's other contests; the
+    rest go on. A first protocol must agree with what counts after the batch (the current
+    protocol, or the first one in this batch); a correction may instead agree with a pending
+    correction, since the contests' lists are corrected together and approved one by one."""
+    standing = _standing(session, election_id, {p.protocol.precinct for p in prepared})
+    in_batch: dict[Pair, list[Protocol]] = defaultdict(list)
+    for item in prepared:
+        in_batch[(item.protocol.precinct, item.protocol.contest)].append(item.protocol)
+    kept: list[_Prepared] = []
+    for item in prepared:
+        protocol = item.protocol
+        own = standing.get((protocol.precinct, protocol.contest))
+        if own is not None and own.current == protocol:
+            kept.append(item)  # a repeat of what counts: answered as a duplicate
+            continue
+        correction = own is not None and own.current is not None
+        others: dict[str, list[Protocol]] = {}
+        for contest in catalog.contests[protocol.precinct] - {protocol.contest}:
+            pair = (protocol.precinct, contest)
+            other = standing.get(pair, _Standing())
+            if other.current is None:
+                others[contest] = in_batch[pair]
+            elif correction:
+                others[contest] = [other.current, *other.pending, *in_batch[pair]]
+            else:
+                others[contest] = [other.current]
+        broken = list_disagreements(protocol, others, catalog.election.date)
+        if broken:
+            answers[item.position] = problem_of(_refusal(broken))
+        else:
+            kept.append(item)
+    return kept
+
+
+def _hold_approval_to_bounds(
+    session: Session, catalog: Catalog, election_id: str, protocol: Protocol
+) -> None:
+    """Refuse (422) to approve a correction beyond its precinct's list, or one that would
+    leave the precinct's contests counting different lists with no pending correction to
+    settle them."""
+    broken = list_breaks(protocol, catalog.election)
+    standing = _standing(session, election_id, {protocol.precinct})
+    others = {
+        contest: [item.current, *item.pending] if item.current is not None else []
+        for (_precinct, contest), item in standing.items()
+        if contest != protocol.contest
+    }
+    broken += list_disagreements(protocol, others, catalog.election.date)
+    if broken:
+        raise _refusal(broken)
