@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeAlias, TypeGuard, get_args
 
 import yaml
 
+from saylau import strictjson
 from saylau.law.rules import (
     AkimRules,
     InstitutionRules,
@@ -484,9 +485,11 @@ def load_election(path: str | Path) -> Election:
     text = file.read_text(encoding="utf-8")
     if suffix == ".json":
         try:
-            raw = json.loads(text)
+            raw = strictjson.loads(text)
         except json.JSONDecodeError as exc:
             raise BadInput("(document)", f"is not valid JSON: {exc}") from None
+        except strictjson.DuplicateKey as exc:
+            raise BadInput(exc.field, "appears twice in one object") from None
     elif suffix in (".yaml", ".yml"):
         try:
             raw = yaml.safe_load(text)

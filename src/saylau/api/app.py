@@ -24,6 +24,7 @@ from saylau.api.schemas import (
     SubmissionIn,
     TreeHeadOut,
 )
+from saylau.api.strictbody import StrictRoute
 from saylau.service import ledgering, proofs, results, submission
 from saylau.service.auth import Principal, authenticate
 from saylau.service.context import Context
@@ -69,6 +70,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         "results at every level of the territory, outcomes under the law of the "
         "election's date, and the ledger's signed heads and proofs.",
     )
+    app.router.route_class = StrictRoute  # before any route: every JSON body read strictly
     app.state.context = context
     problems.install(app)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)

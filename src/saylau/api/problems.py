@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from saylau.api.strictbody import RepeatedKey
 from saylau.model import BadInput
 from saylau.service.errors import ServiceError, problem_of
 
@@ -51,6 +52,14 @@ def install(app: FastAPI) -> None:
     async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
         problem = problem_of(exc)
         return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+
+    @app.exception_handler(RepeatedKey)
+    async def repeated_key(_request: Request, exc: RepeatedKey) -> JSONResponse:
+        rule = "the key appears twice in one object"
+        errors = [{"field": exc.field, "rule": rule}]
+        return problem_response(
+            422, "Bad input", f"field '{exc.field}': {rule}", field=exc.field, errors=errors
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
