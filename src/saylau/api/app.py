@@ -13,8 +13,9 @@ from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from saylau import __version__
-from saylau.api import problems
+from saylau.api import docs, problems
 from saylau.api.cache import ResponseCache
+from saylau.api.headers import SecurityHeaders
 from saylau.api.limits import BodyLimit
 from saylau.api.schemas import (
     BatchIn,
@@ -69,11 +70,14 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         description="Precinct protocols in, verified results out: submission, corrections, "
         "results at every level of the territory, outcomes under the law of the "
         "election's date, and the ledger's signed heads and proofs.",
+        docs_url=None,  # served from the package by saylau.api.docs
+        redoc_url=None,
     )
     app.router.route_class = StrictRoute  # before any route: every JSON body read strictly
     app.state.context = context
     problems.install(app)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
+    docs.install(app)
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:
@@ -221,4 +225,5 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     decisions.register(app)
     downloads.register(app)
     app.add_middleware(ResponseCache, snapshots=snapshots)
+    app.add_middleware(SecurityHeaders)  # outermost: cached and refused answers get them too
     return app
