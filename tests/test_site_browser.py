@@ -311,6 +311,13 @@ def test_drill_down_to_a_precinct_and_its_proof(site: Site, page: Page) -> None:
         name(dict(o.names), "en"): counts["votes"][o.id] for o in contest.options
     }
     assert shown == expected
+    in_entry = {
+        row.locator("th").inner_text(): digits(row.locator("td").inner_text())
+        for row in page.locator("#leaf tbody tr").all()
+    }
+    assert in_entry == expected  # the numbers of the entry the proof is for
+    assert page.locator("p.check-ok").is_visible()
+    assert not page.locator("p.check-failed").count()
 
     versions = page.locator('section[aria-labelledby="versions-title"] table tbody tr')
     assert versions.count() == len(answer["versions"]) == 1
@@ -320,7 +327,7 @@ def test_drill_down_to_a_precinct_and_its_proof(site: Site, page: Page) -> None:
     proof = page.locator("dl.proof")
     codes = [c.inner_text() for c in proof.locator("dd code").all()]
     leaf_hash, root, path = codes[0], codes[1], codes[4:]
-    sentence = page.locator('section[aria-labelledby="proof-title"] p').first.inner_text()
+    sentence = page.locator('section[aria-labelledby="proof-title"] p:not(.check)').inner_text()
     shown_index, size = (int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", sentence))
     assert shown_index == index
     entries = httpx.get(
