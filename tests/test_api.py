@@ -239,6 +239,7 @@ def _twice(key: str) -> bytes:
 # (id, body: JSON value or raw bytes, status, the field the problem names, a word of the rule)
 BAD_INPUT: list[tuple[str, Any, int, str | None, str]] = [
     ("malformed-json", b'{"protocol": {"precinct": ', 422, None, "JSON"),
+    ("not-utf-8", b'{"protocol": "\xff"}', 422, None, "UTF-8"),
     ("json-array", [_bad()], 422, "(body)", "object"),
     ("empty-object", {}, 422, "protocol", "required"),
     ("missing-count", _bad(ballots_found=...), 422, "protocol.ballots_found", "required"),

@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from saylau import __version__
-from saylau.api import docs, problems
+from saylau.api import docs, openapi, problems
 from saylau.api.cache import ResponseCache
 from saylau.api.headers import SecurityHeaders
 from saylau.api.limits import BodyLimit
@@ -225,5 +225,6 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     decisions.register(app)
     downloads.register(app)
     app.add_middleware(ResponseCache, snapshots=snapshots)
+    openapi.install(app)
     app.add_middleware(SecurityHeaders)  # outermost: cached and refused answers get them too
     return app

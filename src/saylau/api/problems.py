@@ -27,13 +27,20 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "(body)"
 
 
+def _error(error: Any) -> dict[str, str]:
+    """One error of a request as field and rule; a body that is no JSON says why."""
+    location = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        why = (error.get("ctx") or {}).get("error", "")
+        at = location[-1] if location else "?"
+        return {"field": "(body)", "rule": f"is not valid JSON: {why} (at byte {at})"}
+    return {"field": _field(location), "rule": str(error.get("msg", ""))}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field(tuple(e.get("loc", ()))), "rule": str(e.get("msg", ""))}
-            for e in exc.errors()
-        ]
+        errors = [_error(e) for e in exc.errors()]
         first = errors[0] if errors else {"field": "(body)", "rule": "invalid"}
         return problem_response(
             422,

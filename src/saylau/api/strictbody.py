@@ -7,6 +7,7 @@ reader as the command line). A repeated key becomes a 422 problem naming its pat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -33,6 +34,8 @@ class StrictRequest(Request):
                 self._json = strictjson.loads(await self.body())
             except strictjson.DuplicateKey as exc:
                 raise RepeatedKey(exc.field) from None
+            except UnicodeDecodeError as exc:  # else FastAPI answers a bare 400
+                raise json.JSONDecodeError("the body is not UTF-8", "", exc.start) from None
         return self._json
 
 
