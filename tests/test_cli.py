@@ -154,3 +154,19 @@ def test_election_import_refuses_a_key_given_twice(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (2, "")
     assert "'id'" in done.stderr and "twice" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_election_import_refuses_a_yaml_key_given_twice(tmp_path: Path) -> None:
+    """YAML would keep the last value as JSON did: the same strictness for both formats."""
+    import yaml
+
+    from tests.elections_fixture import small_election_mapping
+
+    text = yaml.safe_dump(small_election_mapping(), sort_keys=False)
+    assert text.startswith("id: ")
+    file = tmp_path / "election.yaml"
+    file.write_text("id: other-2023\n" + text, encoding="utf-8")
+    done = saylau("election", "import", str(file), "--db", f"sqlite:///{tmp_path}/db.sqlite")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "'id'" in done.stderr and "twice" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
