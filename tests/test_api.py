@@ -229,9 +229,19 @@ def _chunks(data: bytes) -> Iterator[bytes]:
         yield data[start : start + 64 * 1024]
 
 
+def _twice(key: str) -> bytes:
+    """A valid body with ``key`` given a second time just before its first value: JSON
+    parsers would keep the valid (last) value, so only a strict reader refuses it."""
+    text = json.dumps(_bad())
+    at = text.index(f'"{key}": ')
+    other = {"precinct": '"KZ-71-D01-P0001"', "amanat": "9", "protocol": "{}"}[key]
+    return (text[:at] + f'"{key}": {other}, ' + text[at:]).encode()
+
+
 # (id, body: JSON value or raw bytes, status, the field the problem names, a word of the rule)
 BAD_INPUT: list[tuple[str, Any, int, str | None, str]] = [
     ("malformed-json", b'{"protocol": {"precinct": ', 422, None, "JSON"),
+    ("not-utf-8", b'{"protocol": "\xff"}', 422, None, "UTF-8"),
     ("json-array", [_bad()], 422, "(body)", "object"),
     ("empty-object", {}, 422, "protocol", "required"),
     ("missing-count", _bad(ballots_found=...), 422, "protocol.ballots_found", "required"),
@@ -251,6 +261,9 @@ BAD_INPUT: list[tuple[str, Any, int, str | None, str]] = [
     ("blank-reason", {**_bad(), "reason": "  "}, 422, "reason", "empty"),
     ("nul-in-reason", {**_bad(), "reason": "a\x00b"}, 422, "reason", "pattern"),
     ("reason-not-text", {**_bad(), "reason": 7}, 422, "reason", "string"),
+    ("duplicated-key", _twice("precinct"), 422, "protocol.precinct", "twice"),
+    ("duplicated-vote", _twice("amanat"), 422, "protocol.votes.amanat", "twice"),
+    ("duplicated-top", _twice("protocol"), 422, "protocol", "twice"),
     ("too-large", _big(), 413, None, "bytes"),
     ("too-large-chunked", "chunked", 413, None, "bytes"),
 ]

@@ -123,3 +123,50 @@ def test_law_show_diff_history() -> None:
 def test_law_book_check_passes_on_the_committed_file() -> None:
     done = saylau("law", "book", "--check")
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('{"kind": "mazhilis-list", "kind": "maslikhat-list"}', "kind"),
+        (json.dumps(GOOD)[:-1] + ', "registered": 5}', "registered"),
+        (json.dumps(GOOD).replace('"C": 70', '"C": 70, "A": 1'), "options.A"),
+    ],
+    ids=["kind", "registered", "options.A"],
+)
+def test_decide_refuses_a_key_given_twice(text: str, field: str) -> None:
+    """JSON would silently keep the last value; a count given twice is ambiguous input."""
+    done = saylau("decide", "-", stdin=text)
+    assert (done.returncode, done.stdout) == (2, "")
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert f"'{field}'" in lines[0] and "twice" in lines[0]
+
+
+def test_election_import_refuses_a_key_given_twice(tmp_path: Path) -> None:
+    from tests.elections_fixture import small_election_mapping
+
+    text = json.dumps(small_election_mapping())
+    assert text.startswith('{"id": ')
+    file = tmp_path / "election.json"
+    file.write_text('{"id": "other-2023", ' + text[1:], encoding="utf-8")
+    done = saylau("election", "import", str(file), "--db", f"sqlite:///{tmp_path}/db.sqlite")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "'id'" in done.stderr and "twice" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_election_import_refuses_a_yaml_key_given_twice(tmp_path: Path) -> None:
+    """YAML would keep the last value as JSON did: the same strictness for both formats."""
+    import yaml
+
+    from tests.elections_fixture import small_election_mapping
+
+    text = yaml.safe_dump(small_election_mapping(), sort_keys=False)
+    assert text.startswith("id: ")
+    file = tmp_path / "election.yaml"
+    file.write_text("id: other-2023\n" + text, encoding="utf-8")
+    done = saylau("election", "import", str(file), "--db", f"sqlite:///{tmp_path}/db.sqlite")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "'id'" in done.stderr and "twice" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

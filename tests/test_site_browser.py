@@ -9,8 +9,11 @@ The browser is Debian's Chromium (Playwright's own download needs a network we d
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import os
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -308,6 +311,13 @@ def test_drill_down_to_a_precinct_and_its_proof(site: Site, page: Page) -> None:
         name(dict(o.names), "en"): counts["votes"][o.id] for o in contest.options
     }
     assert shown == expected
+    in_entry = {
+        row.locator("th").inner_text(): digits(row.locator("td").inner_text())
+        for row in page.locator("#leaf tbody tr").all()
+    }
+    assert in_entry == expected  # the numbers of the entry the proof is for
+    assert page.locator("p.check-ok").is_visible()
+    assert not page.locator("p.check-failed").count()
 
     versions = page.locator('section[aria-labelledby="versions-title"] table tbody tr')
     assert versions.count() == len(answer["versions"]) == 1
@@ -317,7 +327,7 @@ def test_drill_down_to_a_precinct_and_its_proof(site: Site, page: Page) -> None:
     proof = page.locator("dl.proof")
     codes = [c.inner_text() for c in proof.locator("dd code").all()]
     leaf_hash, root, path = codes[0], codes[1], codes[4:]
-    sentence = page.locator('section[aria-labelledby="proof-title"] p').first.inner_text()
+    sentence = page.locator('section[aria-labelledby="proof-title"] p:not(.check)').inner_text()
     shown_index, size = (int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", sentence))
     assert shown_index == index
     entries = httpx.get(
@@ -473,3 +483,112 @@ def test_no_request_leaves_the_machine(site: Site, context: BrowserContext) -> N
     assert hosts == {"127.0.0.1"}, sorted(u for u in requested if "127.0.0.1" not in u)
     assert any(u.endswith("/static/site.css") for u in requested)
     assert any("/live/" in u for u in requested)
+
+
+# Records every Content-Security-Policy violation the page meets (init scripts run outside
+# the page's policy, before its own scripts).
+WATCH_POLICY = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`);
+});
+"""
+
+
+def policy_violations(page: Page) -> list[str]:
+    found: list[str] = page.evaluate("window.__violations")
+    return found
+
+
+def test_pages_keep_to_their_security_policy(site: Site, context: BrowserContext) -> None:
+    """Scripts, styles, charts, the map and the live poll all work under the site's policy:
+    the browser reports no violation on any kind of page."""
+    site.submit_held_back()
+    context.add_init_script(WATCH_POLICY)
+    console: list[str] = []
+    page = context.new_page()
+    page.on("console", lambda message: console.append(message.text))
+    for url in (
+        site.url(f"/kk/{site.id}/"),
+        site.page("kk"),
+        site.page("ru", site.first_region),
+        site.page("en", precinct_of(site, site.first_region)),
+        site.url(f"/kk/{site.id}/{CONTEST}/widget"),
+    ):
+        response = page.goto(url)
+        assert response is not None and response.headers.get("content-security-policy"), url
+        page.wait_for_load_state("networkidle")
+        assert policy_violations(page) == [], url
+    page.goto(site.page("kk"))
+    with page.expect_request(is_live_poll, timeout=LIVE_WAIT_MS):
+        pass  # live.js, a file the policy allows, still polls
+    assert policy_violations(page) == []
+    assert not [m for m in console if "Content Security Policy" in m], console
+
+
+@contextlib.contextmanager
+def news_site(pages: dict[str, str]) -> Iterator[str]:
+    """Another origin (its own port) whose pages frame ours: ``/name`` is an iframe of
+    ``pages[name]``. A real local server: Chromium keeps public pages, and pages the test
+    would fake, from framing a loopback address at all."""
+
+    class News(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            framed = pages.get(self.path.lstrip("/"), "")
+            body = f'<!doctype html><title>News</title><iframe src="{framed}"></iframe>'.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), News)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_only_the_widget_may_be_framed_by_another_site(site: Site, context: BrowserContext) -> None:
+    """A news site's page frames the widget, and it shows; framing a results page is
+    refused by the browser."""
+    framed = {"widget": site.url(f"/kk/{site.id}/{CONTEST}/widget"), "page": site.page("kk")}
+    with news_site(framed) as news:
+        page = context.new_page()
+        page.goto(f"{news}/widget")
+        page.wait_for_load_state("networkidle")
+        child = page.frames[-1]
+        assert child != page.main_frame
+        assert child.locator("table#results").count() == 1, child.url
+
+        page.goto(f"{news}/page")
+        page.wait_for_load_state("networkidle")
+        child = page.frames[-1]
+        assert child != page.main_frame
+        assert child.locator("main").count() == 0, child.url
+
+
+def test_api_documentation_renders_from_this_server(site: Site, context: BrowserContext) -> None:
+    """Swagger UI at /docs shows the operations, loading everything from this server, and
+    keeps to its policy (its configuration script is allowed by hash)."""
+    context.add_init_script(WATCH_POLICY)
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    page = context.new_page()
+    page.goto(site.url("/docs"))
+    page.locator(".opblock").first.wait_for(timeout=30_000)
+    assert page.locator(".opblock").count() >= 10
+    assert "/protocols" in page.locator(".opblock-summary-path").first.inner_text() or any(
+        "/protocols" in t for t in page.locator(".opblock-summary-path").all_inner_texts()
+    )
+    page.wait_for_load_state("networkidle")
+    hosts = {urlsplit(url).hostname for url in requested if not url.startswith("data:")}
+    assert hosts == {"127.0.0.1"}, sorted(requested)
+    assert any(url.endswith("/openapi.json") for url in requested)
+    assert policy_violations(page) == []

@@ -266,6 +266,7 @@ MALFORMED = {
     ),
     "totals of wrong types": ("totals.json", '[{"contest": 1}, 7]'),
     "totals not a list": ("totals.json", '{"a": 1}'),
+    "totals with a key twice": ("totals.json", '[{"contest": "a", "contest": "b"}]'),
 }
 
 

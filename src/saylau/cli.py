@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from saylau import strictjson
 from saylau.credentials_cli import credentials_app
 from saylau.law import law_book
 from saylau.law import views as law_views
@@ -75,9 +76,11 @@ def decide(
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror}")
     try:
-        raw = json.loads(text)
+        raw = strictjson.loads(text)
     except json.JSONDecodeError as exc:
         fail(f"{file}: not valid JSON ({exc.msg} at line {exc.lineno})")
+    except strictjson.DuplicateKey as exc:
+        fail(f"{file}: {exc}")
     try:
         emit(decide_contest(parse_contest(raw)))
     except BadInput as exc:

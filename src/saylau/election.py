@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeAlias, TypeGuard, get_args
 
 import yaml
 
+from saylau import strictjson
 from saylau.law.rules import (
     AkimRules,
     InstitutionRules,
@@ -477,6 +478,27 @@ def election_from_mapping(raw: Any) -> Election:
     return election
 
 
+class _RepeatedYamlKey(yaml.YAMLError):
+    def __init__(self, key: str, line: int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.line = line
+
+
+class _StrictYamlLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (as JSON's reader does):
+    PyYAML would keep the last value."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen and key != "<<":
+                raise _RepeatedYamlKey(str(key), key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_election(path: str | Path) -> Election:
     """Read a definition from a ``.json``, ``.yaml`` or ``.yml`` file and check it."""
     file = Path(path)
@@ -484,12 +506,16 @@ def load_election(path: str | Path) -> Election:
     text = file.read_text(encoding="utf-8")
     if suffix == ".json":
         try:
-            raw = json.loads(text)
+            raw = strictjson.loads(text)
         except json.JSONDecodeError as exc:
             raise BadInput("(document)", f"is not valid JSON: {exc}") from None
+        except strictjson.DuplicateKey as exc:
+            raise BadInput(exc.field, "appears twice in one object") from None
     elif suffix in (".yaml", ".yml"):
         try:
-            raw = yaml.safe_load(text)
+            raw = yaml.load(text, Loader=_StrictYamlLoader)  # a SafeLoader: no arbitrary objects
+        except _RepeatedYamlKey as exc:
+            raise BadInput(exc.key, f"appears twice in one mapping (line {exc.line})") from None
         except yaml.YAMLError as exc:
             raise BadInput("(document)", f"is not valid YAML: {exc}") from None
     else:

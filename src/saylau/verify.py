@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from saylau import ledger
+from saylau import ledger, strictjson
 from saylau.election import Election, election_from_mapping
 from saylau.model import BadInput
 from saylau.plausibility import list_breaks, precinct_disagreements
@@ -155,9 +155,12 @@ def _read_json(path: Path, kind: type, what: str, problems: list[str]) -> Any:
     if text is None:
         return None
     try:
-        value = json.loads(text)
+        value = strictjson.loads(text)
     except json.JSONDecodeError as exc:
         problems.append(f"{path.name} is not JSON ({exc.msg} at line {exc.lineno})")
+        return None
+    except strictjson.DuplicateKey as exc:
+        problems.append(f"{path.name} gives the key {exc.field!r} twice")
         return None
     if not isinstance(value, kind):
         problems.append(f"{path.name} must hold {what}")
@@ -176,9 +179,12 @@ def _read_lines(path: Path, problems: list[str]) -> list[tuple[int, dict[str, An
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = strictjson.loads(line)
         except json.JSONDecodeError as exc:
             problems.append(f"{path.name} line {number} is not JSON ({exc.msg})")
+            continue
+        except strictjson.DuplicateKey as exc:
+            problems.append(f"{path.name} line {number} gives the key {exc.field!r} twice")
             continue
         if not isinstance(value, dict):
             problems.append(f"{path.name} line {number} is not an object")
@@ -352,9 +358,9 @@ def _check_records(
     records: list[dict[str, Any]] = []
     for index, leaf in enumerate(published.leaves):
         try:
-            record = json.loads(leaf)
-        except json.JSONDecodeError:
-            report.fail(3, f"leaf {index} is not JSON")
+            record = strictjson.loads(leaf)
+        except ValueError:
+            report.fail(3, f"leaf {index} is not JSON with each key once")
             continue
         if not isinstance(record, dict):
             report.fail(3, f"leaf {index} is not a JSON object")
@@ -443,8 +449,8 @@ def _check_definition(
         report.fail(7, "the log has no first entry to hold the definition's hash")
         return
     try:
-        first = json.loads(published.leaves[0])
-    except json.JSONDecodeError:
+        first = strictjson.loads(published.leaves[0])
+    except ValueError:
         first = None
     if not isinstance(first, dict) or first.get("type") != "definition":
         report.fail(7, "the log's first entry is not the election's definition")

@@ -14,8 +14,9 @@ from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from saylau import __version__
-from saylau.api import problems, throttle
+from saylau.api import docs, openapi, problems, throttle
 from saylau.api.cache import ResponseCache
+from saylau.api.headers import SecurityHeaders
 from saylau.api.limits import BodyLimit
 from saylau.api.outage import DatabaseOutage
 from saylau.api.schemas import (
@@ -26,6 +27,7 @@ from saylau.api.schemas import (
     SubmissionIn,
     TreeHeadOut,
 )
+from saylau.api.strictbody import StrictRoute
 from saylau.service import ledgering, proofs, results, submission
 from saylau.service.auth import Principal, authenticate
 from saylau.service.context import Context
@@ -70,10 +72,14 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         description="Precinct protocols in, verified results out: submission, corrections, "
         "results at every level of the territory, outcomes under the law of the "
         "election's date, and the ledger's signed heads and proofs.",
+        docs_url=None,  # served from the package by saylau.api.docs
+        redoc_url=None,
     )
+    app.router.route_class = StrictRoute  # before any route: every JSON body read strictly
     app.state.context = context
     problems.install(app)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
+    docs.install(app)
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:
@@ -227,5 +233,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     downloads.register(app)
     app.add_middleware(ResponseCache, snapshots=snapshots)
     throttle.install(app)
-    app.add_middleware(DatabaseOutage)  # outermost: a lost database anywhere is a 503
+    app.add_middleware(DatabaseOutage)  # a lost database anywhere is a 503
+    openapi.install(app)
+    app.add_middleware(SecurityHeaders)  # outermost: cached, refused and 503 answers get them too
     return app

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
 
+from saylau.api.strictbody import RepeatedKey
 from saylau.model import BadInput
 from saylau.service.errors import ServiceError, problem_of
 
@@ -61,13 +62,20 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "(body)"
 
 
+def _error(error: Any) -> dict[str, str]:
+    """One error of a request as field and rule; a body that is no JSON says why."""
+    location = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        why = (error.get("ctx") or {}).get("error", "")
+        at = location[-1] if location else "?"
+        return {"field": "(body)", "rule": f"is not valid JSON: {why} (at byte {at})"}
+    return {"field": _field(location), "rule": str(error.get("msg", ""))}
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field(tuple(e.get("loc", ()))), "rule": str(e.get("msg", ""))}
-            for e in exc.errors()
-        ]
+        errors = [_error(e) for e in exc.errors()]
         first = errors[0] if errors else {"field": "(body)", "rule": "invalid"}
         return problem_response(
             422,
@@ -86,6 +94,14 @@ def install(app: FastAPI) -> None:
     async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
         problem = problem_of(exc)
         return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+
+    @app.exception_handler(RepeatedKey)
+    async def repeated_key(_request: Request, exc: RepeatedKey) -> JSONResponse:
+        rule = "the key appears twice in one object"
+        errors = [{"field": exc.field, "rule": rule}]
+        return problem_response(
+            422, "Bad input", f"field '{exc.field}': {rule}", field=exc.field, errors=errors
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -28,7 +28,7 @@ from saylau.service import elections, proofs, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
-from saylau.web import charts, drawing, geo, views
+from saylau.web import charts, drawing, evidence, geo, views
 from saylau.web.i18n import (
     DEFAULT,
     LANGUAGE_NAMES,
@@ -234,7 +234,9 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
     ) -> bytes:
         proof = None
         if answer["counts"]:
-            proof = proofs.inclusion_of_current(context, election.id, answer["unit"], contest.id)
+            proof = evidence.check(
+                context, election.id, answer["unit"], contest.id, answer["counts"]
+            )
         labels = {o.id: name(dict(o.names), lang) for o in contest.options}
         path = [
             (c, name(dict(election.unit(c).names), lang)) for c in election.path(answer["unit"])
