@@ -253,17 +253,7 @@ def key_at(session: Session, election_id: str, size: int) -> ledger.NoteKey:
 
 def leaf_reader(session: Session, election_id: str) -> ledger.LeafReader:
     def read(start: int, end: int) -> Sequence[bytes]:
-        return list(
-            session.scalars(
-                select(LedgerEntryRow.leaf_hash)
-                .where(
-                    LedgerEntryRow.election_id == election_id,
-                    LedgerEntryRow.index >= start,
-                    LedgerEntryRow.index < end,
-                )
-                .order_by(LedgerEntryRow.index)
-            )
-        )
+        return treenodes.leaf_hashes(session, election_id, start, end)
 
     return read
 

@@ -193,11 +193,11 @@ _ARRAYS = text(
 )
 
 
-def _rebuild(connection: Connection | Session, election_id: str, node: Node) -> bytes:
-    level, index = node
-    start, end = index << level, (index + 1) << level
-    log.warning("tree node %s of %s is not stored; hashing its leaves", node, election_id)
-    leaves = list(
+def leaf_hashes(
+    connection: Connection | Session, election_id: str, start: int, end: int
+) -> list[bytes]:
+    """The stored leaf hashes of entries [start, end), in order."""
+    return list(
         connection.execute(
             select(LedgerEntryRow.leaf_hash)
             .where(
@@ -208,6 +208,13 @@ def _rebuild(connection: Connection | Session, election_id: str, node: Node) -> 
             .order_by(LedgerEntryRow.index)
         ).scalars()
     )
+
+
+def _rebuild(connection: Connection | Session, election_id: str, node: Node) -> bytes:
+    level, index = node
+    start, end = index << level, (index + 1) << level
+    log.warning("tree node %s of %s is not stored; hashing its leaves", node, election_id)
+    leaves = leaf_hashes(connection, election_id, start, end)
     if len(leaves) != end - start:
         raise LookupError(f"the log of {election_id!r} has no leaves [{start}, {end})")
     return ledger.root_hash(bytes(leaf) for leaf in leaves)
