@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, tuple_
@@ -71,6 +71,14 @@ class _Prepared:
     path: tuple[str, ...]
     digest: str
     reason: str | None
+    principal: Principal
+    # encoded here, before the ledger lock is taken, not while every other writer waits
+    mapping: dict[str, Any] = field(init=False)
+    payload: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.mapping = protocol_to_mapping(self.protocol)
+        self.payload = json.dumps(self.mapping, sort_keys=True)
 
 
 @dataclass
@@ -112,7 +120,7 @@ def _prepare(
         )
     if reason is not None and not reason.strip():
         raise BadInput("reason", "a correction's reason must not be empty")
-    return _Prepared(position, protocol, path, protocol.content_hash(), reason)
+    return _Prepared(position, protocol, path, protocol.content_hash(), reason, principal)
 
 
 def _load_known(session: Session, election_id: str, pairs: set[Pair]) -> dict[Pair, _Known]:
@@ -153,7 +161,12 @@ def protocol_from_payload(payload: str) -> Protocol:
 
 
 def _record(
-    election_id: str, protocol: Protocol, version: int, digest: str, at: dt.datetime
+    election_id: str,
+    protocol: Protocol,
+    version: int,
+    digest: str,
+    at: dt.datetime,
+    mapping: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "type": "protocol",
@@ -162,7 +175,7 @@ def _record(
         "contest": protocol.contest,
         "version": version,
         "content_hash": digest,
-        "protocol": protocol_to_mapping(protocol),
+        "protocol": protocol_to_mapping(protocol) if mapping is None else mapping,
         "accepted_at": at.isoformat(),
     }
 
@@ -171,17 +184,30 @@ def submit_batch(
     ctx: Context, principal: Principal, items: Sequence[tuple[Any, str | None]]
 ) -> list[Receipt | Problem]:
     """Check and store many protocols in one transaction; one answer per item, in order."""
+    return submit_group(
+        ctx, principal.election_id, [(principal, raw, reason) for raw, reason in items]
+    )
+
+
+def submit_group(
+    ctx: Context, election_id: str, items: Sequence[tuple[Principal, Any, str | None]]
+) -> list[Receipt | Problem]:
+    """Check and store protocols of one election, each under its own submitter's rights, in
+    one transaction: a batch of one commission, or single submissions that arrived together.
+    One answer per item, in order; a refused item does not stop the others."""
     answers: list[Receipt | Problem | None] = [None] * len(items)
     with ctx.sessions() as session:
-        catalog = ctx.catalog(session, principal.election_id)
+        catalog = ctx.catalog(session, election_id)
     prepared: list[_Prepared] = []
-    for position, (raw, reason) in enumerate(items):
+    for position, (principal, raw, reason) in enumerate(items):
         try:
+            if principal.election_id != election_id:
+                raise Forbidden(f"the credential is not one of election {election_id}")
             prepared.append(_prepare(catalog, principal, position, raw, reason))
         except (BadInput, ServiceError) as exc:
             answers[position] = problem_of(exc)
     if prepared:
-        for position, answer in _store(ctx, principal, catalog, prepared).items():
+        for position, answer in _store(ctx, election_id, catalog, prepared).items():
             answers[position] = answer
     assert all(a is not None for a in answers)
     return [a for a in answers if a is not None]
@@ -208,9 +234,8 @@ def _as_error(problem: Problem) -> ServiceError:
 
 
 def _store(
-    ctx: Context, principal: Principal, catalog: Catalog, prepared: list[_Prepared]
+    ctx: Context, election_id: str, catalog: Catalog, prepared: list[_Prepared]
 ) -> dict[int, Receipt | Problem]:
-    election_id = principal.election_id
     answers: dict[int, Receipt | Problem] = {}
     now = dt.datetime.now(dt.UTC)
     with ctx.transaction() as session:
@@ -232,9 +257,8 @@ def _store(
             if info.current is None:
                 version = info.max_version + 1
                 index = state.size + len(entries)
-                entries.append(
-                    ("protocol", _record(election_id, protocol, version, item.digest, now))
-                )
+                record = _record(election_id, protocol, version, item.digest, now, item.mapping)
+                entries.append(("protocol", record))
                 new_rows.append(
                     _row(
                         election_id,
@@ -242,7 +266,7 @@ def _store(
                         version,
                         "accepted",
                         item,
-                        principal,
+                        item.principal,
                         index,
                         None,
                         now,
@@ -301,7 +325,7 @@ def _store(
                     version,
                     "pending",
                     item,
-                    principal,
+                    item.principal,
                     None,
                     info.current_id,
                     now,
@@ -378,7 +402,7 @@ def _row(
         "version": version,
         "state": state,
         "content_hash": item.digest,
-        "payload": json.dumps(protocol_to_mapping(protocol), sort_keys=True),
+        "payload": item.payload,
         "supersedes": supersedes,
         "reason": item.reason,
         "submitted_by": principal.credential_id,
@@ -490,3 +514,20 @@ def approve(ctx: Context, principal: Principal, protocol_id: int) -> Receipt:
             row.ledger_index,
             appended.head.head.size,
         )
+
+
+def check(
+    ctx: Context, principal: Principal, raw: Any, reason: str | None = None
+) -> dict[str, Any]:
+    """Check a protocol exactly as a submission is checked (rights, definition, control
+    relations), without storing it: a commission learns what it would be told before the
+    protocol goes into the ledger for good. Raises the same errors as ``submit``."""
+    with ctx.sessions() as session:
+        catalog = ctx.catalog(session, principal.election_id)
+    item = _prepare(catalog, principal, 0, raw, reason)
+    return {
+        "status": "acceptable",
+        "precinct": item.protocol.precinct,
+        "contest": item.protocol.contest,
+        "content_hash": item.digest,
+    }
