@@ -8,7 +8,7 @@ failing item or a failing group never costs another item its answer.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
-from saylau.service import intake as intake_module
 from saylau.service import submission
 from saylau.service.context import Context
 from saylau.service.elections import issue_credentials
@@ -55,7 +54,9 @@ def votes(pair: tuple[str, str], base: int) -> dict[str, int]:
     return {option: base + n for n, option in enumerate(ELECTION.contest(pair[1]).option_ids)}
 
 
-def together(writer: Intake, sends: list[tuple[str, dict[str, Any], str | None]]) -> list[Answer]:
+def together(
+    writer: Intake, sends: Sequence[tuple[str, dict[str, Any], str | None]]
+) -> list[Answer]:
     """Send every submission at once, as concurrent requests do; their answers in order."""
 
     async def run() -> list[Answer]:
@@ -170,7 +171,7 @@ def test_a_database_failure_fails_only_the_item_that_meets_it(
             raise OperationalError("INSERT ...", {}, Exception("connection lost"))
         return real(ctx, election_id, items)
 
-    monkeypatch.setattr(intake_module.submission, "submit_group", failing)
+    monkeypatch.setattr(submission, "submit_group", failing)
     writer = Intake(ctx, linger=0.05)
     sends = [(tokens[p], protocol(p, c, votes((p, c), 7)), None) for p, c in PAIRS[:6]]
     answers = together(writer, sends)
