@@ -12,8 +12,9 @@ Why a thread rather than a task on the event loop: the group's work is blocking 
 and CPU-bound checks; on its own thread it neither blocks the loop that parses the next
 requests nor needs the loop's thread pool, and the loop only awaits a future per request.
 
-Credentials are looked up in the database for every group, after its requests arrived and
-never from a cache, so a revoked or expired credential is refused from the next group on.
+Credentials are looked up in the database for every group (one query for all its tokens),
+after its requests arrived and never from a cache, so a revoked or expired credential is
+refused from the next group on.
 Several workers over one database each have their own writer; the ledger lock orders them.
 """
 
@@ -33,7 +34,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from saylau.service import submission
-from saylau.service.auth import Principal, authenticate
+from saylau.service.auth import Principal, authenticate_many
 from saylau.service.context import Context
 from saylau.service.errors import Problem, ServiceError, Unauthenticated, problem_of
 from saylau.service.submission import Receipt
@@ -191,15 +192,13 @@ class Intake:
         return [a for a in answers if a is not None]
 
     def _principals(self, election_id: str, tokens: set[str]) -> dict[str, Principal | Problem]:
-        """Each token's principal, read now from the database (never cached)."""
-        found: dict[str, Principal | Problem] = {}
+        """Each token's principal, read now from the database in one query (never cached)."""
         with self.ctx.sessions() as session:
-            for token in tokens:
-                try:
-                    found[token] = authenticate(session, election_id, token)
-                except ServiceError as exc:
-                    found[token] = problem_of(exc)
-        return found
+            found = authenticate_many(session, election_id, sorted(tokens))
+        return {
+            token: problem_of(answer) if isinstance(answer, ServiceError) else answer
+            for token, answer in found.items()
+        }
 
 
 def _take_group(waiting: deque[_Waiting], limit: int) -> list[_Waiting]:
