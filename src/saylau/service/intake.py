@@ -21,6 +21,7 @@ Several workers over one database each have their own writer; the ledger lock or
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import queue
@@ -70,7 +71,9 @@ class _Waiting:
         return (self.election_id, self.raw.get("precinct"), self.raw.get("contest"))
 
     def answer(self, answer: Receipt | Problem | BaseException) -> None:
-        self.loop.call_soon_threadsafe(_settle, self.future, answer)
+        # a closed loop (the worker is stopping) has nobody waiting any more
+        with contextlib.suppress(RuntimeError):
+            self.loop.call_soon_threadsafe(_settle, self.future, answer)
 
 
 def _settle(
