@@ -25,7 +25,17 @@ import psycopg
 
 #: (stage, markers in a frame): the innermost frame that carries a marker names the sample.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("idle", ("Condition.wait (threading.py", "select (selectors.py", "_recv (multiprocessing")),
+    (
+        "idle",
+        (
+            "Condition.wait (threading.py",
+            "select (selectors.py",
+            "_recv (multiprocessing",
+            # the event loop itself (uvloop, native): waiting for sockets unless a frame
+            # further in says otherwise
+            "Runner.run (asyncio/runners.py",
+        ),
+    ),
     ("commit (fsync)", ("Session.commit", "SessionTransaction.commit", "Connection.commit")),
     ("ledger lock (wait and query)", ("lock (ledgering.py",)),
     ("signing the head", ("sign_tree_head",)),
@@ -33,7 +43,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ledger append (leaves, frontier)", ("append (ledgering.py",)),
     ("current state of the pairs", ("_load_known (submission.py",)),
     ("storing rows", ("insert_rows (bulk.py",)),
-    ("authentication", ("authenticate (auth.py",)),
+    ("authentication", ("authenticate (auth.py", "authenticate_many (auth.py")),
     ("catalog", ("catalog (context.py",)),
     ("checks (definition, relations)", ("_prepare (submission.py", "check (submission.py")),
     ("grouping and hand-over", ("(intake.py",)),
