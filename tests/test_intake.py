@@ -17,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from saylau.service import submission
 from saylau.service.context import Context
@@ -166,10 +167,12 @@ def test_a_database_failure_fails_only_the_item_that_meets_it(
     unlucky = PAIRS[0][0]
     real = submission.submit_group
 
-    def failing(ctx: Context, election_id: str, items: Any) -> list[Answer]:
+    def failing(
+        ctx: Context, election_id: str, items: Any, session: Session | None = None
+    ) -> list[Answer]:
         if any(raw["precinct"] == unlucky for _p, raw, _r in items):
             raise OperationalError("INSERT ...", {}, Exception("connection lost"))
-        return real(ctx, election_id, items)
+        return real(ctx, election_id, items, session)
 
     monkeypatch.setattr(submission, "submit_group", failing)
     writer = Intake(ctx, linger=0.05)

@@ -12,9 +12,9 @@ Why a thread rather than a task on the event loop: the group's work is blocking 
 and CPU-bound checks; on its own thread it neither blocks the loop that parses the next
 requests nor needs the loop's thread pool, and the loop only awaits a future per request.
 
-Credentials are looked up in the database for every group (one query for all its tokens),
-after its requests arrived and never from a cache, so a revoked or expired credential is
-refused from the next group on.
+Credentials are looked up in the database for every group (one query for all its tokens, in
+the group's own transaction), after its requests arrived and never from a cache, so a revoked
+or expired credential is refused from the next group on.
 Several workers over one database each have their own writer; the ledger lock orders them.
 """
 
@@ -178,30 +178,26 @@ class Intake:
         return answer
 
     def _answers(self, election_id: str, items: Sequence[_Waiting]) -> list[Receipt | Problem]:
-        """Authenticate each caller, then check and store the group in one transaction."""
+        """Authenticate each caller, check and store the group: one transaction for all of
+        it, so a group costs one connection and one commit (the ledger lock is taken only
+        once the credentials are read and the protocols checked)."""
         answers: list[Receipt | Problem | None] = [None] * len(items)
-        principals = self._principals(election_id, {item.token for item in items})
-        accepted: list[tuple[int, tuple[Principal, Any, str | None]]] = []
-        for position, item in enumerate(items):
-            found = principals[item.token]
-            if isinstance(found, Problem):
-                answers[position] = found
-            else:
-                accepted.append((position, (found, item.raw, item.reason)))
-        if accepted:
-            stored = submission.submit_group(self.ctx, election_id, [a for _, a in accepted])
-            for (position, _), answer in zip(accepted, stored, strict=True):
-                answers[position] = answer
+        with self.ctx.transaction() as session:
+            principals = authenticate_many(session, election_id, sorted({i.token for i in items}))
+            accepted: list[tuple[int, tuple[Principal, Any, str | None]]] = []
+            for position, item in enumerate(items):
+                found = principals[item.token]
+                if isinstance(found, ServiceError):
+                    answers[position] = problem_of(found)
+                else:
+                    accepted.append((position, (found, item.raw, item.reason)))
+            if accepted:
+                stored = submission.submit_group(
+                    self.ctx, election_id, [a for _, a in accepted], session
+                )
+                for (position, _), answer in zip(accepted, stored, strict=True):
+                    answers[position] = answer
         return [a for a in answers if a is not None]
-
-    def _principals(self, election_id: str, tokens: set[str]) -> dict[str, Principal | Problem]:
-        """Each token's principal, read now from the database in one query (never cached)."""
-        with self.ctx.sessions() as session:
-            found = authenticate_many(session, election_id, sorted(tokens))
-        return {
-            token: problem_of(answer) if isinstance(answer, ServiceError) else answer
-            for token, answer in found.items()
-        }
 
 
 def _take_group(waiting: deque[_Waiting], limit: int) -> list[_Waiting]:

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,14 +191,21 @@ def submit_batch(
 
 
 def submit_group(
-    ctx: Context, election_id: str, items: Sequence[tuple[Principal, Any, str | None]]
+    ctx: Context,
+    election_id: str,
+    items: Sequence[tuple[Principal, Any, str | None]],
+    session: Session | None = None,
 ) -> list[Receipt | Problem]:
     """Check and store protocols of one election, each under its own submitter's rights, in
     one transaction: a batch of one commission, or single submissions that arrived together.
-    One answer per item, in order; a refused item does not stop the others."""
+    One answer per item, in order; a refused item does not stop the others. ``session``: a
+    transaction the caller opened (and commits), else one of its own."""
     answers: list[Receipt | Problem | None] = [None] * len(items)
-    with ctx.sessions() as session:
+    if session is not None:  # its own connection (SQLite: the one holding the write lock)
         catalog = ctx.catalog(session, election_id)
+    else:
+        with ctx.sessions() as reading:
+            catalog = ctx.catalog(reading, election_id)
     prepared: list[_Prepared] = []
     for position, (principal, raw, reason) in enumerate(items):
         try:
@@ -207,7 +215,7 @@ def submit_group(
         except (BadInput, ServiceError) as exc:
             answers[position] = problem_of(exc)
     if prepared:
-        for position, answer in _store(ctx, election_id, catalog, prepared).items():
+        for position, answer in _store(ctx, election_id, catalog, prepared, session).items():
             answers[position] = answer
     assert all(a is not None for a in answers)
     return [a for a in answers if a is not None]
@@ -234,11 +242,15 @@ def _as_error(problem: Problem) -> ServiceError:
 
 
 def _store(
-    ctx: Context, election_id: str, catalog: Catalog, prepared: list[_Prepared]
+    ctx: Context,
+    election_id: str,
+    catalog: Catalog,
+    prepared: list[_Prepared],
+    opened: Session | None = None,
 ) -> dict[int, Receipt | Problem]:
     answers: dict[int, Receipt | Problem] = {}
     now = dt.datetime.now(dt.UTC)
-    with ctx.transaction() as session:
+    with ctx.transaction() if opened is None else nullcontext(opened) as session:
         state = ledgering.lock(session, election_id)
         known = _load_known(
             session, election_id, {(p.protocol.precinct, p.protocol.contest) for p in prepared}
