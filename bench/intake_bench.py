@@ -239,7 +239,11 @@ def main() -> None:
         "--only", choices=("single", "batch", "all"), default="all", help="phases to run"
     )
     parser.add_argument(
-        "--profile", type=Path, nargs="?", const=RESULTS / "intake-profile", default=None
+        "--profile",
+        type=Path,
+        nargs="?",
+        const=Path(tempfile.gettempdir()) / "intake-profile",
+        default=None,
     )
     parser.add_argument("--out", type=Path, default=RESULTS / "intake.json")
     parser.add_argument(
