@@ -1,7 +1,8 @@
 """The HTTP API: each handler a few lines over ``saylau.service``.
 
 Writes need a commission's bearer token; reads are public. Handlers are synchronous and
-run in the worker's thread pool; no state that another worker needs lives in memory.
+run in the worker's thread pool, except single submissions, which await the worker's writer
+that groups them; no state that another worker needs lives in memory.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from saylau.api.outage import DatabaseOutage
 from saylau.api.schemas import (
     BatchIn,
     BatchOut,
+    CheckOut,
     ProofOut,
     ReceiptOut,
     SubmissionIn,
@@ -31,8 +33,10 @@ from saylau.api.strictbody import StrictRoute
 from saylau.service import ledgering, proofs, results, submission
 from saylau.service.auth import Principal, authenticate
 from saylau.service.context import Context
-from saylau.service.errors import Problem
+from saylau.service.errors import Problem, Unauthenticated
+from saylau.service.intake import Intake, raise_problem
 from saylau.service.snapshots import Snapshots, stamp
+from saylau.service.submission import Receipt
 
 BODY_LIMIT = 2 * 1024 * 1024
 API = "/api/v1/elections/{election_id}"
@@ -63,6 +67,18 @@ def caller_of(
 Caller = Annotated[Principal, Depends(caller_of)]
 
 
+def token_of(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> str:
+    """The bearer token, to be checked with the submission it comes with (no look-up here)."""
+    if not credentials or not credentials.credentials:
+        raise Unauthenticated("send 'Authorization: Bearer <token>' with your commission's token")
+    return credentials.credentials
+
+
+Token = Annotated[str, Depends(token_of)]
+
+
 def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     """The application over the database at ``url`` (or ``DATABASE_URL``, or SQLite)."""
     context = ctx or Context.open(url)
@@ -77,6 +93,8 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     )
     app.router.route_class = StrictRoute  # before any route: every JSON body read strictly
     app.state.context = context
+    intake = Intake(context)
+    app.state.intake = intake
     problems.install(app)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
     docs.install(app)
@@ -91,16 +109,37 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         tags=["protocols"],
         responses={403: {}, 409: {}, 422: {}},
     )
-    def submit_protocol(
-        election_id: ElectionId, body: SubmissionIn, caller: Caller, response: Response
+    async def submit_protocol(
+        election_id: ElectionId, body: SubmissionIn, token: Token, response: Response
     ) -> dict[str, Any]:
         """Submit a precinct protocol; a changed protocol for an accepted precinct needs a
-        reason and becomes a pending correction."""
-        receipt = submission.submit(context, caller, body.protocol.model_dump(), body.reason)
+        reason and becomes a pending correction.
+
+        Protocols arriving together from many commissions are stored in one transaction
+        (see ``saylau.service.intake``); each is answered on its own after the commit."""
+        raw = body.protocol.model_dump()
+        receipt = await intake.submit(election_id, token, raw, body.reason)
+        if isinstance(receipt, Problem):
+            raise_problem(receipt)
+        assert isinstance(receipt, Receipt)
         if receipt.tree_size is not None:
             snapshots.saw(election_id, receipt.tree_size)
         response.status_code = {"accepted": 201, "correction-pending": 202}.get(receipt.status, 200)
         return receipt.as_json()
+
+    @app.post(
+        API + "/protocols/check",
+        response_model=CheckOut,
+        tags=["protocols"],
+        responses={403: {}, 422: {}},
+    )
+    def check_protocol(
+        election_id: ElectionId, body: SubmissionIn, caller: Caller
+    ) -> dict[str, Any]:
+        """Check a protocol against the election's definition and control relations without
+        storing it: the answer a submission would get for its content (``acceptable``, or the
+        same problem, naming each broken relation), with its content hash."""
+        return submission.check(context, caller, body.protocol.model_dump(), body.reason)
 
     @app.post(API + "/protocols/batch", response_model=BatchOut, tags=["protocols"])
     def submit_batch(election_id: ElectionId, body: BatchIn, caller: Caller) -> dict[str, Any]:

@@ -61,6 +61,13 @@ class ReceiptOut(BaseModel):
     tree_size: int | None
 
 
+class CheckOut(BaseModel):
+    status: str  # acceptable: a submission of it would not be refused for its content
+    precinct: str
+    contest: str
+    content_hash: str
+
+
 class BatchItemOut(BaseModel):
     status: int | str
     receipt: ReceiptOut | None = None

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +80,14 @@ class _Prepared:
     path: tuple[str, ...]
     digest: str
     reason: str | None
+    principal: Principal
+    # encoded here, before the ledger lock is taken, not while every other writer waits
+    mapping: dict[str, Any] = field(init=False)
+    payload: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.mapping = protocol_to_mapping(self.protocol)
+        self.payload = json.dumps(self.mapping, sort_keys=True)
 
 
 @dataclass
@@ -117,7 +126,7 @@ def _prepare(
         raise _refusal(broken)
     if reason is not None and not reason.strip():
         raise BadInput("reason", "a correction's reason must not be empty")
-    return _Prepared(position, protocol, path, protocol.content_hash(), reason)
+    return _Prepared(position, protocol, path, protocol.content_hash(), reason, principal)
 
 
 def _refusal(broken: list[Broken]) -> Unprocessable:
@@ -173,6 +182,7 @@ def _record(
     digest: str,
     at: dt.datetime,
     submitter: Principal,
+    mapping: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "type": "protocol",
@@ -181,7 +191,7 @@ def _record(
         "contest": protocol.contest,
         "version": version,
         "content_hash": digest,
-        "protocol": protocol_to_mapping(protocol),
+        "protocol": protocol_to_mapping(protocol) if mapping is None else mapping,
         "accepted_at": at.isoformat(),
         "submitted_by": submitter.as_record(),
     }
@@ -191,17 +201,37 @@ def submit_batch(
     ctx: Context, principal: Principal, items: Sequence[tuple[Any, str | None]]
 ) -> list[Receipt | Problem]:
     """Check and store many protocols in one transaction; one answer per item, in order."""
+    return submit_group(
+        ctx, principal.election_id, [(principal, raw, reason) for raw, reason in items]
+    )
+
+
+def submit_group(
+    ctx: Context,
+    election_id: str,
+    items: Sequence[tuple[Principal, Any, str | None]],
+    session: Session | None = None,
+) -> list[Receipt | Problem]:
+    """Check and store protocols of one election, each under its own submitter's rights, in
+    one transaction: a batch of one commission, or single submissions that arrived together.
+    One answer per item, in order; a refused item does not stop the others. ``session``: a
+    transaction the caller opened (and commits), else one of its own."""
     answers: list[Receipt | Problem | None] = [None] * len(items)
-    with ctx.sessions() as session:
-        catalog = ctx.catalog(session, principal.election_id)
+    if session is not None:  # its own connection (SQLite: the one holding the write lock)
+        catalog = ctx.catalog(session, election_id)
+    else:
+        with ctx.sessions() as reading:
+            catalog = ctx.catalog(reading, election_id)
     prepared: list[_Prepared] = []
-    for position, (raw, reason) in enumerate(items):
+    for position, (principal, raw, reason) in enumerate(items):
         try:
+            if principal.election_id != election_id:
+                raise Forbidden(f"the credential is not one of election {election_id}")
             prepared.append(_prepare(catalog, principal, position, raw, reason))
         except (BadInput, ServiceError) as exc:
             answers[position] = problem_of(exc)
     if prepared:
-        for position, answer in _store(ctx, principal, catalog, prepared).items():
+        for position, answer in _store(ctx, election_id, catalog, prepared, session).items():
             answers[position] = answer
     assert all(a is not None for a in answers)
     return [a for a in answers if a is not None]
@@ -228,12 +258,15 @@ def _as_error(problem: Problem) -> ServiceError:
 
 
 def _store(
-    ctx: Context, principal: Principal, catalog: Catalog, prepared: list[_Prepared]
+    ctx: Context,
+    election_id: str,
+    catalog: Catalog,
+    prepared: list[_Prepared],
+    opened: Session | None = None,
 ) -> dict[int, Receipt | Problem]:
-    election_id = principal.election_id
     answers: dict[int, Receipt | Problem] = {}
     now = dt.datetime.now(dt.UTC)
-    with ctx.transaction() as session:
+    with ctx.transaction() if opened is None else nullcontext(opened) as session:
         state = ledgering.lock(session, election_id)
         prepared = _hold_to_shared_list(session, catalog, election_id, prepared, answers)
         if not prepared:
@@ -255,12 +288,10 @@ def _store(
             if info.current is None:
                 version = info.max_version + 1
                 index = state.size + len(entries)
-                entries.append(
-                    (
-                        "protocol",
-                        _record(election_id, protocol, version, item.digest, now, principal),
-                    )
+                record = _record(
+                    election_id, protocol, version, item.digest, now, item.principal, item.mapping
                 )
+                entries.append(("protocol", record))
                 new_rows.append(
                     _row(
                         election_id,
@@ -268,7 +299,7 @@ def _store(
                         version,
                         "accepted",
                         item,
-                        principal,
+                        item.principal,
                         index,
                         None,
                         now,
@@ -327,7 +358,7 @@ def _store(
                     version,
                     "pending",
                     item,
-                    principal,
+                    item.principal,
                     None,
                     info.current_id,
                     now,
@@ -404,7 +435,7 @@ def _row(
         "version": version,
         "state": state,
         "content_hash": item.digest,
-        "payload": json.dumps(protocol_to_mapping(protocol), sort_keys=True),
+        "payload": item.payload,
         "supersedes": supersedes,
         "reason": item.reason,
         "submitted_by": principal.credential_id,
@@ -674,3 +705,20 @@ def _hold_approval_to_bounds(
     broken += list_disagreements(protocol, others, catalog.election.date)
     if broken:
         raise _refusal(broken)
+
+
+def check(
+    ctx: Context, principal: Principal, raw: Any, reason: str | None = None
+) -> dict[str, Any]:
+    """Check a protocol exactly as a submission is checked (rights, definition, control
+    relations), without storing it: a commission learns what it would be told before the
+    protocol goes into the ledger for good. Raises the same errors as ``submit``."""
+    with ctx.sessions() as session:
+        catalog = ctx.catalog(session, principal.election_id)
+    item = _prepare(catalog, principal, 0, raw, reason)
+    return {
+        "status": "acceptable",
+        "precinct": item.protocol.precinct,
+        "contest": item.protocol.contest,
+        "content_hash": item.digest,
+    }

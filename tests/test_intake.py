@@ -1,0 +1,241 @@
+"""Single submissions grouped by a worker's writer, on real SQLite and real PostgreSQL.
+
+Submissions that arrive together share one transaction and one signed head, yet each is
+answered as if it had been sent alone: its own receipt or problem, after the commit, and a
+failing item or a failing group never costs another item its answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from saylau.service import submission
+from saylau.service.context import Context
+from saylau.service.elections import issue_credentials
+from saylau.service.errors import Problem
+from saylau.service.intake import Intake
+from saylau.service.submission import Receipt
+from saylau.store.tables import CredentialRow, TreeHeadRow
+from tests.databases import database, imported
+from tests.elections_fixture import protocol, small_election
+from tests.serving import check_invariants, is_problem, prepare, row_counts, start_server
+
+ELECTION = small_election()
+PAIRS = sorted(
+    (unit.code, contest.id)
+    for unit in ELECTION.precincts()
+    for contest in ELECTION.contests_for(unit.code)
+)
+
+Answer = Receipt | Problem
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
+    with imported(request.param, tmp_path, ELECTION) as context:
+        yield context
+
+
+@pytest.fixture
+def tokens(ctx: Context) -> dict[str, str]:
+    return {c.unit_code or c.role: c.token for c in issue_credentials(ctx, ELECTION.id)}
+
+
+def votes(pair: tuple[str, str], base: int) -> dict[str, int]:
+    return {option: base + n for n, option in enumerate(ELECTION.contest(pair[1]).option_ids)}
+
+
+def together(
+    writer: Intake, sends: Sequence[tuple[str, dict[str, Any], str | None]]
+) -> list[Answer]:
+    """Send every submission at once, as concurrent requests do; their answers in order."""
+
+    async def run() -> list[Answer]:
+        return list(
+            await asyncio.gather(
+                *(writer.submit(ELECTION.id, token, raw, reason) for token, raw, reason in sends)
+            )
+        )
+
+    return asyncio.run(run())
+
+
+def heads(ctx: Context) -> int:
+    with ctx.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(TreeHeadRow)) or 0)
+
+
+def test_submissions_arriving_together_share_one_transaction(
+    ctx: Context, tokens: dict[str, str]
+) -> None:
+    writer = Intake(ctx, linger=0.05)
+    sends = [(tokens[p], protocol(p, c, votes((p, c), 100)), None) for p, c in PAIRS]
+    answers = together(writer, sends)
+    assert all(isinstance(a, Receipt) and a.status == "accepted" for a in answers), answers
+    receipts = [a for a in answers if isinstance(a, Receipt)]
+    assert [(r.precinct, r.contest) for r in receipts] == PAIRS, "each its own receipt"
+    assert sorted(r.ledger_index or 0 for r in receipts) == list(range(len(PAIRS)))
+    assert writer.groups < len(PAIRS) and heads(ctx) == writer.groups, "grouped, one head each"
+    stored = check_invariants(ctx.engine.url.render_as_string(hide_password=False))
+    assert stored.ledger_size == len(PAIRS)
+    assert {pair: stored.current[pair] for pair in PAIRS} == {
+        (p, c): raw for (_t, raw, _r), (p, c) in zip(sends, PAIRS, strict=True)
+    }
+
+
+def test_each_item_gets_its_own_answer_in_a_mixed_group(
+    ctx: Context, tokens: dict[str, str]
+) -> None:
+    p1, p2, p3 = [pair for pair in PAIRS if pair[1] == "mazhilis-list"][:3]
+    writer = Intake(ctx, linger=0.05)
+    good = protocol(*p1, votes(p1, 10))
+    broken = protocol(*p2, votes(p2, 10))
+    broken["ballots_found"] = 10_000
+    sends = [
+        (tokens[p1[0]], good, None),
+        ("not-a-token", protocol(*p3, votes(p3, 10)), None),
+        (tokens[p1[0]], protocol(*p3, votes(p3, 10)), None),  # another precinct's protocol
+        (tokens[p2[0]], broken, None),
+        (tokens[p1[0]], good, None),  # the same again, in the same group
+    ]
+    answers = together(writer, sends)
+    assert isinstance(answers[0], Receipt) and answers[0].status == "accepted"
+    assert isinstance(answers[1], Problem) and answers[1].status == 401
+    assert isinstance(answers[2], Problem) and answers[2].status == 403
+    assert isinstance(answers[3], Problem) and answers[3].status == 422
+    assert "ballots_found" in answers[3].detail or answers[3].extra.get("broken")
+    assert isinstance(answers[4], Receipt) and answers[4].status == "duplicate"
+    assert answers[4].protocol_id == answers[0].protocol_id
+    assert check_invariants(ctx.engine.url.render_as_string(hide_password=False)).ledger_size == 1
+
+
+def test_a_different_protocol_for_the_same_precinct_is_answered_as_if_sent_after(
+    ctx: Context, tokens: dict[str, str]
+) -> None:
+    """Sent alone one after the other, the second would be a conflict or, with a reason, a
+    pending correction: together, they are answered the same (not as a batch's conflict)."""
+    pair, other = PAIRS[0], PAIRS[1]
+    writer = Intake(ctx, linger=0.05)
+    token = tokens[pair[0]]
+    sends = [
+        (token, protocol(*pair, votes(pair, 10)), None),
+        (token, protocol(*pair, votes(pair, 20)), None),
+        (token, protocol(*pair, votes(pair, 30)), "recount"),
+        (tokens[other[0]], protocol(*other, votes(other, 10)), None),
+    ]
+    answers = together(writer, sends)
+    assert isinstance(answers[0], Receipt) and answers[0].status == "accepted"
+    assert isinstance(answers[1], Problem) and answers[1].status == 409
+    assert "already has an accepted protocol" in answers[1].detail
+    assert isinstance(answers[2], Receipt) and answers[2].status == "correction-pending"
+    assert isinstance(answers[3], Receipt) and answers[3].status == "accepted"
+
+
+def test_a_withdrawn_credential_is_refused_at_once(ctx: Context, tokens: dict[str, str]) -> None:
+    """Credentials are read for every group, never cached: the next submission is refused."""
+    pair = PAIRS[0]
+    writer = Intake(ctx, linger=0.0)
+    token = tokens[pair[0]]
+    (first,) = together(writer, [(token, protocol(*pair, votes(pair, 10)), None)])
+    assert isinstance(first, Receipt) and first.status == "accepted"
+    with ctx.transaction() as session:
+        # what a revocation comes to: the token no longer names a valid credential
+        session.execute(
+            update(CredentialRow)
+            .where(CredentialRow.unit_code == pair[0])
+            .values(token_hash="withdrawn-" + pair[0])
+        )
+    (second,) = together(writer, [(token, protocol(*pair, votes(pair, 10)), None)])
+    assert isinstance(second, Problem) and second.status == 401
+
+
+def test_a_database_failure_fails_only_the_item_that_meets_it(
+    ctx: Context, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group whose transaction fails is stored again item by item: the items that fail
+    alone get a clean 503 problem and store nothing, the others are accepted."""
+    unlucky = PAIRS[0][0]
+    real = submission.submit_group
+
+    def failing(
+        ctx: Context, election_id: str, items: Any, session: Session | None = None
+    ) -> list[Answer]:
+        if any(raw["precinct"] == unlucky for _p, raw, _r in items):
+            raise OperationalError("INSERT ...", {}, Exception("connection lost"))
+        return real(ctx, election_id, items, session)
+
+    monkeypatch.setattr(submission, "submit_group", failing)
+    writer = Intake(ctx, linger=0.05)
+    sends = [(tokens[p], protocol(p, c, votes((p, c), 7)), None) for p, c in PAIRS[:6]]
+    answers = together(writer, sends)
+    for (_token, raw, _reason), answer in zip(sends, answers, strict=True):
+        if raw["precinct"] == unlucky:
+            assert isinstance(answer, Problem) and answer.status == 503, answer
+        else:
+            assert isinstance(answer, Receipt) and answer.status == "accepted", answer
+    stored = check_invariants(ctx.engine.url.render_as_string(hide_password=False))
+    assert stored.ledger_size == sum(1 for _t, raw, _r in sends if raw["precinct"] != unlucky)
+
+
+# --------------------------------------------------------------------------------------------
+# Over HTTP: `saylau serve --workers 2`, many commissions at once
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_concurrent_commissions_over_http_share_transactions_and_check_stores_nothing(
+    backend: str, tmp_path: Path
+) -> None:
+    with database(backend, tmp_path) as url:
+        tokens = prepare(url)
+        server = start_server(url, tmp_path, workers=2)
+        try:
+            # the check: the answer a submission would get, and nothing stored
+            pair = PAIRS[0]
+            document = protocol(*pair, votes(pair, 40))
+            mine = server.client(tokens[pair[0]])
+            checked = mine.post("/protocols/check", json={"protocol": document})
+            assert checked.status_code == 200, checked.text
+            assert checked.json()["status"] == "acceptable"
+            broken = {**document, "ballots_found": 10_000}
+            refused = mine.post("/protocols/check", json={"protocol": broken})
+            assert refused.status_code == 422 and is_problem(refused)
+            assert refused.json()["broken"], refused.json()
+            stranger = server.client(tokens[PAIRS[-1][0]])
+            assert stranger.post("/protocols/check", json={"protocol": document}).status_code == 403
+            assert (
+                server.client().post("/protocols/check", json={"protocol": document}).status_code
+                == 401
+            )
+            assert row_counts(url)["protocols"] == 0, "a check stores nothing"
+
+            # every precinct's protocols at once, each from its own commission
+            # every precinct's protocols at once, each from its own commission (the first
+            # being the one just checked)
+            sends = [(tokens[p], {"protocol": protocol(p, c, votes((p, c), 50))}) for p, c in PAIRS]
+            sends[0] = (tokens[pair[0]], {"protocol": document})
+
+            def send(item: tuple[str, dict[str, Any]]) -> httpx.Response:
+                with server.client(item[0], timeout=60) as client:
+                    return client.post("/protocols", json=item[1])
+
+            with ThreadPoolExecutor(len(sends)) as pool:
+                answers = list(pool.map(send, sends))
+        finally:
+            server.stop()
+        assert [a.status_code for a in answers] == [201] * len(PAIRS), [a.text for a in answers]
+        assert "Traceback" not in server.log_text()
+        stored = check_invariants(url)
+        assert stored.ledger_size == len(PAIRS)
+        first = answers[0].json()
+        assert stored.content_hashes[first["protocol_id"]] == checked.json()["content_hash"]
+        assert row_counts(url)["tree_heads"] < len(PAIRS), "no grouping: one head per protocol"
