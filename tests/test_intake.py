@@ -84,10 +84,12 @@ def test_submissions_arriving_together_share_one_transaction(
     assert all(isinstance(a, Receipt) and a.status == "accepted" for a in answers), answers
     receipts = [a for a in answers if isinstance(a, Receipt)]
     assert [(r.precinct, r.contest) for r in receipts] == PAIRS, "each its own receipt"
-    assert sorted(r.ledger_index or 0 for r in receipts) == list(range(len(PAIRS)))
-    assert writer.groups < len(PAIRS) and heads(ctx) == writer.groups, "grouped, one head each"
+    assert sorted(r.ledger_index or 0 for r in receipts) == list(
+        range(1, 1 + len(PAIRS))
+    )  # 0: definition
+    assert writer.groups < len(PAIRS) and heads(ctx) == 1 + writer.groups, "one head a group"
     stored = check_invariants(ctx.engine.url.render_as_string(hide_password=False))
-    assert stored.ledger_size == len(PAIRS)
+    assert stored.ledger_size == 1 + len(PAIRS)
     assert {pair: stored.current[pair] for pair in PAIRS} == {
         (p, c): raw for (_t, raw, _r), (p, c) in zip(sends, PAIRS, strict=True)
     }
@@ -116,7 +118,9 @@ def test_each_item_gets_its_own_answer_in_a_mixed_group(
     assert "ballots_found" in answers[3].detail or answers[3].extra.get("broken")
     assert isinstance(answers[4], Receipt) and answers[4].status == "duplicate"
     assert answers[4].protocol_id == answers[0].protocol_id
-    assert check_invariants(ctx.engine.url.render_as_string(hide_password=False)).ledger_size == 1
+    assert (
+        check_invariants(ctx.engine.url.render_as_string(hide_password=False)).ledger_size == 2
+    )  # the definition and the one accepted
 
 
 def test_a_different_protocol_for_the_same_precinct_is_answered_as_if_sent_after(
@@ -184,7 +188,7 @@ def test_a_database_failure_fails_only_the_item_that_meets_it(
         else:
             assert isinstance(answer, Receipt) and answer.status == "accepted", answer
     stored = check_invariants(ctx.engine.url.render_as_string(hide_password=False))
-    assert stored.ledger_size == sum(1 for _t, raw, _r in sends if raw["precinct"] != unlucky)
+    assert stored.ledger_size == 1 + sum(1 for _t, raw, _r in sends if raw["precinct"] != unlucky)
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,7 +239,7 @@ def test_concurrent_commissions_over_http_share_transactions_and_check_stores_no
         assert [a.status_code for a in answers] == [201] * len(PAIRS), [a.text for a in answers]
         assert "Traceback" not in server.log_text()
         stored = check_invariants(url)
-        assert stored.ledger_size == len(PAIRS)
+        assert stored.ledger_size == 1 + len(PAIRS)
         first = answers[0].json()
         assert stored.content_hashes[first["protocol_id"]] == checked.json()["content_hash"]
         assert row_counts(url)["tree_heads"] < len(PAIRS), "no grouping: one head per protocol"
