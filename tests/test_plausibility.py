@@ -32,7 +32,7 @@ from saylau.service.context import Context
 from saylau.service.errors import Problem, Unprocessable
 from saylau.service.results import unit_results
 from saylau.service.submission import Receipt, approve, submit, submit_batch
-from saylau.store.tables import LedgerEntryRow, ProtocolRow
+from saylau.store.tables import CurrentRow, LedgerEntryRow, ProtocolRow
 from tests.databases import imported, principals
 from tests.elections_fixture import protocol, registered, small_election
 
@@ -202,6 +202,28 @@ def test_contests_in_one_batch_are_checked_against_each_other(
         (protocol(P1, "smd-1", {"c1a": 300, "c1b": 100}, voters_added=3), None),
     ]
     assert [a.status for a in submit_batch(ctx, region, agreeing)] == ["accepted"] * 2
+
+
+def test_rival_firsts_in_one_batch_never_store_two_lists(
+    ctx: Context, who: dict[str, Principal]
+) -> None:
+    """Each contest sent twice, once per list: whatever the order, the firsts that count agree."""
+    region = who["KZ-71"]
+    items = [
+        (protocol(P1, "mazhilis-list", list_votes(300, 100, 50), voters_added=5), None),
+        (protocol(P1, "smd-1", {"c1a": 300, "c1b": 100}, voters_added=50), None),
+        (protocol(P1, "smd-1", {"c1a": 300, "c1b": 100}, voters_added=5), None),
+        (protocol(P1, "mazhilis-list", list_votes(300, 100, 50), voters_added=50), None),
+    ]
+    answers = submit_batch(ctx, region, items)
+    assert [a.status for a in answers] == [422, 422, 409, 409]
+    with ctx.sessions() as session:
+        counted = session.scalars(
+            select(ProtocolRow.payload)
+            .join(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
+            .where(ProtocolRow.precinct == P1)
+        ).all()
+    assert counted == []
 
 
 def test_corrections_are_held_to_the_same_bounds(ctx: Context, who: dict[str, Principal]) -> None:

@@ -100,6 +100,25 @@ def test_a_stored_protocol_altered_behind_the_ledger_is_flagged(served: Served) 
         assert list(numbers.values())[-3:] == [300, 200, 100], numbers
 
 
+def test_a_corrected_precinct_shows_the_correction_it_proves(served: Served) -> None:
+    """The counted protocol is an approved correction: its entry is the correction's."""
+    precinct = "KZ-71-D01-P0003"
+    served.submit(precinct, list_votes(200, 100, 50))
+    corrected = {
+        "protocol": protocol(precinct, CONTEST, list_votes(190, 110, 50)),
+        "reason": "recount",
+    }
+    pending = served.server.client(served.tokens["KZ-71-D01"]).post("/protocols", json=corrected)
+    assert pending.status_code == 202, pending.text
+    number = pending.json()["protocol_id"]
+    approved = served.server.client(served.tokens["KZ-71"]).post(f"/corrections/{number}/approve")
+    assert approved.status_code == 200, approved.text
+    page = served.page("en", precinct)
+    status, words = verdict(page)
+    assert status == "check-ok", words
+    assert sorted(v for k, v in leaf_numbers(page).items() if k not in LABELS) == [50, 110, 190]
+
+
 LABELS = {
     "Voters on the list",
     "Voters added on the day",

@@ -656,27 +656,48 @@ def _hold_to_shared_list(
     answers: dict[int, Receipt | Problem],
 ) -> list[_Prepared]:
     """Refuse (422) each protocol whose list differs from its precinct's other contests; the
-    rest go on. A first protocol must agree with what counts after the batch (the current
-    protocol, or the first one in this batch); a correction may instead agree with a pending
-    correction, since the contests' lists are corrected together and approved one by one."""
+    rest go on. A first protocol must agree with what will count: the other contest's current
+    protocol, or its first protocol in this batch (only the first of a precinct and contest
+    in a batch can be stored as its first protocol: a later different one is refused here
+    when that first is refused, so that two disagreeing firsts can never both be stored). A
+    correction may instead agree with a pending correction, or one in this batch, since the
+    contests' lists are corrected together and approved one by one."""
     standing = _standing(session, election_id, {p.protocol.precinct for p in prepared})
     in_batch: dict[Pair, list[Protocol]] = defaultdict(list)
+    firsts: dict[Pair, _Prepared] = {}
     for item in prepared:
-        in_batch[(item.protocol.precinct, item.protocol.contest)].append(item.protocol)
+        pair = (item.protocol.precinct, item.protocol.contest)
+        in_batch[pair].append(item.protocol)
+        own = standing.get(pair)
+        if (own is None or own.current is None) and pair not in firsts:
+            firsts[pair] = item
+    refused: set[Pair] = set()
     kept: list[_Prepared] = []
     for item in prepared:
         protocol = item.protocol
-        own = standing.get((protocol.precinct, protocol.contest))
+        own_pair = (protocol.precinct, protocol.contest)
+        own = standing.get(own_pair)
         if own is not None and own.current == protocol:
             kept.append(item)  # a repeat of what counts: answered as a duplicate
             continue
         correction = own is not None and own.current is not None
+        if not correction and firsts[own_pair] is not item:
+            if own_pair in refused and protocol != firsts[own_pair].protocol:
+                answers[item.position] = problem_of(
+                    Conflict(
+                        f"precinct {own_pair[0]}'s first protocol for {own_pair[1]} is in this "
+                        "same batch and was refused: send one first protocol per contest"
+                    )
+                )
+            else:
+                kept.append(item)  # a repeat or a rival of the batch's first: _store answers
+            continue
         others: dict[str, list[Protocol]] = {}
         for contest in catalog.contests[protocol.precinct] - {protocol.contest}:
             pair = (protocol.precinct, contest)
             other = standing.get(pair, _Standing())
             if other.current is None:
-                others[contest] = in_batch[pair]
+                others[contest] = [firsts[pair].protocol] if pair in firsts else []
             elif correction:
                 others[contest] = [other.current, *other.pending, *in_batch[pair]]
             else:
@@ -684,6 +705,7 @@ def _hold_to_shared_list(
         broken = list_disagreements(protocol, others, catalog.election.date)
         if broken:
             answers[item.position] = problem_of(_refusal(broken))
+            refused.add(own_pair)
         else:
             kept.append(item)
     return kept

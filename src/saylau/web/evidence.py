@@ -67,7 +67,7 @@ def check(
         record = None
     if (
         isinstance(record, dict)
-        and record.get("type") == "protocol"
+        and record.get("type") in ("protocol", "correction")
         and (record.get("election"), record.get("precinct"), record.get("contest"))
         == (election_id, precinct, contest)
     ):
