@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -175,3 +176,21 @@ def test_downloads_are_files_with_an_etag_over_http(
         finally:
             server.stop()
         assert "Traceback" not in server.log_text(), server.log_text()
+
+
+def test_a_shared_temporary_folder_opened_to_others_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without SAYLAU_DATA_DIR on PostgreSQL, downloads go to the temporary directory: a
+    folder there that others may write (made first by someone else) is never used."""
+    monkeypatch.delenv(exportfiles.DATA_DIR, raising=False)
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    ctx = Context.open("postgresql+psycopg://nobody@127.0.0.1:1/elections", upgrade=False)
+    try:
+        made = exportfiles.data_dir(ctx)
+        assert made.parent == tmp_path and (made.stat().st_mode & 0o777) == 0o700
+        made.chmod(0o777)  # as a folder planted by another user would be
+        with pytest.raises(PermissionError, match="not a folder private"):
+            exportfiles.data_dir(ctx)
+    finally:
+        ctx.engine.dispose()

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,7 +49,20 @@ def data_dir(ctx: Context) -> Path:
         database = Path(url.database).resolve()
         return database.with_name(database.name + "-data")
     label = f"{url.host}-{url.port}-{url.database}"
-    return Path(tempfile.gettempdir()) / f"saylau-data-{_safe(label)}"
+    return _private(Path(tempfile.gettempdir()) / f"saylau-data-{os.geteuid()}-{_safe(label)}")
+
+
+def _private(folder: Path) -> Path:
+    """``folder`` in a shared temporary directory, made and kept private to this user: a
+    folder someone else made first (or opened to others) could hold planted downloads."""
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+        raise PermissionError(
+            f"{folder} is not a folder private to this service (owner {info.st_uid}, mode "
+            f"{stat.S_IMODE(info.st_mode):o}): set {DATA_DIR} to a folder of its own"
+        )
+    return folder
 
 
 def _safe(text: str) -> str:
