@@ -326,3 +326,32 @@ def test_ledger_key_commands(tmp_path: Path) -> None:
     assert f"{ELECTION}: signed from size 2 by saylau.kz/{ELECTION}+" in rotated.stdout
     shown = run("ledger", "key", "show", "--db", url)
     assert "from size 2:" in shown.stdout
+
+
+def test_a_rotation_the_database_refuses_at_commit_keeps_the_old_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key file changes only with the database: a commit that fails puts the old key back,
+    so the service can still sign with the key its logs name."""
+    key_path = tmp_path / "ledger.key"
+    keyfile.generate(key_path)
+    before = key_path.read_bytes()
+    ctx = Context.open(f"sqlite:///{tmp_path / 'saylau.db'}", signer=key_path)
+    import_election(ctx, small_election())
+    opened = ctx.transaction
+
+    @contextlib.contextmanager
+    def refused_at_commit() -> Any:
+        with opened() as session:
+            yield session
+            raise RuntimeError("the database refused the commit")
+
+    monkeypatch.setattr(ctx, "transaction", refused_at_commit)
+    with pytest.raises(RuntimeError, match="refused the commit"):
+        signers.rotate(ctx, key_path)
+    assert key_path.read_bytes() == before
+    monkeypatch.undo()
+    who = principals(ctx, ELECTION)
+    code = PRECINCTS[0]
+    assert submit(ctx, who[code], protocol(code, "mazhilis-list", votes(0))).status == "accepted"
+    ctx.engine.dispose()

@@ -42,14 +42,16 @@ def rotate(ctx: Context, path: Path) -> tuple[Path, list[tuple[str, int, str]]]:
     """
     old = keyfile.load(path)
     retired = path.with_name(f"{path.name}.retired-{old.public_key().hex()[:8]}")
-    with ctx.transaction() as session:
-        states = list(
-            session.scalars(
-                select(LedgerStateRow).order_by(LedgerStateRow.election_id).with_for_update()
+    linked = False
+    try:
+        with ctx.transaction() as session:
+            states = list(
+                session.scalars(
+                    select(LedgerStateRow).order_by(LedgerStateRow.election_id).with_for_update()
+                )
             )
-        )
-        os.link(path, retired)
-        try:
+            os.link(path, retired)
+            linked = True
             new = keyfile.replace(path)
             rotated = []
             for state in states:
@@ -57,9 +59,11 @@ def rotate(ctx: Context, path: Path) -> tuple[Path, list[tuple[str, int, str]]]:
                 vkey = ledger.NoteKey(state.origin, new.verifying_key).vkey()
                 rotated.append((state.election_id, from_size, vkey))
             session.flush()
-        except BaseException:
+    except BaseException:
+        # refused before or at the commit: the database still names the old key
+        if linked:
             os.replace(retired, path)
-            raise
+        raise
     reload = getattr(ctx.signer, "reload", None)
     if callable(reload):
         reload()
