@@ -31,7 +31,7 @@ from saylau.service.auth import Principal
 from saylau.service.context import Context
 from saylau.service.errors import Problem, Unprocessable
 from saylau.service.results import unit_results
-from saylau.service.submission import Receipt, approve, submit, submit_batch
+from saylau.service.submission import Receipt, approve, check, submit, submit_batch
 from saylau.store.tables import CurrentRow, LedgerEntryRow, ProtocolRow
 from tests.databases import imported, principals
 from tests.elections_fixture import protocol, registered, small_election
@@ -181,6 +181,21 @@ def test_a_contest_disagreeing_with_the_accepted_one_is_refused(
     assert stored(ctx) == before
     other["voters_added"] = 5
     assert submit(ctx, who[P1], other).status == "accepted"
+
+
+def test_the_check_endpoint_tells_a_list_that_disagrees_with_another_contest(
+    ctx: Context, who: dict[str, Principal]
+) -> None:
+    first = protocol(P1, "mazhilis-list", list_votes(300, 100, 50), voters_added=5)
+    assert submit(ctx, who[P1], first).status == "accepted"
+    before = stored(ctx)
+    other = protocol(P1, "smd-1", {"c1a": 300, "c1b": 100}, voters_added=4)
+    with pytest.raises(Unprocessable) as err:
+        check(ctx, who[P1], other)
+    assert relations(err) == [SAME_LIST]
+    other["voters_added"] = 5
+    assert check(ctx, who[P1], other)["status"] == "acceptable"
+    assert stored(ctx) == before
 
 
 def test_contests_in_one_batch_are_checked_against_each_other(

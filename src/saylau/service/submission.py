@@ -732,12 +732,19 @@ def _hold_approval_to_bounds(
 def check(
     ctx: Context, principal: Principal, raw: Any, reason: str | None = None
 ) -> dict[str, Any]:
-    """Check a protocol exactly as a submission is checked (rights, definition, control
-    relations), without storing it: a commission learns what it would be told before the
-    protocol goes into the ledger for good. Raises the same errors as ``submit``."""
+    """Check a protocol as a submission is checked (rights, definition, control relations,
+    the precinct's list, and agreement with the precinct's other contests as they stand now),
+    without storing it: a commission learns what it would be told before the protocol goes
+    into the ledger for good. Whether it would be a duplicate or a correction is said by the
+    submission itself. Raises the same errors as ``submit``."""
     with ctx.sessions() as session:
         catalog = ctx.catalog(session, principal.election_id)
-    item = _prepare(catalog, principal, 0, raw, reason)
+        item = _prepare(catalog, principal, 0, raw, reason)
+        answers: dict[int, Receipt | Problem] = {}
+        if not _hold_to_shared_list(session, catalog, principal.election_id, [item], answers):
+            refusal = answers[0]
+            assert isinstance(refusal, Problem)
+            raise _as_error(refusal)
     return {
         "status": "acceptable",
         "precinct": item.protocol.precinct,
