@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 DEFAULT_URL = "sqlite:///saylau.db"
+POOL_SIZE = "SAYLAU_DB_POOL_SIZE"  # connections each worker keeps to PostgreSQL
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -50,7 +51,11 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(resolved, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # A fixed pool, no overflow: an overflow connection is closed when it is returned, and
+    # under a surge of single submissions that meant a new PostgreSQL backend (a fork and a
+    # login) for most requests. Threads past the pool wait for a connection instead.
+    size = int(os.environ.get(POOL_SIZE, "30"))
+    return create_engine(resolved, pool_size=size, max_overflow=0, pool_pre_ping=True)
 
 
 def migrate(engine: Engine) -> None:
