@@ -10,18 +10,16 @@ connection before handing it out).
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 
 import psycopg
 from sqlalchemy import exc
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from saylau.api.problems import send_unavailable
+from saylau.api.problems import retry_after_seconds, send_unavailable
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER = "SAYLAU_RETRY_AFTER"
 
 #: Errors that mean "the database cannot answer now", not "this request is wrong":
 #: connection refused or cut, server shutting down, pool exhausted, file that cannot be
@@ -61,7 +59,7 @@ class DatabaseOutage:
 
     def __init__(self, app: ASGIApp, retry_after: int | None = None) -> None:
         self.app = app
-        self.retry_after = retry_after or int(os.environ.get(RETRY_AFTER, "5"))
+        self.retry_after = retry_after or retry_after_seconds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from http import HTTPStatus
 from typing import Any
 
@@ -17,6 +18,12 @@ from saylau.model import BadInput
 from saylau.service.errors import ServiceError, problem_of
 
 PROBLEM = "application/problem+json"
+RETRY_AFTER = "SAYLAU_RETRY_AFTER"
+
+
+def retry_after_seconds() -> int:
+    """How long a client should wait before asking again when the service cannot answer."""
+    return int(os.environ.get(RETRY_AFTER, "5"))
 
 
 def problem_response(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -88,12 +95,18 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BadInput)
     async def bad_input(_request: Request, exc: BadInput) -> JSONResponse:
         problem = problem_of(exc)
-        return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+        response = problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+        if problem.status == 503:  # the database or the signer is away: nothing was stored
+            response.headers["Retry-After"] = str(retry_after_seconds())
+        return response
 
     @app.exception_handler(ServiceError)
     async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
         problem = problem_of(exc)
-        return problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+        response = problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+        if problem.status == 503:  # the database or the signer is away: nothing was stored
+            response.headers["Retry-After"] = str(retry_after_seconds())
+        return response
 
     @app.exception_handler(RepeatedKey)
     async def repeated_key(_request: Request, exc: RepeatedKey) -> JSONResponse:

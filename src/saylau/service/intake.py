@@ -168,8 +168,9 @@ class Intake:
     def _alone(self, election_id: str, item: _Waiting) -> Receipt | Problem | BaseException:
         try:
             (answer,) = self._answers(election_id, [item])
-        except DBAPIError:
-            log.warning("the database failed a submission", exc_info=True)
+        except DBAPIError as exc:
+            # the database's own words are enough: a lost connection is not a fault here
+            log.warning("the database failed a submission: %s", str(exc).splitlines()[0])
             return DATABASE_FAILED
         except ServiceError as exc:
             return problem_of(exc)
