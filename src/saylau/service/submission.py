@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from saylau.model import BadInput
@@ -138,19 +138,26 @@ def _refusal(broken: list[Broken]) -> Unprocessable:
     )
 
 
-def _load_known(session: Session, election_id: str, pairs: set[Pair]) -> dict[Pair, _Known]:
-    known: dict[Pair, _Known] = defaultdict(_Known)
-    if not pairs:
-        return known
-    precincts = sorted({precinct for precinct, _contest in pairs})
+def _precinct_rows(
+    session: Session, election_id: str, precincts: set[str]
+) -> list[tuple[ProtocolRow, int | None]]:
+    """Every stored protocol of these precincts, each with its id again if it counts now: one
+    query serves both the shared-list check and the batch's look-up of what is known."""
+    if not precincts:
+        return []
     rows = session.execute(
         select(ProtocolRow, CurrentRow.protocol_id)
         .outerjoin(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
         .where(
             ProtocolRow.election_id == election_id,
-            one_of(session, ProtocolRow.precinct, precincts),
+            one_of(session, ProtocolRow.precinct, sorted(precincts)),
         )
     ).all()
+    return [(row, current_id) for row, current_id in rows]
+
+
+def _known_of(rows: list[tuple[ProtocolRow, int | None]], pairs: set[Pair]) -> dict[Pair, _Known]:
+    known: dict[Pair, _Known] = defaultdict(_Known)
     for row, current_id in rows:
         pair = (row.precinct, row.contest)
         if pair not in pairs:
@@ -268,12 +275,11 @@ def _store(
     now = dt.datetime.now(dt.UTC)
     with ctx.transaction() if opened is None else nullcontext(opened) as session:
         state = ledgering.lock(session, election_id)
-        prepared = _hold_to_shared_list(session, catalog, election_id, prepared, answers)
+        rows = _precinct_rows(session, election_id, {p.protocol.precinct for p in prepared})
+        prepared = _hold_to_shared_list(_standing_of(rows), catalog, prepared, answers)
         if not prepared:
             return answers
-        known = _load_known(
-            session, election_id, {(p.protocol.precinct, p.protocol.contest) for p in prepared}
-        )
+        known = _known_of(rows, {(p.protocol.precinct, p.protocol.contest) for p in prepared})
         new_rows: list[dict[str, Any]] = []
         entries: list[tuple[str, dict[str, Any]]] = []
         deltas: dict[tuple[str, str], list[Any]] = {}
@@ -620,38 +626,24 @@ class _Standing:
 
 def _standing(session: Session, election_id: str, precincts: set[str]) -> dict[Pair, _Standing]:
     """The current and pending protocols of every contest at these precincts."""
-    rows = session.execute(
-        select(
-            ProtocolRow.id,
-            ProtocolRow.precinct,
-            ProtocolRow.contest,
-            ProtocolRow.state,
-            ProtocolRow.supersedes,
-            ProtocolRow.payload,
-            CurrentRow.protocol_id,
-        )
-        .outerjoin(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
-        .where(
-            ProtocolRow.election_id == election_id,
-            one_of(session, ProtocolRow.precinct, sorted(precincts)),
-            or_(CurrentRow.protocol_id.is_not(None), ProtocolRow.state == "pending"),
-        )
-    ).all()
-    current_ids = {(r.precinct, r.contest): r.id for r in rows if r.protocol_id is not None}
+    return _standing_of(_precinct_rows(session, election_id, precincts))
+
+
+def _standing_of(rows: list[tuple[ProtocolRow, int | None]]) -> dict[Pair, _Standing]:
+    current_ids = {(r.precinct, r.contest): r.id for r, current in rows if current is not None}
     standing: dict[Pair, _Standing] = defaultdict(_Standing)
-    for row in rows:
+    for row, current in rows:
         pair = (row.precinct, row.contest)
-        if row.protocol_id is not None:
+        if current is not None:
             standing[pair].current = protocol_from_payload(row.payload)
-        elif row.supersedes is not None and row.supersedes == current_ids.get(pair):
+        elif row.state == "pending" and row.supersedes == current_ids.get(pair, -1):
             standing[pair].pending.append(protocol_from_payload(row.payload))
     return standing
 
 
 def _hold_to_shared_list(
-    session: Session,
+    standing: dict[Pair, _Standing],
     catalog: Catalog,
-    election_id: str,
     prepared: list[_Prepared],
     answers: dict[int, Receipt | Problem],
 ) -> list[_Prepared]:
@@ -662,7 +654,6 @@ def _hold_to_shared_list(
     when that first is refused, so that two disagreeing firsts can never both be stored). A
     correction may instead agree with a pending correction, or one in this batch, since the
     contests' lists are corrected together and approved one by one."""
-    standing = _standing(session, election_id, {p.protocol.precinct for p in prepared})
     in_batch: dict[Pair, list[Protocol]] = defaultdict(list)
     firsts: dict[Pair, _Prepared] = {}
     for item in prepared:
@@ -741,7 +732,8 @@ def check(
         catalog = ctx.catalog(session, principal.election_id)
         item = _prepare(catalog, principal, 0, raw, reason)
         answers: dict[int, Receipt | Problem] = {}
-        if not _hold_to_shared_list(session, catalog, principal.election_id, [item], answers):
+        standing = _standing(session, principal.election_id, {item.protocol.precinct})
+        if not _hold_to_shared_list(standing, catalog, [item], answers):
             refusal = answers[0]
             assert isinstance(refusal, Problem)
             raise _as_error(refusal)
