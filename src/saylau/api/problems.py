@@ -92,21 +92,16 @@ def install(app: FastAPI) -> None:
             errors=errors,
         )
 
-    @app.exception_handler(BadInput)
-    async def bad_input(_request: Request, exc: BadInput) -> JSONResponse:
+    async def refused(_request: Request, exc: Exception) -> JSONResponse:
+        """Bad input and the service's own refusals: the problem the error stands for."""
         problem = problem_of(exc)
         response = problem_response(problem.status, problem.title, problem.detail, **problem.extra)
         if problem.status == 503:  # the database or the signer is away: nothing was stored
             response.headers["Retry-After"] = str(retry_after_seconds())
         return response
 
-    @app.exception_handler(ServiceError)
-    async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
-        problem = problem_of(exc)
-        response = problem_response(problem.status, problem.title, problem.detail, **problem.extra)
-        if problem.status == 503:  # the database or the signer is away: nothing was stored
-            response.headers["Retry-After"] = str(retry_after_seconds())
-        return response
+    app.add_exception_handler(BadInput, refused)
+    app.add_exception_handler(ServiceError, refused)
 
     @app.exception_handler(RepeatedKey)
     async def repeated_key(_request: Request, exc: RepeatedKey) -> JSONResponse:
