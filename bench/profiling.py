@@ -39,7 +39,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("commit (fsync)", ("Session.commit", "SessionTransaction.commit", "Connection.commit")),
     ("ledger lock (wait and query)", ("lock (ledgering.py",)),
     ("signing the head", ("sign_tree_head",)),
-    ("totals update", ("apply_deltas (submission.py",)),
+    ("totals update", ("apply_deltas (running.py",)),
     ("ledger append (leaves, frontier)", ("append (ledgering.py",)),
     ("current state of the pairs", ("_load_known (submission.py",)),
     ("storing rows", ("insert_rows (bulk.py",)),

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from saylau.service.errors import Unauthenticated
+from saylau.store.bulk import one_of
 from saylau.store.tables import CredentialRow
 
 ROLES = ("precinct", "territorial", "central", "observer")
@@ -113,7 +114,9 @@ def authenticate_many(
     rows = {
         row.token_hash: row
         for row in session.scalars(
-            select(CredentialRow).where(CredentialRow.token_hash.in_(set(hashes.values())))
+            select(CredentialRow).where(
+                one_of(session, CredentialRow.token_hash, sorted(set(hashes.values())))
+            )
         )
     }
     now = dt.datetime.now(dt.UTC)

@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from saylau.model import BadInput
@@ -42,8 +42,9 @@ from saylau.service.errors import (
     Unprocessable,
     problem_of,
 )
+from saylau.service.running import apply_deltas
 from saylau.store.bulk import insert_rows, one_of
-from saylau.store.tables import CredentialRow, CurrentRow, ProtocolRow, TotalRow
+from saylau.store.tables import CredentialRow, CurrentRow, ProtocolRow
 from saylau.tabulation.totals import Counts, add, difference
 
 Pair = tuple[str, str]  # (precinct, contest)
@@ -473,31 +474,6 @@ def _add_delta(
         else:
             cell[0] = add(cell[0], delta)
             cell[1] += reported
-
-
-def apply_deltas(
-    session: Session,
-    election_id: str,
-    deltas: dict[tuple[str, str], list[Any]],
-    now: dt.datetime,
-) -> None:
-    """Add the batch's changes to each unit's totals (rows locked, in key order)."""
-    if not deltas:
-        return
-    key = tuple_(TotalRow.contest, TotalRow.unit_code)
-    rows = session.scalars(
-        select(TotalRow)
-        .where(TotalRow.election_id == election_id, key.in_(sorted(deltas)))
-        .order_by(TotalRow.contest, TotalRow.unit_code)
-        .with_for_update()
-    ).all()
-    if len(rows) != len(deltas):
-        raise NotFound("a total to update is missing: the election was not imported whole")
-    for row in rows:
-        delta, reported = deltas[(row.contest, row.unit_code)]
-        row.counts = json.dumps(add(json.loads(row.counts), delta))
-        row.precincts_reported += reported
-        row.updated_at = now
 
 
 def approve(ctx: Context, principal: Principal, protocol_id: int) -> Receipt:
