@@ -172,11 +172,15 @@ def test_a_database_failure_fails_only_the_item_that_meets_it(
     real = submission.submit_group
 
     def failing(
-        ctx: Context, election_id: str, items: Any, session: Session | None = None
+        ctx: Context,
+        election_id: str,
+        items: Any,
+        session: Session | None = None,
+        late: Any = None,
     ) -> list[Answer]:
         if any(raw["precinct"] == unlucky for _p, raw, _r in items):
             raise OperationalError("INSERT ...", {}, Exception("connection lost"))
-        return real(ctx, election_id, items, session)
+        return real(ctx, election_id, items, session, late)
 
     monkeypatch.setattr(submission, "submit_group", failing)
     writer = Intake(ctx, linger=0.05)

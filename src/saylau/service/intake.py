@@ -33,12 +33,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from saylau.service import submission
-from saylau.service.auth import Principal, authenticate_many
+from saylau.service.auth import authenticate_many
 from saylau.service.context import Context
 from saylau.service.errors import Problem, ServiceError, Unauthenticated, problem_of
-from saylau.service.submission import Receipt
+from saylau.service.submission import Item, Receipt
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ class Intake:
         self.linger = linger
         self.limit = max(1, limit)
         self._queue: queue.SimpleQueue[_Waiting] = queue.SimpleQueue()
+        self._carried: deque[_Waiting] = deque()  # taken from the queue, not yet grouped
         self._thread: threading.Thread | None = None
         self._starting = threading.Lock()
         self.groups = 0  # transactions written, for tests and diagnostics
@@ -124,7 +126,7 @@ class Intake:
                 self._thread.start()
 
     def _run(self) -> None:
-        carried: deque[_Waiting] = deque()
+        carried = self._carried
         while True:
             if not carried:
                 carried.append(self._queue.get())
@@ -145,17 +147,46 @@ class Intake:
                 for item in group:
                     item.answer(exc)
 
+    def _late(self, election_id: str, group: list[_Waiting]) -> list[_Waiting]:
+        """What arrived for ``election_id`` since ``group`` was formed, as far as the group
+        may take it (its limit; no second, different protocol for a pair it holds); the rest
+        stays in arrival order for the next group."""
+        while True:
+            try:
+                self._carried.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        room = self.limit - len(group)
+        if room <= 0 or not self._carried:
+            return []
+        seen = {item.pair: item.raw for item in group}
+        taken: list[_Waiting] = []
+        kept: deque[_Waiting] = deque()
+        while self._carried:
+            item = self._carried.popleft()
+            first = seen.setdefault(item.pair, item.raw)
+            if (
+                len(taken) < room
+                and item.election_id == election_id
+                and (first is item.raw or first == item.raw)
+            ):
+                taken.append(item)
+            else:
+                kept.append(item)
+        self._carried.extend(kept)
+        return taken
+
     def _write(self, group: list[_Waiting]) -> None:
         by_election: dict[str, list[_Waiting]] = {}
         for item in group:
             by_election.setdefault(item.election_id, []).append(item)
         for election_id, items in by_election.items():
             answers: Sequence[Receipt | Problem | BaseException]
-            if len(items) == 1:
+            if len(items) == 1 and not self._waiting():
                 answers = [self._alone(election_id, items[0])]
             else:
-                try:
-                    answers = self._answers(election_id, items)
+                try:  # ``items`` grows by what joins the group under the lock
+                    answers = self._answers(election_id, items, late=True)
                 except Exception:
                     # nothing of the group was stored; one item must not fail the others,
                     # so each goes again in its own transaction and gets its own answer
@@ -178,26 +209,51 @@ class Intake:
             return exc
         return answer
 
-    def _answers(self, election_id: str, items: Sequence[_Waiting]) -> list[Receipt | Problem]:
+    def _waiting(self) -> bool:
+        return bool(self._carried) or not self._queue.empty()
+
+    def _answers(
+        self, election_id: str, items: list[_Waiting], late: bool = False
+    ) -> list[Receipt | Problem]:
         """Authenticate each caller, check and store the group: one transaction for all of
         it, so a group costs one connection and one commit (the ledger lock is taken only
-        once the credentials are read and the protocols checked)."""
+        once the credentials are read and the protocols checked). With ``late``, what
+        arrived while the lock was awaited joins the group once it is held: ``items`` is
+        extended with it, and the answers follow ``items`` as extended."""
         answers: list[Receipt | Problem | None] = [None] * len(items)
-        with self.ctx.transaction() as session:
-            principals = authenticate_many(session, election_id, sorted({i.token for i in items}))
-            accepted: list[tuple[int, tuple[Principal, Any, str | None]]] = []
-            for position, item in enumerate(items):
-                found = principals[item.token]
-                if isinstance(found, ServiceError):
-                    answers[position] = problem_of(found)
+        where: list[int] = []  # the item each submission handed to the store comes from
+
+        def authenticated(session: Session, chosen: Sequence[_Waiting], first: int) -> list[Item]:
+            principals = authenticate_many(session, election_id, sorted({i.token for i in chosen}))
+            found: list[Item] = []
+            for position, item in enumerate(chosen, start=first):
+                principal = principals[item.token]
+                if isinstance(principal, ServiceError):
+                    answers[position] = problem_of(principal)
                 else:
-                    accepted.append((position, (found, item.raw, item.reason)))
+                    where.append(position)
+                    found.append((principal, item.raw, item.reason))
+            return found
+
+        with self.ctx.transaction() as session:
+
+            def joining() -> list[Item]:
+                extra = self._late(election_id, items)
+                if not extra:
+                    return []
+                first = len(items)
+                items.extend(extra)
+                answers.extend([None] * len(extra))
+                return authenticated(session, extra, first)
+
+            accepted = authenticated(session, items, 0)
             if accepted:
                 stored = submission.submit_group(
-                    self.ctx, election_id, [a for _, a in accepted], session
+                    self.ctx, election_id, accepted, session, joining if late else None
                 )
-                for (position, _), answer in zip(accepted, stored, strict=True):
+                for position, answer in zip(where, stored, strict=True):
                     answers[position] = answer
+        assert all(a is not None for a in answers)
         return [a for a in answers if a is not None]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -214,32 +214,48 @@ def submit_batch(
     )
 
 
+Item = tuple[Principal, Any, str | None]  # submitter, protocol as sent, reason
+
+
 def submit_group(
     ctx: Context,
     election_id: str,
-    items: Sequence[tuple[Principal, Any, str | None]],
+    items: Sequence[Item],
     session: Session | None = None,
+    late: Callable[[], Sequence[Item]] | None = None,
 ) -> list[Receipt | Problem]:
     """Check and store protocols of one election, each under its own submitter's rights, in
     one transaction: a batch of one commission, or single submissions that arrived together.
     One answer per item, in order; a refused item does not stop the others. ``session``: a
-    transaction the caller opened (and commits), else one of its own."""
-    answers: list[Receipt | Problem | None] = [None] * len(items)
+    transaction the caller opened (and commits), else one of its own. ``late``: called once
+    the ledger lock is held, for submissions that arrived while it was awaited; they join
+    the group, answered after ``items`` in the order given, instead of waiting behind the
+    lock for a transaction of their own."""
+    answers: list[Receipt | Problem | None] = []
     if session is not None:  # its own connection (SQLite: the one holding the write lock)
         catalog = ctx.catalog(session, election_id)
     else:
         with ctx.sessions() as reading:
             catalog = ctx.catalog(reading, election_id)
-    prepared: list[_Prepared] = []
-    for position, (principal, raw, reason) in enumerate(items):
-        try:
-            if principal.election_id != election_id:
-                raise Forbidden(f"the credential is not one of election {election_id}")
-            prepared.append(_prepare(catalog, principal, position, raw, reason))
-        except (BadInput, ServiceError) as exc:
-            answers[position] = problem_of(exc)
+
+    def prepare(found: Sequence[Item]) -> list[_Prepared]:
+        prepared: list[_Prepared] = []
+        for principal, raw, reason in found:
+            position = len(answers)
+            answers.append(None)
+            try:
+                if principal.election_id != election_id:
+                    raise Forbidden(f"the credential is not one of election {election_id}")
+                prepared.append(_prepare(catalog, principal, position, raw, reason))
+            except (BadInput, ServiceError) as exc:
+                answers[position] = problem_of(exc)
+        return prepared
+
+    prepared = prepare(items)
     if prepared:
-        for position, answer in _store(ctx, election_id, catalog, prepared, session).items():
+        more = (lambda: prepare(late())) if late is not None else None
+        stored = _store(ctx, election_id, catalog, prepared, session, more)
+        for position, answer in stored.items():
             answers[position] = answer
     assert all(a is not None for a in answers)
     return [a for a in answers if a is not None]
@@ -271,11 +287,14 @@ def _store(
     catalog: Catalog,
     prepared: list[_Prepared],
     opened: Session | None = None,
+    more: Callable[[], list[_Prepared]] | None = None,
 ) -> dict[int, Receipt | Problem]:
     answers: dict[int, Receipt | Problem] = {}
     now = dt.datetime.now(dt.UTC)
     with ctx.transaction() if opened is None else nullcontext(opened) as session:
         state = ledgering.lock(session, election_id)
+        if more is not None:
+            prepared = [*prepared, *more()]
         rows = _precinct_rows(session, election_id, {p.protocol.precinct for p in prepared})
         prepared = _hold_to_shared_list(_standing_of(rows), catalog, prepared, answers)
         if not prepared:
