@@ -134,13 +134,13 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
         tags=["protocols"],
         responses={403: {}, 422: {}},
     )
-    def check_protocol(
-        election_id: ElectionId, body: SubmissionIn, caller: Caller
-    ) -> dict[str, Any]:
+    def check_protocol(election_id: ElectionId, body: SubmissionIn, token: Token) -> dict[str, Any]:
         """Check a protocol against the election's definition and control relations without
         storing it: the answer a submission would get for its content (``acceptable``, or the
         same problem, naming each broken relation), with its content hash."""
-        return submission.check(context, caller, body.protocol.model_dump(), body.reason)
+        return submission.check_with_token(
+            context, election_id, token, body.protocol.model_dump(), body.reason
+        )
 
     @app.post(API + "/protocols/batch", response_model=BatchOut, tags=["protocols"])
     def submit_batch(election_id: ElectionId, body: BatchIn, caller: Caller) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from saylau.protocol import (
     protocol_to_mapping,
 )
 from saylau.service import certification, ledgering
-from saylau.service.auth import Principal, principal_of
+from saylau.service.auth import Principal, authenticate, principal_of
 from saylau.service.context import Catalog, Context
 from saylau.service.errors import (
     Conflict,
@@ -724,14 +724,30 @@ def check(
     into the ledger for good. Whether it would be a duplicate or a correction is said by the
     submission itself. Raises the same errors as ``submit``."""
     with ctx.sessions() as session:
-        catalog = ctx.catalog(session, principal.election_id)
-        item = _prepare(catalog, principal, 0, raw, reason)
-        answers: dict[int, Receipt | Problem] = {}
-        standing = _standing(session, principal.election_id, {item.protocol.precinct})
-        if not _hold_to_shared_list(standing, catalog, [item], answers):
-            refusal = answers[0]
-            assert isinstance(refusal, Problem)
-            raise _as_error(refusal)
+        return _check(ctx, session, principal, raw, reason)
+
+
+def check_with_token(
+    ctx: Context, election_id: str, token: str, raw: Any, reason: str | None = None
+) -> dict[str, Any]:
+    """:func:`check` for the bearer of ``token``: the credential is looked up in the same
+    session as the precinct's protocols, so a check costs one connection."""
+    with ctx.sessions() as session:
+        principal = authenticate(session, election_id, token)
+        return _check(ctx, session, principal, raw, reason)
+
+
+def _check(
+    ctx: Context, session: Session, principal: Principal, raw: Any, reason: str | None
+) -> dict[str, Any]:
+    catalog = ctx.catalog(session, principal.election_id)
+    item = _prepare(catalog, principal, 0, raw, reason)
+    answers: dict[int, Receipt | Problem] = {}
+    standing = _standing(session, principal.election_id, {item.protocol.precinct})
+    if not _hold_to_shared_list(standing, catalog, [item], answers):
+        refusal = answers[0]
+        assert isinstance(refusal, Problem)
+        raise _as_error(refusal)
     return {
         "status": "acceptable",
         "precinct": item.protocol.precinct,
