@@ -14,11 +14,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 
+from saylau import keyfile
 from saylau.protocol import protocol_to_mapping
 from saylau.service.context import Context
 from saylau.service.elections import import_election, issue_credentials
@@ -26,6 +28,7 @@ from saylau.synth import SyntheticElection, generate
 
 ADMIN = os.environ.get("SAYLAU_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+BENCH = Path(__file__).parent
 
 Batch = tuple[str, bytes]  # a regional commission's token, the JSON body of its batch
 
@@ -89,11 +92,26 @@ def wait_ready(base: str, timeout: float = 900.0) -> None:
     raise TimeoutError(f"{base} did not answer /health within {timeout:.0f} s")
 
 
-def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    """``saylau serve`` on a free port, once it answers; returns the process and base URL."""
+def start_server(
+    url: str, workers: int, app: str | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``saylau serve`` on a free port, once it answers; returns the process and base URL.
+    With ``app`` (``module:attribute`` in bench/), uvicorn serves that application instead,
+    as ``saylau serve`` would: same workers, key file and settings, schema already made."""
     port = free_port()
-    command = [sys.executable, "-m", "saylau", "serve", "--db", url, "--port", str(port)]
-    process = subprocess.Popen([*command, "--workers", str(workers)])
+    if app is None:
+        command = [sys.executable, "-m", "saylau", "serve", "--db", url, "--port", str(port)]
+        process = subprocess.Popen([*command, "--workers", str(workers)])
+    else:
+        command = [sys.executable, "-m", "uvicorn", app, "--app-dir", str(BENCH)]
+        command += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+        command += ["--timeout-keep-alive", "30"]
+        environment = os.environ | {
+            "DATABASE_URL": url,
+            "SAYLAU_MIGRATED": "1",
+            keyfile.ENV: str(keyfile.configured_path(url).resolve()),
+        }
+        process = subprocess.Popen(command, env=environment)
     base = f"http://127.0.0.1:{port}"
     wait_ready(base)
     return process, base

@@ -7,7 +7,10 @@ One run measures, each phase against a server of its own over a fresh database:
    token, in an order mixing all regions;
 2. check: the same requests to ``/protocols/check`` (same authentication and validation,
    nothing stored): what the same FastAPI stack serves without the ledger;
-3. batch: the same protocols in batches of 250 from the regional commissions.
+3. echo: the same requests to a validate-and-echo route (bench/echo_asgi.py: the service's
+   application, its middleware and body model, nothing looked up or stored) on a server of
+   the same workers: the ceiling the stack itself sets on this machine;
+4. batch: the same protocols in batches of 250 from the regional commissions.
 wrk (C, with bench/intake.lua over pre-generated requests) drives the load, so the figures are
 the server's and not a Python client's; every answer's status is counted, and afterwards the
 database must hold every protocol once, with a ledger of exactly that size. With --profile,
@@ -52,6 +55,9 @@ from saylau.synth import SyntheticElection, generate
 
 RESULTS = Path(__file__).with_name("results")
 SCRIPT = Path(__file__).with_name("intake.lua")
+SINGLE_TARGET_PER_SECOND = 2000
+SINGLE_TARGET_P99_MS = 100
+ECHO_APP = "echo_asgi:app"  # the same server with a validate-and-echo route (bench/)
 Request = tuple[str, str, str]  # token, path, JSON body
 
 
@@ -211,10 +217,12 @@ def phase(
     profile: Path | None = None,
     then: list[Request] | None = None,
     last: Callable[[str], dict[str, Any]] | None = None,
+    app: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Serve ``url``, send ``requests`` (and then ``then``, on the same server; ``last`` is
-    given the server's address at the end and adds its figures to the first phase's)."""
-    server, base = start_server(url, workers)
+    given the server's address at the end and adds its figures to the first phase's).
+    ``app``: another application to serve (see benchlib.start_server)."""
+    server, base = start_server(url, workers, app)
     profile_figures: dict[str, Any] = {}
     try:
         time.sleep(2)  # every worker up, not only the first to answer
@@ -288,6 +296,12 @@ def main() -> None:
             figures["single"] = single | {"stored": store}
             if check is not None:
                 figures["check"] = check
+            if args.only == "all":
+                echoes = [(t, p + "/echo", b) for t, p, b in requests]
+                echo, _ = phase("echo", url, args.workers, echoes, args.connections, app=ECHO_APP)
+                if echo.get("statuses") != {"201": len(echoes)}:
+                    raise RuntimeError(f"echo: not every request echoed: {echo}")
+                figures["echo"] = echo
     if args.only in ("batch", "all"):
         with fresh_database() as url:
             synthetic, tokens = dataset(url, args.precincts)
@@ -306,7 +320,8 @@ def main() -> None:
 
 
 def summarise(figures: dict[str, Any]) -> None:
-    """The ratios the run is about: single beside batches and beside the check endpoint."""
+    """The ratios the run is about: single beside batches, beside the validate-and-echo route
+    (the stack's ceiling) and beside the check endpoint; and the targets."""
     single = figures.get("single", {})
     rate = single.get("requests_per_second")
     if not rate:
@@ -323,6 +338,13 @@ def summarise(figures: dict[str, Any]) -> None:
         summary["check_requests_per_second"] = figures["check"]["requests_per_second"]
         summary["check_p99_ms"] = figures["check"].get("p99_ms")
         summary["single_over_check"] = round(rate / figures["check"]["requests_per_second"], 2)
+    if "echo" in figures:
+        summary["echo_requests_per_second"] = figures["echo"]["requests_per_second"]
+        summary["echo_p99_ms"] = figures["echo"].get("p99_ms")
+        summary["single_over_echo"] = round(rate / figures["echo"]["requests_per_second"], 2)
+    summary["single_meets_target"] = (
+        rate >= SINGLE_TARGET_PER_SECOND and (single.get("p99_ms") or 1e9) < SINGLE_TARGET_P99_MS
+    )
     proof = figures.get("proof_at_1000000_leaves")
     if isinstance(proof, dict):
         for where in ("service", "http"):
