@@ -49,7 +49,25 @@ KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 
 _ELECTION_FIELDS = ("id", "date", "names", "units", "contests")
 _UNIT_FIELDS = ("code", "level", "parent", "names", "registered")
-_CONTEST_FIELDS = ("id", "kind", "names", "options", "seats", "area", "body", "question_type")
+_CONTEST_FIELDS = (
+    "id",
+    "kind",
+    "names",
+    "options",
+    "seats",
+    "area",
+    "body",
+    "question_type",
+    "level",
+    "round",
+    "registration_order",
+)
+#: The levels a contest's ``level`` may name, by what is elected: akims of villages and
+#: rural districts, of districts and cities, of regions; maslikhats of regions and
+#: republican cities, of districts and cities of regional significance.
+AKIM_LEVELS = ("rural", "district", "regional")
+MASLIKHAT_LEVELS = ("regional", "district")
+_LIST_KINDS = ("mazhilis-list", "kurultai-list", "maslikhat-list")
 _OPTION_FIELDS = ("id", "names", "party")
 
 
@@ -85,6 +103,9 @@ class ContestDef:
     area: tuple[str, ...]
     body: str | None = None
     question_type: str | None = None
+    level: str | None = None  # an akim's or a maslikhat's level (see AKIM_LEVELS)
+    round: int = 1  # 2: repeat voting between the two a first round named
+    registration_order: tuple[str, ...] | None = None  # list option ids, earliest first
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -370,8 +391,66 @@ def _contest(raw: Any, where: str, codes: set[str]) -> ContestDef:
         if "yes" not in seen:
             raise BadInput(f"{where}.options", "a referendum's options must include 'yes'")
     return ContestDef(
-        contest_id, kind, names, tuple(options), seats, tuple(area_raw), body, question_type
+        contest_id,
+        kind,
+        names,
+        tuple(options),
+        seats,
+        tuple(area_raw),
+        body,
+        question_type,
+        _level(item, where, kind, body),
+        _round(item, where, kind),
+        _registration_order(item, where, kind, seen),
     )
+
+
+def _level(item: Mapping[str, Any], where: str, kind: Kind, body: str | None) -> str | None:
+    """An akim's level (default rural, as the engine reads it) or a maslikhat's (default
+    regional); no other contest has one."""
+    if kind is Kind.AKIM:
+        return _optional_choice(item, "level", where, AKIM_LEVELS) or "rural"
+    if kind is Kind.MASLIKHAT_LIST or (kind is Kind.SINGLE_MEMBER and body == "maslikhat"):
+        return _optional_choice(item, "level", where, MASLIKHAT_LEVELS) or "regional"
+    if item.get("level") is not None:
+        raise BadInput(
+            f"{where}.level", "only akims and maslikhats are elected at a level", item["level"]
+        )
+    return None
+
+
+def _round(item: Mapping[str, Any], where: str, kind: Kind) -> int:
+    value = item.get("round", 1)
+    if value is None:
+        value = 1
+    if not _whole(value) or value not in (1, 2):
+        raise BadInput(f"{where}.round", "must be 1 (first round) or 2 (repeat voting)", value)
+    if value == 2 and kind not in (Kind.PRESIDENTIAL, Kind.AKIM):
+        raise BadInput(
+            f"{where}.round", "only a President or an akim is chosen in repeat voting", value
+        )
+    return int(value)
+
+
+def _registration_order(
+    item: Mapping[str, Any], where: str, kind: Kind, options: Mapping[str, int]
+) -> tuple[str, ...] | None:
+    """The lists' order of registration, which settles equal remainders: option ids of
+    this contest, each once."""
+    value = item.get("registration_order")
+    if value is None:
+        return None
+    field = f"{where}.registration_order"
+    if kind.value not in _LIST_KINDS:
+        raise BadInput(field, "only party lists have an order of registration", kind.value)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadInput(field, "must be a list of option ids, earliest registered first", value)
+    for index, option in enumerate(value):
+        if option not in options:
+            raise BadInput(f"{field}[{index}]", "is not an option of this contest", option)
+        if option in value[:index]:
+            raise BadInput(f"{field}[{index}]", "is listed twice", option)
+    return tuple(value)
 
 
 def _check_law(contest: ContestDef, where: str, rules: Rules) -> None:
@@ -390,6 +469,10 @@ def _check_law(contest: ContestDef, where: str, rules: Rules) -> None:
         rules.require(institution)
     except NotInForce as exc:
         raise BadInput(f"{where}.kind", str(exc), contest.kind.value) from None
+    if contest.kind is Kind.AKIM:
+        _check_akim_level(contest, where, rules)
+    if contest.kind is Kind.MASLIKHAT_LIST:
+        _check_maslikhat_lists(contest, where, rules)
     if contest.kind is not Kind.SINGLE_MEMBER:
         return
     if contest.body == "maslikhat":
@@ -408,6 +491,33 @@ def _check_law(contest: ContestDef, where: str, rules: Rules) -> None:
             f"{where}.kind",
             f"the Mazhilis had no single-member districts on {rules.date.isoformat()} "
             f"({mazhilis.cite('single_member_seats')})",
+            contest.kind.value,
+        )
+
+
+def _check_akim_level(contest: ContestDef, where: str, rules: Rules) -> None:
+    """Only akims of a level the law of the date has elected directly."""
+    akim = rules.require(AkimRules)
+    flag = f"{contest.level}_elected"
+    if not getattr(akim, flag):
+        raise BadInput(
+            f"{where}.level",
+            f"{contest.level} akims were not elected directly on {rules.date.isoformat()} "
+            f"({akim.cite(flag)})",
+            contest.level,
+        )
+
+
+def _check_maslikhat_lists(contest: ContestDef, where: str, rules: Rules) -> None:
+    """Party lists only for maslikhats of a level that elected seats by lists on the date
+    (in 2023 the district and city maslikhats were wholly single-member)."""
+    maslikhat = rules.maslikhat
+    share = f"{contest.level}_list_share"
+    if getattr(maslikhat, share) == 0:
+        raise BadInput(
+            f"{where}.kind",
+            f"{contest.level} maslikhats elected no seats by party lists on "
+            f"{rules.date.isoformat()} ({maslikhat.cite(share)})",
             contest.kind.value,
         )
 
@@ -555,10 +665,24 @@ def election_to_mapping(election: Election) -> dict[str, Any]:
                 "area": list(contest.area),
                 "body": contest.body,
                 "question_type": contest.question_type,
+                **_contest_extras(contest),
             }
             for contest in election.contests
         ],
     }
+
+
+def _contest_extras(contest: ContestDef) -> dict[str, Any]:
+    """The fields a definition may leave out, written only where they say something, so a
+    definition written without them keeps its hash."""
+    extras: dict[str, Any] = {}
+    if contest.level is not None and contest.level != _level({}, "", contest.kind, contest.body):
+        extras["level"] = contest.level
+    if contest.round != 1:
+        extras["round"] = contest.round
+    if contest.registration_order is not None:
+        extras["registration_order"] = list(contest.registration_order)
+    return extras
 
 
 def dump_election(election: Election, path: str | Path) -> None:

@@ -138,7 +138,8 @@ def _record_decision(
 
 def certify(ctx: Context, principal: Principal, contest_id: str) -> Decision:
     """Certify a contest whose every precinct has reported; ledger the totals and outcome."""
-    from saylau.service.results import contest_input  # results reads this module's status
+    # results reads this module's status
+    from saylau.service.results import contest_input, counted_units
 
     _central(principal, "certify a contest's results")
     election_id = principal.election_id
@@ -168,8 +169,9 @@ def certify(ctx: Context, principal: Principal, contest_id: str) -> Decision:
                 precincts_expected=total.precincts_expected,
             )
         counts = json.loads(total.counts)
+        units = counted_units(session, catalog.election, contest, catalog.republic)
         try:
-            outcome = decide(contest_input(catalog.election, contest, counts))
+            outcome = decide(contest_input(catalog.election, contest, counts, units))
         except BadInput as exc:
             raise Undecidable(
                 f"contest {contest_id!r} cannot be certified: the outcome engine cannot decide "

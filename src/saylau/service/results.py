@@ -169,23 +169,63 @@ def precinct_results(
     }
 
 
-def contest_input(election: Election, contest: ContestDef, counts: dict[str, Any]) -> Any:
-    """The engine's input for a contest's totals (see docs/formats.md)."""
-    document: dict[str, Any] = {
-        "kind": contest.kind.value,
-        "date": election.date.isoformat(),
+def _engine_counts(counts: dict[str, Any]) -> dict[str, Any]:
+    """A unit's totals as the engine reads counts (docs/formats.md)."""
+    return {
         "registered": counts["voters_on_list"] + counts["voters_added"],
         "participated": counts["ballots_found"],
         "invalid": counts["invalid"],
         "against_all": counts["against_all"],
         "options": counts["votes"],
     }
+
+
+def contest_input(
+    election: Election,
+    contest: ContestDef,
+    counts: dict[str, Any],
+    units: dict[str, dict[str, Any]] | None = None,
+) -> Any:
+    """The engine's input for a contest's totals (see docs/formats.md): everything the law
+    decides it by, from the definition (level, round, the lists' order of registration) and
+    from the totals (the republic's, and ``units``' own where the law counts units)."""
+    document: dict[str, Any] = {
+        "kind": contest.kind.value,
+        "date": election.date.isoformat(),
+        **_engine_counts(counts),
+    }
     if contest.seats is not None and contest.kind.value == "maslikhat-list":
         document["seats"] = contest.seats
     for name in ("body", "question_type"):
         if getattr(contest, name, None):
             document[name] = getattr(contest, name)
+    if contest.kind.value == "akim":
+        document["level"] = contest.level
+    if contest.round != 1:
+        document["round"] = contest.round
+    if contest.registration_order is not None:
+        document["registration_order"] = list(contest.registration_order)
+    if units:
+        document["regions"] = {code: _engine_counts(c) for code, c in units.items()}
     return parse_contest(document)
+
+
+def counted_units(
+    session: Session, election: Election, contest: ContestDef, top: str
+) -> dict[str, dict[str, Any]] | None:
+    """The totals of the units a referendum's adoption counts (the regions and cities
+    directly under the republic), or None for a contest the law decides on totals alone."""
+    if contest.kind.value != "referendum":
+        return None
+    children = [u.code for u in election.children(top)]
+    rows = session.execute(
+        select(TotalRow.unit_code, TotalRow.counts).where(
+            TotalRow.election_id == election.id,
+            TotalRow.contest == contest.id,
+            TotalRow.unit_code.in_(children),
+        )
+    ).all()
+    return {code: json.loads(counts) for code, counts in sorted(rows)}
 
 
 def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
@@ -198,6 +238,7 @@ def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
         if row is None:
             raise NotFound(f"contest {contest_id!r} has no totals")
         certified = is_certified(session, election_id, contest_id)
+        units = counted_units(session, election, contest, top)
     counts = json.loads(row.counts)
     base = {
         "election": election_id,
@@ -209,7 +250,7 @@ def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
     if row.precincts_reported == 0:
         return base | {"outcome": None, "explanation": "No protocol has been accepted yet."}
     try:
-        decided = decide(contest_input(election, contest, counts))
+        decided = decide(contest_input(election, contest, counts, units))
     except BadInput as exc:
         return base | {"outcome": None, "explanation": f"Not decidable yet: {exc}"}
     return base | {"outcome": decided}
