@@ -69,6 +69,8 @@ BAD = [
     (broken(kind="mayor"), "kind"),
     (broken(kind=...), "kind"),
     (broken(date="19.03.2023"), "date"),
+    (broken(date="2023/03/19"), "date"),
+    (broken(date="20230319"), "date"),
     (broken(date="2004-09-19"), "date"),
     (broken(registered=-1), "registered"),
     (broken(invalid=1.5), "invalid"),
@@ -76,6 +78,7 @@ BAD = [
     (broken(options={"A": "7"}), "options.A"),
     (broken(options={"A": 500, "B": -2}), "options.B"),
     (broken(options={}), "options"),
+    (broken(options={"A": 500, "a": 200}), "options"),
     (broken(participated=700), "participated"),
     (broken(participated=1200), "participated"),
     (broken(kind="kurultai-list"), "kind"),
@@ -93,6 +96,64 @@ def test_bad_input_is_one_line_naming_the_field(document: dict[str, Any], field:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
     assert f"'{field}'" in lines[0]
+
+
+@pytest.mark.parametrize("date", ["19.03.2023", "2023/03/19", "20230319"])
+def test_decide_takes_dates_only_in_iso_form(date: str) -> None:
+    done = decide_json(broken(date=date))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "saylau: field 'date': must be an ISO 8601 date YYYY-MM-DD such as 2023-03-19 "
+        f"(found {date!r})\n"
+    )
+
+
+def test_decide_refuses_names_that_differ_only_in_case_or_spaces() -> None:
+    done = decide_json(broken(options={"Amanat": 500, "Auyl": 200, " AMANAT": 70}))
+    assert (done.returncode, done.stdout) == (2, "")
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("saylau: field 'options': option names must be unique")
+    assert "' AMANAT' duplicates 'Amanat'" in line
+    spaced = decide_json(broken(options={" A ": 500, "B\u00a0": 200, "C": 70}))
+    assert spaced.returncode == 0, spaced.stderr
+    plain = json.loads(decide_json(GOOD).stdout)["seats"]
+    assert json.loads(spaced.stdout)["seats"] == plain and list(plain) == ["A", "B", "C"]
+
+
+def test_decide_refuses_units_that_contradict_the_nation() -> None:
+    units = {
+        f"U{i}": {"registered": 200, "participated": 150, "invalid": 0, "against_all": 0,
+                  "options": {"yes": 100, "no": 50}}
+        for i in range(20)
+    }  # fmt: skip
+    document = {
+        "kind": "referendum",
+        "date": "2026-03-15",
+        "question_type": "constitution",
+        "registered": 4000,
+        "participated": 3000,
+        "invalid": 0,
+        "against_all": 0,
+        "options": {"yes": 2000, "no": 1000},
+        "regions": units,
+    }
+    assert decide_json(document).returncode == 0
+    done = decide_json(document | {"options": {"yes": 2100, "no": 900}})
+    assert (done.returncode, done.stdout) == (2, "")
+    (line,) = done.stderr.splitlines()
+    assert "field 'regions.*.options.no'" in line
+    assert "add up to 1,000, more than the national figure 900" in line
+    done = decide_json(document | {"registered": 4100})
+    assert (done.returncode, done.stdout) == (2, "")
+    (line,) = done.stderr.splitlines()
+    assert "field 'regions.*.registered'" in line
+    assert "add up to 4,000, the national figure is 4,100" in line
+
+
+def test_law_dates_only_in_iso_form() -> None:
+    done = saylau("law", "show", "--date", "20230319")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "field 'date'" in done.stderr and "ISO 8601 date YYYY-MM-DD" in done.stderr
 
 
 def test_not_json_and_missing_file() -> None:

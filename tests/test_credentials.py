@@ -135,6 +135,27 @@ def test_members_are_named_and_checked(ctx: Context) -> None:
         issue(ctx, "no-such-election", [Member(DISTRICT, "Someone", "chair")])
 
 
+def test_a_members_file_is_read_one_way(tmp_path: Path) -> None:
+    """A key given twice is refused, as in every JSON Saylau reads; a name is stored in NFC
+    without surrounding spaces, so the same person is one member whatever the keyboard."""
+    from saylau.model import BadInput
+    from saylau.service.credentials import read_members
+
+    path = tmp_path / "members.json"
+    path.write_text(
+        '[{"unit": "KZ-71", "name": "A\u0301sel ", "position": "chair"}]', encoding="utf-8"
+    )
+    (member,) = read_members(path)
+    assert (member.unit_code, member.name) == ("KZ-71", "Ásel")
+    path.write_text(
+        '[{"unit": "KZ-71", "name": "Asel", "name": "Dana", "position": "chair"}]',
+        encoding="utf-8",
+    )
+    with pytest.raises(BadInput) as caught:
+        read_members(path)
+    assert caught.value.field == "members[0].name" and "twice" in caught.value.rule
+
+
 def test_revoked_and_expired_tokens_are_refused(ctx: Context, members: dict[str, str]) -> None:
     from saylau.service.credentials import revoke
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from saylau.election import (
@@ -21,7 +21,7 @@ from saylau.election import (
     election_to_mapping,
     load_election,
 )
-from saylau.model import BadInput, Kind
+from saylau.model import BadInput, Kind, plain_name
 
 
 def names(text: str) -> dict[str, str]:
@@ -227,8 +227,11 @@ def smd(contest_id: str, area: list[str], body: str | None = "mazhilis") -> dict
 CASES: list[tuple[str, Edit, str, str]] = [
     ("unknown top field", set_in(("turnout",), 1), "turnout", "not a field"),
     ("empty id", set_in(("id",), " "), "id", "non-empty"),
-    ("bad date", set_in(("date",), "19.03.2023"), "date", "ISO date"),
-    ("date as number", set_in(("date",), 20230319), "date", "ISO date"),
+    ("bad date", set_in(("date",), "19.03.2023"), "date", "ISO 8601 date YYYY-MM-DD"),
+    ("date with slashes", set_in(("date",), "2023/03/19"), "date", "ISO 8601 date YYYY-MM-DD"),
+    ("date without dashes", set_in(("date",), "20230319"), "date", "ISO 8601 date YYYY-MM-DD"),
+    ("date as a week", set_in(("date",), "2023-W11-7"), "date", "ISO 8601 date YYYY-MM-DD"),
+    ("date as number", set_in(("date",), 20230319), "date", "ISO 8601 date YYYY-MM-DD"),
     ("missing ru name", delete(("names", "ru")), "names.ru", "non-empty"),
     ("extra language", set_in(("names", "de"), "Wahl"), "names.de", "language"),
     ("unit names not an object", set_in(("units", 2, "names"), "x"), "units[2].names", "kk"),
@@ -282,6 +285,24 @@ CASES: list[tuple[str, Edit, str, str]] = [
         set_in(("contests", 0, "options", 1, "id"), "amanat"),
         "contests[0].options[1].id",
         "unique",
+    ),
+    (
+        "option id differing only in case",
+        set_in(("contests", 0, "options", 1, "id"), "AMANAT"),
+        "contests[0].options[1].id",
+        "'AMANAT' duplicates 'amanat' (contests[0].options[0].id)",
+    ),
+    (
+        "option id differing only in spaces",
+        set_in(("contests", 0, "options", 1, "id"), " amanat "),
+        "contests[0].options[1].id",
+        "duplicates 'amanat'",
+    ),
+    (
+        "option name differing only in case",
+        set_in(("contests", 2, "options", 2, "names", "ru"), "C01 (RU)"),
+        "contests[2].options[2].names.ru",
+        "'C01 (RU)' duplicates 'c01 (ru)' (contests[2].options[0].names.ru)",
     ),
     (
         "unknown option field",
@@ -383,6 +404,77 @@ def test_different_bodies_may_cover_the_same_precincts() -> None:
         "smd-08",
         "maslikhat-1",
     ]
+
+
+# --- names and dates read one way ---------------------------------------------------------
+
+
+def test_names_ids_and_parties_are_stored_normalised() -> None:
+    raw = valid_mapping()
+    first = raw["contests"][0]["options"][0]
+    first["id"] = " amanat\u00a0"
+    first["party"] = "amanat "
+    first["names"]["kk"] = " E\u0301lkin (kk)\t"
+    election = election_from_mapping(raw)
+    option = election.contests[0].options[0]
+    assert (option.id, option.party, option.names["kk"]) == ("amanat", "amanat", "Élkin (kk)")
+    clean = valid_mapping()
+    clean["contests"][0]["options"][0]["names"]["kk"] = "Élkin (kk)"
+    assert election.definition_hash() == election_from_mapping(clean).definition_hash()
+
+
+def test_a_decomposed_name_is_the_composed_one_given_twice() -> None:
+    raw = valid_mapping()
+    options = raw["contests"][2]["options"]
+    options[0]["names"]["ru"] = "Ёлкин"
+    options[2]["names"]["ru"] = "Е\u0308лкин "
+    with pytest.raises(BadInput) as caught:
+        election_from_mapping(raw)
+    assert caught.value.field == "contests[2].options[2].names.ru"
+    assert "'Ёлкин' (contests[2].options[0].names.ru)" in caught.value.rule
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.text(st.characters(exclude_categories=("Cs", "Cc", "Zs")), min_size=1, max_size=20),
+    st.sampled_from([str.upper, str.lower, str.swapcase, str.title]),
+)
+def test_any_case_variant_of_a_candidate_is_refused(name: str, case: Callable[[str], str]) -> None:
+    assume(case(name) != name and plain_name(name))
+    raw = valid_mapping()
+    options = raw["contests"][2]["options"]
+    options[0]["names"]["en"] = name
+    options[1]["names"]["en"] = case(name)
+    with pytest.raises(BadInput) as caught:
+        election_from_mapping(raw)
+    assert caught.value.field == "contests[2].options[1].names.en"
+    both = f"{plain_name(case(name))!r} duplicates {plain_name(name)!r}"  # as stored: NFC
+    assert both in caught.value.rule
+
+
+@pytest.mark.parametrize(
+    ("written", "field"),
+    [
+        ("date: 2023-3-19", "date"),  # a YAML date, but not in ISO form
+        ("date: 2023-03-19 10:00:00", "date"),
+        ("date: '20230319'", "date"),
+        ("date: 19.03.2023", "date"),
+    ],
+)
+def test_a_yaml_date_not_written_yyyy_mm_dd_is_refused(
+    tmp_path: Path, written: str, field: str
+) -> None:
+    import yaml
+
+    text = yaml.safe_dump({k: v for k, v in valid_mapping().items() if k != "date"})
+    path = tmp_path / "election.yaml"
+    path.write_text(f"{written}\n{text}", encoding="utf-8")
+    with pytest.raises(BadInput) as caught:
+        load_election(path)
+    assert caught.value.field == field
+    assert "ISO 8601 date YYYY-MM-DD" in caught.value.rule
+    path.write_text(f"date: 2023-03-19\n{text}", encoding="utf-8")
+    assert load_election(path).date == dt.date(2023, 3, 19)
 
 
 # --- the law of the date -----------------------------------------------------------------

@@ -88,6 +88,20 @@ def test_overlapping_periods_do_not_load() -> None:
         load_book({"demo.yaml": MINIMAL.format(values=values)})
 
 
+@pytest.mark.parametrize("written", ["2007-5-21", "'20070521'", "21.05.2007", "2007-05-21 00:00"])
+def test_a_date_not_written_yyyy_mm_dd_does_not_load(written: str) -> None:
+    values = f"      - from: {written}\n        value: 3\n        source: a\n"
+    with pytest.raises(LawDataError, match="ISO 8601 date YYYY-MM-DD"):
+        load_book({"demo.yaml": MINIMAL.format(values=values)})
+
+
+def test_a_key_given_twice_does_not_load() -> None:
+    """YAML would keep the later value: a law read two ways is not read at all."""
+    values = "      - from: 2007-05-21\n        value: 3\n        value: 4\n        source: a\n"
+    with pytest.raises(LawDataError, match=r"'value' appears twice .*line 14"):
+        load_book({"demo.yaml": MINIMAL.format(values=values)})
+
+
 def test_a_count_must_be_a_whole_number() -> None:
     values = "      - from: 2007-05-21\n        value: 2.5\n        source: a\n"
     with pytest.raises(LawDataError, match="integer"):

@@ -289,23 +289,23 @@ def test_ordinary_question_national_majority() -> None:
 
 
 def test_constitutional_question_counts_regions() -> None:
-    # 20 units on 2026-03-15: two-thirds needs 14
+    # 20 units on 2026-03-15: two-thirds needs 14; the nation is the sum of its units
     regions = {f"R{i}": region(100, 60 if i < 14 else 40) for i in range(20)}
     fields = {"kind": "referendum", "date": "2026-03-15", "question_type": "constitution"}
     out = run(
         **fields,
-        options={"yes": 1000, "no": 700},
-        participated=1800,
-        registered=3000,
+        options={"yes": 1080, "no": 920},
+        participated=2000,
+        registered=3980,
         regions=regions,
     )
     assert out["adopted"] is True and out["units"]["needed"] == 14
     regions["R13"] = region(100, 50)
     out = run(
         **fields,
-        options={"yes": 1000, "no": 700},
-        participated=1800,
-        registered=3000,
+        options={"yes": 1070, "no": 930},
+        participated=2000,
+        registered=3980,
         regions=regions,
     )
     assert out["adopted"] is False
@@ -317,7 +317,9 @@ def test_constitutional_question_partial_regions_stays_undecided() -> None:
         kind="referendum",
         date="2026-03-15",
         question_type="constitution",
-        options={"yes": 600, "no": 190},
+        options={"yes": 900, "no": 600},
+        participated=1600,
+        registered=3000,
         regions=regions,
     )
     assert out["adopted"] is None and out["units"]["unknown"] == 10

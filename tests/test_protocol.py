@@ -142,6 +142,24 @@ INPUT_CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("votes not an object", edited(votes=[400, 210]), "votes", "object"),
     ("unknown option", edited(votes={"amanat": 400, "auyl": 210, "adal": 1}), "votes.adal", "not"),
     ("missing option", edited(votes={"amanat": 400}), "votes.auyl", "required"),
+    (
+        "option given twice in two cases",
+        edited(votes={"amanat": 400, "auyl": 210, "Amanat": 5}),
+        "votes.Amanat",
+        "'Amanat' duplicates 'amanat'",
+    ),
+    (
+        "option given twice, once with spaces",
+        edited(votes={"amanat": 400, "auyl": 210, " amanat": 5}),
+        "votes. amanat",
+        "duplicates 'amanat'",
+    ),
+    (
+        "option in another case alone",
+        edited(votes={"AMANAT": 400, "auyl": 210}),
+        "votes.AMANAT",
+        "not an option",
+    ),
 ]
 
 
@@ -155,6 +173,14 @@ def test_bad_protocol_names_the_field(
         protocol_from_mapping(raw, election)
     assert caught.value.field == field
     assert rule in caught.value.rule
+
+
+def test_an_option_id_with_spaces_or_decomposed_is_the_option(election: Election) -> None:
+    """An id is read as its NFC form without surrounding spaces, and stored so."""
+    raw = edited(votes={" amanat\t": 400, "auyl\u00a0": 210})
+    protocol = protocol_from_mapping(raw, election)
+    assert protocol.votes == {"amanat": 400, "auyl": 210}
+    assert protocol.content_hash() == protocol_from_mapping(good_mapping(), election).content_hash()
 
 
 def test_not_an_object(election: Election) -> None:

@@ -267,6 +267,12 @@ MALFORMED = {
     "totals of wrong types": ("totals.json", '[{"contest": 1}, 7]'),
     "totals not a list": ("totals.json", '{"a": 1}'),
     "totals with a key twice": ("totals.json", '[{"contest": "a", "contest": "b"}]'),
+    "head with a key twice": ("ledger-head.json", lambda text: '{"size": 1, ' + text[1:]),
+    "election with a key twice": ("election.json", lambda text: '{"id": "x", ' + text[1:]),
+    "entries with a key twice": (
+        "ledger-entries.jsonl",
+        lambda text: text.replace('{"index": 0, ', '{"index": 0, "index": 0, ', 1),
+    ),
 }
 
 
@@ -300,6 +306,19 @@ def test_malformed_files_give_numbered_failures(published: Path, case: str) -> N
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert "FAILED" in done.stdout
+
+
+def test_a_kept_head_with_a_key_twice_is_refused(published: Path, tmp_path: Path) -> None:
+    """The checkpoint kept earlier is read as strictly as the published files."""
+    from saylau.verify import read_checkpoint
+
+    text = (published / "ledger-head.json").read_text()
+    kept = tmp_path / "kept-head.json"
+    kept.write_text('{"checkpoint": "forged\\n", ' + text.lstrip()[1:])
+    with pytest.raises(ValueError, match="'checkpoint': the key appears twice"):
+        read_checkpoint(kept)
+    kept.write_text(text)
+    assert read_checkpoint(kept) == json.loads(text)["checkpoint"]
 
 
 def test_cli_refuses_to_pass_without_a_key(published: Path) -> None:

@@ -20,7 +20,7 @@ from saylau.law import views as law_views
 from saylau.law.lawbook import render_law_book
 from saylau.law.rules import NotInForce
 from saylau.ledger_cli import KeyOption, ledger_app
-from saylau.model import BadInput, parse_contest
+from saylau.model import BadInput, iso_date, parse_contest
 from saylau.outcome import decide as decide_contest
 
 app = typer.Typer(
@@ -59,9 +59,9 @@ def emit(data: Any) -> None:
 
 def parse_date(text: str, field: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        fail(f"field '{field}': must be an ISO date such as 2023-03-19 (found {text!r})")
+        return iso_date(text, field)
+    except BadInput as exc:
+        fail(str(exc))
 
 
 @app.command()
@@ -88,7 +88,7 @@ def decide(
 
 
 @law_app.command("show")
-def law_show(date: Annotated[str, typer.Option("--date", help="ISO date")]) -> None:
+def law_show(date: Annotated[str, typer.Option("--date", help="ISO 8601 date YYYY-MM-DD")]) -> None:
     """Print the rules in force on a date as JSON."""
     try:
         emit(law_views.show(law_book(), parse_date(date, "date")))
@@ -98,8 +98,8 @@ def law_show(date: Annotated[str, typer.Option("--date", help="ISO date")]) -> N
 
 @law_app.command("diff")
 def law_diff(
-    before: Annotated[str, typer.Argument(help="earlier ISO date")],
-    after: Annotated[str, typer.Argument(help="later ISO date")],
+    before: Annotated[str, typer.Argument(help="earlier date, YYYY-MM-DD")],
+    after: Annotated[str, typer.Argument(help="later date, YYYY-MM-DD")],
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """List every change of the law between two dates, institutions that ended or began too."""

@@ -21,6 +21,7 @@ from typing import Any, Literal, TypeAlias, TypeGuard, get_args
 import yaml
 
 from saylau import strictjson
+from saylau.law.reading import RepeatedYamlKey, read_yaml
 from saylau.law.rules import (
     AkimRules,
     InstitutionRules,
@@ -34,7 +35,7 @@ from saylau.law.rules import (
     SenateRules,
     rules_at,
 )
-from saylau.model import BadInput, Kind
+from saylau.model import BadInput, Kind, iso_date, plain_name, refuse_same_names
 
 Names: TypeAlias = dict[str, str]
 """A name in the three languages of the site: ``{"kk": …, "ru": …, "en": …}``."""
@@ -249,27 +250,15 @@ def _names(raw: Mapping[str, Any], where: str) -> Names:
     names: Names = {}
     for language in LANGUAGES:
         text = value.get(language)
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(text, str) or not plain_name(text):
             raise BadInput(f"{field}.{language}", "must be a non-empty string", text)
-        names[language] = text
+        names[language] = plain_name(text)
     return names
 
 
 def _whole(value: object) -> TypeGuard[int]:
     """A JSON integer: ``true`` and ``1.0`` are not whole numbers of anything."""
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _date(raw: Mapping[str, Any]) -> dt.date:
-    value = raw.get("date")
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value  # YAML reads an unquoted ISO date as a date
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise BadInput("date", "must be an ISO date such as 2023-03-19", value)
 
 
 def _unit(raw: Any, where: str) -> Unit:
@@ -341,9 +330,10 @@ def _check_tree(units: list[Unit]) -> None:
 def _option(raw: Any, where: str) -> OptionDef:
     item = _object(raw, where, _OPTION_FIELDS, "a ballot option")
     party = item.get("party")
-    if party is not None and (not isinstance(party, str) or not party.strip()):
+    if party is not None and (not isinstance(party, str) or not plain_name(party)):
         raise BadInput(f"{where}.party", "must be a party id or null", party)
-    return OptionDef(_text(item, "id", where), _names(item, where), party)
+    option_id = plain_name(_text(item, "id", where))
+    return OptionDef(option_id, _names(item, where), plain_name(party) if party else None)
 
 
 def _contest(raw: Any, where: str, codes: set[str]) -> ContestDef:
@@ -357,19 +347,11 @@ def _contest(raw: Any, where: str, codes: set[str]) -> ContestDef:
     options_raw = item.get("options")
     if not isinstance(options_raw, list) or not options_raw:
         raise BadInput(f"{where}.options", "must be a non-empty list of ballot options")
-    options: list[OptionDef] = []
-    seen: dict[str, int] = {}
-    for index, option_raw in enumerate(options_raw):
-        option = _option(option_raw, f"{where}.options[{index}]")
-        if option.id in seen:
-            raise BadInput(
-                f"{where}.options[{index}].id",
-                f"option ids must be unique within a contest; options[{seen[option.id]}] "
-                "has the same id",
-                option.id,
-            )
-        seen[option.id] = index
-        options.append(option)
+    options = [
+        _option(option_raw, f"{where}.options[{index}]")
+        for index, option_raw in enumerate(options_raw)
+    ]
+    _check_distinct_options(options, where)
     seats = item.get("seats")
     if seats is not None and (not _whole(seats) or seats < 1):
         raise BadInput(f"{where}.seats", "must be a positive integer or null", seats)
@@ -388,7 +370,7 @@ def _contest(raw: Any, where: str, codes: set[str]) -> ContestDef:
             raise BadInput(
                 f"{where}.question_type", "a referendum needs it: constitution or ordinary"
             )
-        if "yes" not in seen:
+        if "yes" not in {option.id for option in options}:
             raise BadInput(f"{where}.options", "a referendum's options must include 'yes'")
     return ContestDef(
         contest_id,
@@ -401,7 +383,7 @@ def _contest(raw: Any, where: str, codes: set[str]) -> ContestDef:
         question_type,
         _level(item, where, kind, body),
         _round(item, where, kind),
-        _registration_order(item, where, kind, seen),
+        _registration_order(item, where, kind, {o.id: i for i, o in enumerate(options)}),
     )
 
 
@@ -445,12 +427,30 @@ def _registration_order(
         raise BadInput(field, "only party lists have an order of registration", kind.value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise BadInput(field, "must be a list of option ids, earliest registered first", value)
+    value = [plain_name(option) for option in value]  # as the options' own ids are read
     for index, option in enumerate(value):
         if option not in options:
             raise BadInput(f"{field}[{index}]", "is not an option of this contest", option)
         if option in value[:index]:
             raise BadInput(f"{field}[{index}]", "is listed twice", option)
     return tuple(value)
+
+
+def _check_distinct_options(options: list[OptionDef], where: str) -> None:
+    """Two lines of one ballot are never one name to a reader, nor one id to a protocol."""
+    at = f"{where}.options"
+    refuse_same_names(
+        ((f"{at}[{index}].id", option.id) for index, option in enumerate(options)),
+        "option ids of a contest",
+    )
+    for language in LANGUAGES:
+        refuse_same_names(
+            (
+                (f"{at}[{index}].names.{language}", option.names[language])
+                for index, option in enumerate(options)
+            ),
+            f"the {language} names of a contest's options",
+        )
 
 
 def _check_law(contest: ContestDef, where: str, rules: Rules) -> None:
@@ -554,7 +554,7 @@ def election_from_mapping(raw: Any) -> Election:
     """Check a parsed definition and return it as an :class:`Election`, or raise BadInput."""
     item = _object(raw, "(document)", _ELECTION_FIELDS, "an election")
     election_id = _text(item, "id", "")
-    date = _date(item)
+    date = iso_date(item.get("date"), "date")
     names = _names(item, "")
     units_raw = item.get("units")
     if not isinstance(units_raw, list) or not units_raw:
@@ -588,27 +588,6 @@ def election_from_mapping(raw: Any) -> Election:
     return election
 
 
-class _RepeatedYamlKey(yaml.YAMLError):
-    def __init__(self, key: str, line: int) -> None:
-        super().__init__(key)
-        self.key = key
-        self.line = line
-
-
-class _StrictYamlLoader(yaml.SafeLoader):
-    """YAML's safe loader, refusing a key given twice in one mapping (as JSON's reader does):
-    PyYAML would keep the last value."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in seen and key != "<<":
-                raise _RepeatedYamlKey(str(key), key_node.start_mark.line + 1)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def load_election(path: str | Path) -> Election:
     """Read a definition from a ``.json``, ``.yaml`` or ``.yml`` file and check it."""
     file = Path(path)
@@ -623,8 +602,8 @@ def load_election(path: str | Path) -> Election:
             raise BadInput(exc.field, "appears twice in one object") from None
     elif suffix in (".yaml", ".yml"):
         try:
-            raw = yaml.load(text, Loader=_StrictYamlLoader)  # a SafeLoader: no arbitrary objects
-        except _RepeatedYamlKey as exc:
+            raw = read_yaml(text)  # keys once, dates only as YYYY-MM-DD
+        except RepeatedYamlKey as exc:
             raise BadInput(exc.key, f"appears twice in one mapping (line {exc.line})") from None
         except yaml.YAMLError as exc:
             raise BadInput("(document)", f"is not valid YAML: {exc}") from None

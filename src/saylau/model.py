@@ -5,15 +5,22 @@ a count must be a non-negative integer (``true``, ``1.5`` and ``"7"`` are not co
 votes cannot exceed those who took part, and a rule of the law that the input breaks is
 named with its source. ``null`` means the source did not give the number: the outcome code
 decides without it where the result does not depend on it.
+
+Names are read as a person reads them: Unicode NFC, without surrounding spaces, and two
+names of one contest that differ only in letter case are one name given twice. Per-unit
+counts must add up to the national ones, and a date is written YYYY-MM-DD.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from saylau.law.reading import ISO_DAY, iso_day
 
 
 class Kind(StrEnum):
@@ -40,6 +47,55 @@ class BadInput(ValueError):
         if found is not None:
             text += f" (found {found!r})"
         super().__init__(text)
+
+
+def iso_date(value: object, field: str) -> dt.date:
+    """The day ``value`` gives as YYYY-MM-DD (or as the date YAML read from that form).
+
+    ``03.04.2023`` is 3 April in Kazakhstan and 4 March to a reader of month-first dates;
+    ``20230319`` is a number to most readers. One form leaves nothing to guess."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    day = iso_day(value) if isinstance(value, str) else None
+    if day is None:
+        raise BadInput(field, f"must be an {ISO_DAY} such as 2023-03-19", value)
+    return day
+
+
+def plain_name(text: str) -> str:
+    """A name as it is stored and compared: Unicode NFC, without surrounding spaces.
+
+    ``"Amanat "`` and ``"Amanat"``, or an ``Ә`` composed and decomposed, look alike to
+    every reader; left apart they would be two options that split one option's votes."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def name_key(text: str) -> str:
+    """What names are told apart by: not letter case, which no reader of a ballot weighs.
+
+    Kazakh in Latin letters writes ``ı``, whose capital is ``I``; Unicode's case folding
+    keeps ``ı`` apart from the ``i`` that ``I`` folds to, so the dotted and dotless i are
+    folded together here."""
+    folded = unicodedata.normalize("NFC", plain_name(text).casefold())
+    return folded.replace("i\u0307", "i").replace("ı", "i")
+
+
+def refuse_same_names(named: Iterable[tuple[str, str]], what: str) -> None:
+    """Refuse two of the ``(field, name)`` pairs whose names are one name to a reader.
+
+    Raises BadInput on the later of the two, naming both."""
+    first: dict[str, tuple[str, str]] = {}
+    for field, name in named:
+        key = name_key(name)
+        if key in first:
+            other_field, other = first[key]
+            at = f" ({other_field})" if other_field != field else ""
+            raise BadInput(
+                field,
+                f"{what} must be unique, told apart by more than letter case, surrounding "
+                f"spaces or Unicode form: {name!r} duplicates {other!r}{at}",
+            )
+        first[key] = (field, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +156,15 @@ def _options(raw: Mapping[str, Any], prefix: str) -> dict[str, int]:
     options = raw.get("options")
     if not isinstance(options, dict) or not options:
         raise BadInput(where, "must be a non-empty object of option name → votes", options)
+    for name in options:
+        if not isinstance(name, str) or not plain_name(name):
+            raise BadInput(where, "option names must be non-empty strings", name)
+    refuse_same_names(((where, name) for name in options), "option names")
     result: dict[str, int] = {}
     for name in options:
-        if not isinstance(name, str) or not name.strip():
-            raise BadInput(where, "option names must be non-empty strings", name)
         count = _count(options, name, f"{where}.", nullable=False)
         assert count is not None
-        result[name] = count
+        result[plain_name(name)] = count
     return result
 
 
@@ -132,6 +190,56 @@ def check_counts(counts: Counts, prefix: str = "") -> None:
             f"votes for the options + against all + invalid ({counts.known_ballots}) exceed "
             f"those who took part ({counts.participated}): every ballot in the box is one of them",
         )
+
+
+_FIELDS = ("registered", "participated", "invalid", "against_all")
+
+
+def check_units(contest: Contest, units_in_country: int | None = None) -> None:
+    """Per-unit counts (``regions``) must not contradict the national ones.
+
+    A unit names only options of the national counts; for every field and option, what the
+    units give cannot add up to more than the national figure (some units may be missing);
+    and where the units are all the country has (``units_in_country``, from the law) and each
+    gives the number, they add up to exactly the national figure.
+    """
+    if not contest.regions:
+        return
+    for name, region in contest.regions.items():
+        for option in region.options:
+            if option not in contest.options:
+                raise BadInput(
+                    f"regions.{name}.options.{option}",
+                    "is not an option of the national counts (options)",
+                )
+    units = list(contest.regions.values())
+    complete = len(units) == units_in_country
+    figures: list[tuple[str, int | None, list[int | None]]] = [
+        (field, getattr(contest, field), [getattr(unit, field) for unit in units])
+        for field in _FIELDS
+    ]
+    figures += [
+        (f"options.{option}", national, [unit.options.get(option) for unit in units])
+        for option, national in contest.options.items()
+    ]
+    for field, national, parts in figures:
+        if national is None:
+            continue
+        known = [part for part in parts if part is not None]
+        found = sum(known)
+        if found > national:
+            raise BadInput(
+                f"regions.*.{field}",
+                f"the units' {field} add up to {found:,}, more than the national figure "
+                f"{national:,}",
+            )
+        if complete and len(known) == len(parts) and found != national:
+            raise BadInput(
+                f"regions.*.{field}",
+                f"the {len(units)} units, all the country had on {contest.date.isoformat()} "
+                f"(constitution.territorial_units), must add up to the national {field}: "
+                f"they add up to {found:,}, the national figure is {national:,}",
+            )
 
 
 def _counts(raw: Mapping[str, Any], prefix: str) -> Counts:
@@ -163,13 +271,7 @@ def parse_contest(raw: Any) -> Contest:
     except ValueError:
         known = ", ".join(k.value for k in Kind)
         raise BadInput("kind", f"must be one of {known}", kind_raw) from None
-    date_raw = raw.get("date")
-    try:
-        date = dt.date.fromisoformat(date_raw) if isinstance(date_raw, str) else None
-    except ValueError:
-        date = None
-    if date is None:
-        raise BadInput("date", "must be an ISO date such as 2023-03-19", date_raw)
+    date = iso_date(raw.get("date"), "date")
     counts = _counts(raw, "")
     check_counts(counts)
     seats = raw.get("seats")
@@ -179,6 +281,10 @@ def parse_contest(raw: Any) -> Contest:
     if raw.get("regions") is not None:
         if not isinstance(raw["regions"], dict):
             raise BadInput("regions", "must be an object of region name → counts")
+        for name in raw["regions"]:
+            if not plain_name(name):
+                raise BadInput("regions", "region names must be non-empty strings", name)
+        refuse_same_names((("regions", name) for name in raw["regions"]), "region names")
         regions = {}
         for name, region_raw in raw["regions"].items():
             prefix = f"regions.{name}."
@@ -186,7 +292,7 @@ def parse_contest(raw: Any) -> Contest:
                 raise BadInput(prefix.rstrip("."), "must be an object with the count fields")
             region = _counts(region_raw, prefix)
             check_counts(region, prefix)
-            regions[name] = region
+            regions[plain_name(name)] = region
     round_raw = raw.get("round", 1)
     if round_raw not in (1, 2) or isinstance(round_raw, bool):
         raise BadInput("round", "must be 1 (first round) or 2 (repeat voting)", round_raw)
@@ -195,8 +301,20 @@ def parse_contest(raw: Any) -> Contest:
     if order_raw is not None:
         if not isinstance(order_raw, list) or not all(isinstance(n, str) for n in order_raw):
             raise BadInput("registration_order", "must be a list of option names", order_raw)
-        order = tuple(order_raw)
-    return Contest(
+        named = [(f"registration_order[{i}]", name) for i, name in enumerate(order_raw)]
+        refuse_same_names(named, "the names of registration_order")
+        order = tuple(plain_name(name) for name in order_raw)
+        spelt = {name_key(option): option for option in counts.options}
+        for (field, name), plain in zip(named, order, strict=True):
+            option = spelt.get(name_key(plain), plain)
+            if option != plain:
+                raise BadInput(
+                    field,
+                    f"differs from the option {option!r} only in letter case: a name of "
+                    "registration_order is written as the option is",
+                    name,
+                )
+    contest = Contest(
         registered=counts.registered,
         participated=counts.participated,
         invalid=counts.invalid,
@@ -212,3 +330,5 @@ def parse_contest(raw: Any) -> Contest:
         round=round_raw,
         registration_order=order,
     )
+    check_units(contest)
+    return contest

@@ -1,8 +1,9 @@
 """The precinct protocol: one per precinct and contest, and the control relations it must keep.
 
 A protocol is read strictly (a count is a JSON integer ≥ 0, every option of the contest is
-present, the precinct votes in the contest) and then checked against the arithmetic every
-commission's protocol must satisfy. A protocol that breaks relations is not rejected here:
+present and named once, whatever the letter case or surrounding spaces, the precinct votes
+in the contest) and then checked against the arithmetic every commission's protocol must
+satisfy. A protocol that breaks relations is not rejected here:
 :func:`broken_relations` lists every relation it breaks, so the service can quarantine it
 and tell the commission exactly what does not add up.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from saylau.election import Election, canonical_json
 from saylau.law.rules import rules_at
-from saylau.model import BadInput
+from saylau.model import BadInput, plain_name, refuse_same_names
 
 COUNT_FIELDS: tuple[str, ...] = (
     "voters_on_list",
@@ -130,14 +131,19 @@ def protocol_from_mapping(raw: Any, election: Election) -> Protocol:
     votes_raw = raw.get("votes")
     if not isinstance(votes_raw, dict):
         raise BadInput("votes", "must be an object of option id → votes", votes_raw)
+    refuse_same_names(((f"votes.{option}", option) for option in votes_raw), "option ids")
+    given = {plain_name(option): option for option in votes_raw}
     options = contest.option_ids
-    for option in votes_raw:
+    for option, written in given.items():
         if option not in options:
             raise BadInput(
-                f"votes.{option}",
+                f"votes.{written}",
                 f"is not an option of contest {contest_id} (options: {', '.join(options)})",
             )
-    votes = {option: _count(votes_raw, option, f"votes.{option}") for option in options}
+    votes = {
+        option: _count(votes_raw, given.get(option, option), f"votes.{option}")
+        for option in options
+    }
     return Protocol(precinct=precinct, contest=contest.id, votes=votes, **counts)
 
 

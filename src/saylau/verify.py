@@ -239,7 +239,10 @@ def read_checkpoint(path: Path) -> str:
     """A checkpoint kept earlier: note text, or a ``ledger-head.json`` holding one."""
     text = path.read_text(encoding="utf-8")
     if text.lstrip().startswith("{"):
-        note = json.loads(text).get("checkpoint")
+        try:
+            note = strictjson.loads(text).get("checkpoint")
+        except ValueError as exc:  # not JSON, or a key given twice
+            raise ValueError(f"{path}: {exc}") from None
         if not isinstance(note, str):
             raise ValueError(f"{path} holds no 'checkpoint'")
         return note

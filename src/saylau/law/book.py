@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from saylau.law.reading import ISO_DAY, RepeatedYamlKey, iso_day, read_yaml
 
 #: The value types a parameter may carry, by the ``unit`` named in the YAML file.
 LegalValue = int | bool | str | Fraction | dt.date | None
@@ -131,14 +131,12 @@ class LawBook:
 
 
 def _date(raw: Any, where: str) -> dt.date:
-    if isinstance(raw, dt.date):
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return raw
-    if isinstance(raw, str):
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise LawDataError(f"{where}: expected an ISO date, found {raw!r}")
+    day = iso_day(raw) if isinstance(raw, str) else None
+    if day is None:
+        raise LawDataError(f"{where}: expected an {ISO_DAY}, found {raw!r}")
+    return day
 
 
 def _convert(raw: Any, unit: str, choices: tuple[str, ...], where: str) -> LegalValue:
@@ -284,7 +282,13 @@ def load_book(files: Mapping[str, str]) -> LawBook:
     """Build a law book from YAML texts (file name → text) and refuse an unsound one."""
     institutions: dict[str, Institution] = {}
     for origin, text in sorted(files.items()):
-        inst = _institution(yaml.safe_load(text), origin)
+        try:
+            raw = read_yaml(text)
+        except RepeatedYamlKey as exc:
+            raise LawDataError(
+                f"{origin}: the key {exc.key!r} appears twice in one mapping (line {exc.line})"
+            ) from None
+        inst = _institution(raw, origin)
         if inst.name in institutions:
             raise LawDataError(f"{origin}: institution {inst.name!r} is defined twice")
         institutions[inst.name] = inst

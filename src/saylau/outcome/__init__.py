@@ -7,7 +7,7 @@ from typing import Any
 
 from saylau.apportion import ApportionmentError
 from saylau.law.rules import NotInForce, Rules, rules_at
-from saylau.model import BadInput, Contest, Kind
+from saylau.model import BadInput, Contest, Kind, check_units
 from saylau.outcome import party_list, plurality, presidential, referendum, senate
 
 Decider = Callable[[Contest, Rules], dict[str, Any]]
@@ -23,11 +23,21 @@ DECIDERS: dict[Kind, Decider] = {
     Kind.REFERENDUM: referendum.decide,
 }
 
+NATIONAL: frozenset[Kind] = frozenset(
+    {Kind.PRESIDENTIAL, Kind.MAZHILIS_LIST, Kind.KURULTAI_LIST, Kind.REFERENDUM}
+)
+"""Kinds voted on across the country: their ``regions`` are the country's units."""
+
 
 def decide(contest: Contest, rules: Rules | None = None) -> dict[str, Any]:
-    """The outcome of ``contest`` under the rules of its date (or the ``rules`` given)."""
+    """The outcome of ``contest`` under the rules of its date (or the ``rules`` given).
+
+    Per-unit counts of a national contest that name every unit of the country on that date
+    must add up to the national counts."""
     try:
         law = rules if rules is not None else rules_at(contest.date)
+        units = law.constitution.territorial_units if contest.kind in NATIONAL else None
+        check_units(contest, units)
         return DECIDERS[contest.kind](contest, law)
     except NotInForce as exc:
         raise BadInput(exc.field, str(exc)) from None
@@ -35,4 +45,4 @@ def decide(contest: Contest, rules: Rules | None = None) -> dict[str, Any]:
         raise BadInput("options", str(exc)) from None
 
 
-__all__ = ["DECIDERS", "decide"]
+__all__ = ["DECIDERS", "NATIONAL", "decide"]

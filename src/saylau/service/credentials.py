@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from saylau.model import BadInput
+from saylau import strictjson
+from saylau.model import BadInput, plain_name
 from saylau.service.auth import aware, hash_token, new_token
 from saylau.service.context import Context
 from saylau.service.errors import Conflict, NotFound
@@ -76,11 +77,12 @@ class IssuedCredential:
 
 
 def _text(value: Any, field: str, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
+    """A member's name or position as stored: Unicode NFC, without surrounding spaces."""
+    if not isinstance(value, str) or not plain_name(value):
         raise BadInput(f"{where}.{field}", "must be a non-empty text", value)
-    if len(value.strip()) > NAME_LENGTH:
+    if len(plain_name(value)) > NAME_LENGTH:
         raise BadInput(f"{where}.{field}", f"must be at most {NAME_LENGTH} characters")
-    return value.strip()
+    return plain_name(value)
 
 
 def member_of(raw: Any, where: str) -> Member:
@@ -103,9 +105,11 @@ def read_members(path: Path) -> list[Member]:
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".json":
         try:
-            raw = json.loads(text)
+            raw = strictjson.loads(text)
         except json.JSONDecodeError as exc:
             raise BadInput("members", f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        except strictjson.DuplicateKey as exc:
+            raise BadInput(f"members{exc.field}", "appears twice in one object") from None
         if not isinstance(raw, list):
             raise BadInput("members", "must be a JSON list of members")
         return [member_of(item, f"members[{n}]") for n, item in enumerate(raw)]
