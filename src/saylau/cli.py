@@ -316,22 +316,38 @@ def verify(
         raise typer.Exit(1)
 
 
+NightOption = Annotated[
+    str,
+    typer.Option(
+        "--night",
+        help="which night: 2023 (default), 2022-presidential, 2022-presidential-runoff, "
+        "2022-referendum, 2026-kurultai (see README)",
+    ),
+]
+
+
 @app.command()
 def synth(
     out: Annotated[Path, typer.Option(help="folder for election.json and protocols.jsonl")],
     seed: Annotated[int, typer.Option(help="random seed")] = 2023,
     precincts: Annotated[int, typer.Option(help="number of precincts")] = 10_000,
+    night_name: NightOption = "2023",
 ) -> None:
-    """Generate the national dataset (the 2023 Mazhilis at Kazakhstan's scale)."""
-    from saylau.synth import generate, write_dataset
+    """Generate a night's dataset (by default the 2023 Mazhilis at Kazakhstan's scale); a
+    night of two rounds writes each election into a folder named by its id."""
+    from saylau.nights import elections
+    from saylau.synth import write_dataset
 
     if precincts < 1:
         fail(f"field 'precincts': must be a positive integer (found {precincts})")
     try:
-        election_file, protocols_file = write_dataset(generate(seed, precincts), out)
+        found = elections(night_name, seed, precincts)
+        for synthetic in found:
+            folder = out if len(found) == 1 else out / synthetic.election.id
+            election_file, protocols_file = write_dataset(synthetic, folder)
+            sys.stdout.write(f"wrote {election_file} and {protocols_file}\n")
     except BadInput as exc:
         fail(str(exc))
-    sys.stdout.write(f"wrote {election_file} and {protocols_file}\n")
 
 
 @app.command()
@@ -344,34 +360,60 @@ def demo(
     serve_results: Annotated[
         bool, typer.Option("--serve/--no-serve", help="keep serving after the count")
     ] = True,
+    night_name: NightOption = "2023",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print each contest's outcome as JSON on stdout")
+    ] = False,
 ) -> None:
-    """Election night: generate the national dataset, submit every protocol, serve live."""
+    """Election night: generate a night's dataset, submit every protocol through the
+    service, print the outcomes and serve the results live."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from saylau import demo as night
-    from saylau.service.results import outcome
+    from saylau.nights import NIGHTS
+    from saylau.service.context import Context
+    from saylau.synth import SyntheticElection
 
+    if night_name not in NIGHTS:
+        fail(f"field 'night': must be one of {', '.join(NIGHTS)} (found {night_name!r})")
+    if precincts < 1:
+        fail(f"field 'precincts': must be a positive integer (found {precincts})")
     url = night.database_url(db)
     night.reset_sqlite(url)
-    console = Console()
-    console.print(f"Generating {precincts:,} precincts (seed {seed}) into {url} …")
-    ctx, synthetic = night.prepare(url, seed, precincts)
-    principals = night.regional_principals(ctx, synthetic.election.id)
+    console = Console(stderr=as_json)
+    console.print(f"Night {night_name}: {precincts:,} precincts (seed {seed}) into {url} …")
+    ctx = Context.open(url)
     server = night.start_server(url, host, port) if serve_results else None
     if server is not None and night.wait_ready(host, port):
         console.print(f"Live results: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     started = time.monotonic()
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task("Protocols", total=len(synthetic.protocols))
-        tally = night.submit_all(
-            ctx, synthetic, principals, seed, lambda n: progress.advance(task, n)
-        )
-    elapsed = time.monotonic() - started
-    console.print(f"{tally} in {elapsed:.1f} s ({len(synthetic.protocols) / elapsed:,.0f}/s)")
-    national = outcome(ctx, synthetic.election.id, "mazhilis-list")
-    seats = (national.get("outcome") or {}).get("seats")
-    console.print(f"Mazhilis list seats ({national['status']}): {seats}")
+
+    def counted(synthetic: SyntheticElection, tally: dict[str, int]) -> None:
+        elapsed = time.monotonic() - started
+        console.print(f"{synthetic.election.id}: {tally} ({elapsed:.1f} s)")
+
+    with Progress(*columns, console=console, disable=as_json) as progress:
+        task = progress.add_task("Protocols", total=None)
+        try:
+            decided = night.run_night(
+                ctx,
+                night_name,
+                seed,
+                precincts,
+                lambda n: progress.advance(task, n),
+                counted,
+            )
+        except BadInput as exc:
+            if server is not None:
+                server.terminate()
+            fail(str(exc))
+    if as_json:
+        emit(decided)
+    else:
+        for contest, decision in decided.items():
+            found = {k: v for k, v in (decision or {}).items() if k in _HEADLINE and v}
+            console.print(f"{contest}: {found}")
     if server is None:
         return
     console.print(f"Serving on http://{host}:{port}/ — Ctrl-C to stop.")
@@ -379,6 +421,9 @@ def demo(
         server.wait()
     except KeyboardInterrupt:
         server.terminate()
+
+
+_HEADLINE = ("status", "winner", "runoff", "seats", "valid", "adopted")
 
 
 # --- i18n: the results site's message catalogues ---------------------------------------

@@ -1,4 +1,4 @@
-"""Election night on one machine: the national dataset generated, imported, every protocol
+"""Election night on one machine: a night's dataset generated, imported, every protocol
 submitted through the service's checks by the regional commissions, results served live."""
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from saylau.nights import night
 from saylau.protocol import protocol_to_mapping
 from saylau.service.auth import Principal, authenticate
 from saylau.service.context import Context
 from saylau.service.elections import import_election, issue_credentials
 from saylau.service.errors import Problem
+from saylau.service.results import outcome
 from saylau.service.submission import submit_batch
 from saylau.store import database_url
 from saylau.synth import SyntheticElection, generate
@@ -87,6 +89,43 @@ def submit_all(
     return dict(tally)
 
 
+def count(
+    ctx: Context, synthetic: SyntheticElection, seed: int, advance: Callable[[int], None]
+) -> dict[str, int]:
+    """Import an election (idempotent) and submit every protocol through the service."""
+    import_election(ctx, synthetic.election)
+    principals = regional_principals(ctx, synthetic.election.id)
+    return submit_all(ctx, synthetic, principals, seed, advance)
+
+
+def outcomes(ctx: Context, synthetic: SyntheticElection) -> dict[str, Any]:
+    """Each contest's outcome as the service decides it from its totals (as 'saylau decide'
+    prints it), keyed by contest id."""
+    election = synthetic.election
+    return {c.id: outcome(ctx, election.id, c.id).get("outcome") for c in election.contests}
+
+
+def run_night(
+    ctx: Context,
+    name: str,
+    seed: int,
+    precincts: int,
+    advance: Callable[[int], None] = lambda _: None,
+    counted: Callable[[SyntheticElection, dict[str, int]], None] = lambda *_: None,
+) -> dict[str, Any]:
+    """A whole night through the service: each election generated, imported and counted; a
+    repeat voting generated from the outcome the service gave the first round."""
+    chosen = night(name)
+    first = chosen.first(seed, precincts)
+    counted(first, count(ctx, first, seed, advance))
+    decided = outcomes(ctx, first)
+    if chosen.follow_up is not None:
+        second = chosen.follow_up(first, decided, seed, precincts)
+        counted(second, count(ctx, second, seed, advance))
+        decided |= outcomes(ctx, second)
+    return decided
+
+
 def start_server(url: str, host: str, port: int) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
@@ -117,10 +156,13 @@ def wait_ready(host: str, port: int, timeout: float = 30.0) -> bool:
 
 
 __all__ = [
+    "count",
     "database_url",
+    "outcomes",
     "prepare",
     "regional_principals",
     "reset_sqlite",
+    "run_night",
     "start_server",
     "submit_all",
     "wait_ready",
