@@ -21,6 +21,7 @@ from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.submission import protocol_from_payload
 from saylau.store.tables import CurrentRow, ProtocolRow, TotalRow
+from saylau.tabulation import figures
 from saylau.tabulation.totals import FIELDS, counts_of, empty_counts
 
 
@@ -33,13 +34,12 @@ def status_of(reported: int, expected: int, certified: bool = False) -> str:
 
 def _summary(row: TotalRow) -> dict[str, Any]:
     counts = json.loads(row.counts)
-    voters = counts["voters_on_list"] + counts["voters_added"]
     return {
         "unit": row.unit_code,
         "precincts_reported": row.precincts_reported,
         "precincts_expected": row.precincts_expected,
         "registered_expected": row.registered_expected,
-        "turnout_percent": round(100 * counts["ballots_found"] / voters, 2) if voters else None,
+        "turnout_percent": figures.turnout(counts),
         "updated_at": row.updated_at.isoformat() if row.updated_at else None,
         "counts": counts,
     }
@@ -108,16 +108,13 @@ def _precinct_children(
         if contest_id not in {c.id for c in election.contests_for(code)}:
             continue
         counts = reported.get(code)
-        voters = counts["voters_on_list"] + counts["voters_added"] if counts else 0
         result.append(
             {
                 "unit": code,
                 "precincts_reported": 1 if counts else 0,
                 "precincts_expected": 1,
                 "registered_expected": election.unit(code).registered or 0,
-                "turnout_percent": (
-                    round(100 * counts["ballots_found"] / voters, 2) if counts and voters else None
-                ),
+                "turnout_percent": figures.turnout(counts) if counts else None,
                 "updated_at": None,
                 "counts": counts or empty_counts(contest.option_ids),
             }

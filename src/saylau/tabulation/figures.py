@@ -1,0 +1,58 @@
+"""Every figure a page, the live JSON, the API or a file shows of a unit's totals: turnout,
+shares and the leader, computed once, here, as the commission prints them.
+
+Shares are given on the base the outcome engine uses for the contest's kind (votes for the
+options and "against all" for elections; voters who took part for a referendum and the
+Senate's electors), rounded half-up to two places like every percentage of the engine
+(``saylau.outcome.common.percent``); turnout is voters who took part (ballots found) of the
+voters on the lists with those added on the day. A leader is a tuple, so a tie is a value
+and not the accident of a dictionary's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from saylau.outcome.common import percent
+
+#: Kinds whose shares are taken of the voters who took part rather than of the votes.
+SHARES_OF_PARTICIPANTS = frozenset({"referendum", "senate"})
+
+
+def voters(counts: Mapping[str, Any]) -> int:
+    """Voters on the lists, with those added on the day."""
+    return int(counts.get("voters_on_list", 0)) + int(counts.get("voters_added", 0))
+
+
+def turnout(counts: Mapping[str, Any]) -> float | None:
+    """Voters who took part, in percent of the voters on the lists (None before any)."""
+    return percent(int(counts.get("ballots_found", 0)), voters(counts))
+
+
+def share_base(kind: str, counts: Mapping[str, Any]) -> int:
+    """What a share of ``kind`` is taken of."""
+    if kind in SHARES_OF_PARTICIPANTS:
+        return int(counts.get("ballots_found", 0))
+    votes: Mapping[str, int] = counts.get("votes", {})
+    return sum(votes.values()) + int(counts.get("against_all", 0))
+
+
+def shares(kind: str, counts: Mapping[str, Any]) -> dict[str, float | None]:
+    """Each option's share in percent, on the base the law sets for ``kind``."""
+    base = share_base(kind, counts)
+    votes: Mapping[str, int] = counts.get("votes", {})
+    return {option: percent(v, base) for option, v in votes.items()}
+
+
+def against_all_share(kind: str, counts: Mapping[str, Any]) -> float | None:
+    """ "Against all" in percent on the same base as the options' shares."""
+    return percent(int(counts.get("against_all", 0)), share_base(kind, counts))
+
+
+def leaders(votes: Mapping[str, int]) -> tuple[str, ...]:
+    """The options with the most votes (several when tied; none before any vote)."""
+    most = max(votes.values(), default=0)
+    if most <= 0:
+        return ()
+    return tuple(option for option, v in votes.items() if v == most)
