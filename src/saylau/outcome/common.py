@@ -33,16 +33,16 @@ class Reasoning:
     citations: list[Citation] = field(default_factory=list)
 
     def cite(self, rules: InstitutionRules, *names: str) -> tuple[Citation, ...]:
-        """Record the citations of ``names`` and return them for the step that applies them."""
-        cited = tuple(rules.cite(name) for name in names)
-        for citation in cited:
-            if citation not in self.citations:
-                self.citations.append(citation)
-        return cited
+        """The citations of ``names``, for the step that applies them (a citation joins the
+        outcome's rules only when a step says it, so none is cited that no step applied)."""
+        return tuple(rules.cite(name) for name in names)
 
     def say(self, message: str, cited: Sequence[Citation] = (), /, **values: Any) -> None:
         """One step: a sentence of :data:`~saylau.outcome.sentences.SENTENCES` with its
         values, and the parameters it applied."""
+        for citation in cited:
+            if citation not in self.citations:
+                self.citations.append(citation)
         text = english(message, values)
         if cited:
             text += " [" + " | ".join(_reference(c) for c in cited) + "]"
