@@ -98,7 +98,7 @@ def exact(value: str | Fraction | int, language: str) -> str:
 
 
 def listing(items: Sequence[str], language: str) -> str:
-    """Items joined as the language lists them ('A, B және C', 'A, B и C', 'A, B, and C')."""
+    """Items joined as the language lists them ('A және B', 'A, B и C', 'A, B, and C')."""
     return format_list(list(items), locale=language) if items else "—"
 
 
