@@ -23,6 +23,8 @@ from typer.testing import CliRunner
 
 from saylau.api import create_app
 from saylau.cli import app as cli_app
+from saylau.demo import prepare, regional_principals, submit_all
+from saylau.election import Election
 from saylau.service.auth import Principal, authenticate
 from saylau.service.context import Context
 from saylau.service.elections import import_election, issue_credentials
@@ -31,6 +33,7 @@ from saylau.web import catalogues
 from saylau.web.i18n import LANGUAGES, LOCALE_DIR
 from tests.conftest import REPO
 from tests.elections_fixture import protocol, small_election
+from tests.latin_names import english_names_in, readable, unit_words
 
 ELECTION = "test-2023"
 CONTEST = "mazhilis-list"
@@ -226,8 +229,9 @@ def page(client: TestClient, path: str) -> str:
 
 
 def visible(body: str) -> str:
-    """The page without the law's own explanation, which is given in English on purpose."""
-    return re.sub(r'<p lang="en">.*?</p>', "", body, flags=re.S)
+    """The page without the law's sources and open points, which are quoted as the law data
+    records them (in English, marked so)."""
+    return re.sub(r'<(cite|span) lang="en">.*?</\1>', "", body, flags=re.S)
 
 
 def words(body: str) -> str:
@@ -349,3 +353,114 @@ def test_the_language_is_remembered(client: TestClient) -> None:
     assert client.get("/", follow_redirects=False).headers["location"] == f"/en/{ELECTION}/"
     client.cookies.set("saylau_lang", "xx")  # a forged value falls back to Kazakh
     assert client.get("/", follow_redirects=False).headers["location"] == f"/kk/{ELECTION}/"
+
+
+# --- how the law decides, numbers, dates and charts in each language ----------------------
+
+
+def explanation(body: str) -> str:
+    found = re.search(r'<details class="explanation">(.*?)</details>', body, flags=re.S)
+    assert found is not None, "no explanation on the page"
+    return found.group(1)
+
+
+def test_the_law_s_explanation_is_told_in_each_language_with_names(client: TestClient) -> None:
+    told = {
+        language: explanation(page(client, f"/{language}" + REPUBLIC)) for language in LANGUAGES
+    }
+    assert "Партиялық тізімдер бойынша бөлінетін депутаттық мандаттар саны: 69." in told["kk"]
+    assert "Өту межесінен өткен тізімдер: Amanat, Auyl" in words(told["kk"])
+    assert "Число мандатов, распределяемых по партийным спискам: 69." in told["ru"]
+    assert "Барьер преодолели: Amanat, Auyl и Respublica." in words(told["ru"])
+    assert "69 list seats are allocated." in told["en"]
+    assert "Amanat, Auyl, and Respublica passed." in words(told["en"])
+    for language, text in told.items():
+        assert not re.search(r"\bamanat\b|\bauyl\b|\brespublica\b", text), language  # no ids
+        assert 'lang="en"' in text  # the sources are quoted as recorded, and marked so
+    for language in ("kk", "ru"):
+        sentences = words(visible(told[language]))
+        assert not re.search(r"\b(the|of|and|is|are|list|seats|since)\b", sentences), language
+    assert "күшіне енген күні: 2022\u202fж. 17 қыркүйек" in told["kk"]
+    assert "действует с 17 сентября 2022\u202fг." in told["ru"]
+    assert "in force since September 17, 2022" in told["en"]
+
+
+def test_shares_dates_and_charts_follow_each_language(client: TestClient) -> None:
+    pages = {language: page(client, f"/{language}" + REPUBLIC) for language in LANGUAGES}
+    # 2,100 of the 2,400 on the lists of the two precincts counted
+    turnout = {"kk": ">87,50%<", "ru": ">87,50\u00a0%<", "en": ">87.50%<"}
+    threshold = {"kk": "5% және", "ru": "набравшими 5\u00a0% и более", "en": "the 5% threshold"}
+    for language, body in pages.items():
+        assert turnout[language] in body, language
+        assert threshold[language] in words(body), language
+        charts = " ".join(re.findall(r"<svg.*?</svg>", body, flags=re.S))
+        shares = re.findall(r"\d+[.,]\d\d\u00a0?%", charts)
+        assert shares, language
+        assert all(("," in s) == (language != "en") for s in shares), (language, shares)
+        assert all(("\u00a0" in s) == (language == "ru") for s in shares), (language, shares)
+    day = {"kk": "2023\u202fж. 19 наурыз", "ru": "19 марта 2023\u202fг.", "en": "March 19, 2023"}
+    for language, written in day.items():
+        assert written in page(client, f"/{language}/{ELECTION}/"), language
+
+
+def test_live_numbers_come_written_for_the_page_s_language(client: TestClient) -> None:
+    for language, participated, share in (
+        ("kk", "2\u00a0100", "%"),
+        ("ru", "2\u00a0100", "\u00a0%"),
+        ("en", "2,100", "%"),
+    ):
+        answer = client.get(f"/live/{ELECTION}/{CONTEST}.json", params={"lang": language})
+        assert answer.status_code == 200
+        live = answer.json()
+        assert live["participated"] == 2100 and live["shown"]["participated"] == participated
+        for option, value in live["percent"].items():
+            shown = live["shown"]["percent"][option]
+            assert shown.endswith(share) and not shown.endswith("\u00a0" + share), shown
+            assert float(re.sub(r"[^\d.,]", "", shown).replace(",", ".")) == value
+    assert "shown" not in client.get(f"/live/{ELECTION}/{CONTEST}.json").json()
+    page_body = page(client, "/kk" + REPUBLIC)
+    assert '.json?unit=KZ&amp;lang=kk"' in page_body  # live.js asks in the page's language
+
+
+# --- the national night in Kazakh and Russian: no English place names ---------------------
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Election]]:
+    """The synthetic 2023 night on the real territory (300 precincts), every protocol in."""
+    folder = tmp_path_factory.mktemp("national")
+    ctx, synthetic = prepare(f"sqlite:///{folder / 'saylau.db'}", 2023, 300)
+    principals = regional_principals(ctx, synthetic.election.id)
+    submit_all(ctx, synthetic, principals, 2023, lambda _count: None)
+    with TestClient(create_app(ctx=ctx)) as test_client:
+        yield test_client, synthetic.election
+    ctx.engine.dispose()
+
+
+def one_of_each(election: Election) -> dict[str, str]:
+    """A unit of each level below the republic: the first region, district and precinct."""
+    region = election.children("KZ")[0]
+    district = election.children(region.code)[0]
+    precinct = election.children(district.code)[0]
+    return {"region": region.code, "district": district.code, "precinct": precinct.code}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_no_english_place_name_on_any_kind_of_page(
+    national: tuple[TestClient, Election], language: str
+) -> None:
+    client, election = national
+    units = one_of_each(election)
+    assert len(unit_words(election)) > 200  # the words of 244 English names
+    contest = f"/{language}/{election.id}/mazhilis-list/"
+    paths = [f"/{language}/{election.id}/", contest, f"{contest}widget"]
+    paths += [f"{contest}{code}/" for code in units.values()]
+    paths.append(f"/{language}/{election.id}/smd-01/")
+    for path in paths:
+        text = readable(page(client, path))
+        assert english_names_in(text, election) == [], path
+    region, district = (election.unit(units[level]) for level in ("region", "district"))
+    shown = readable(page(client, f"{contest}{district.code}/"))
+    assert region.names[language] in shown and district.names[language] in shown
+    overview = readable(page(client, contest))
+    assert all(r.names[language] in overview for r in election.children("KZ"))  # table, map

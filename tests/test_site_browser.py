@@ -39,7 +39,8 @@ from saylau.protocol import protocol_to_mapping
 from saylau.service.context import Context
 from saylau.service.elections import import_election, issue_credentials
 from saylau.synth import generate
-from saylau.web.i18n import name
+from saylau.web.i18n import name, number, percent
+from tests.latin_names import english_names_in
 from tests.serving import Server, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -250,6 +251,12 @@ def test_counts_rise_while_the_overview_is_open(site: Site, page: Page) -> None:
         assert digits(row.locator('[data-live="votes"]').inner_text()) == votes, option
     assert page.evaluate("window.sameDocument") is True
     assert errors == []
+    # written as the page writes them in Kazakh, not as the browser would ('195,657')
+    assert live_text(page, "participated") == number(national["counts"]["ballots_found"], "kk")
+    valid = sum(national["counts"]["votes"].values()) + national["counts"]["against_all"]
+    for option, votes in national["counts"]["votes"].items():
+        cell = page.locator(f'#results tr[data-option="{option}"] [data-live="percent"]')
+        assert cell.inner_text() == percent(round(100 * votes / valid, 2), "kk"), option
 
 
 def test_language_links_and_the_remembered_choice(site: Site, page: Page) -> None:
@@ -368,6 +375,61 @@ def test_numbers_equal_the_api(site: Site, page: Page) -> None:
             )
         # the outcome is decided nationally: a region's page does not claim one of its own
         assert page.locator("section.outcome").count() == (0 if unit else 1)
+
+
+# Every text node of the page, chart labels and the words for screen readers included, but
+# not what is marked as English on purpose (the switch to the English site, the law's
+# sources as recorded).
+READABLE = """() => {
+    const kept = [document.title];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (parent.closest("script, style, [lang='en']")) continue;
+        kept.push(node.textContent);
+    }
+    for (const element of document.querySelectorAll("[title], [aria-label], [alt]")) {
+        if (element.closest("[lang='en']")) continue;
+        for (const name of ["title", "aria-label", "alt"]) {
+            if (element.hasAttribute(name)) kept.push(element.getAttribute(name));
+        }
+    }
+    return kept.join(" ");
+}"""
+
+
+def test_kazakh_pages_name_no_place_in_english(site: Site, page: Page) -> None:
+    """The election, the national overview, a region, a district, a precinct, a
+    single-member district and the widget in Kazakh: no word of any region's or district's
+    English name anywhere on them, and the units' Kazakh names where they belong."""
+    site.submit_held_back()
+    region = site.election.unit(site.first_region)
+    district = site.election.children(region.code)[0]
+    precinct = precinct_of(site, district.code)
+    pages = {
+        "election": site.url(f"/kk/{site.id}/"),
+        "overview": site.page("kk"),
+        "region": site.page("kk", region.code),
+        "district": site.page("kk", district.code),
+        "precinct": site.page("kk", precinct),
+        "single-member": site.page("kk", contest="smd-01"),
+        "widget": site.url(f"/kk/{site.id}/{CONTEST}/widget"),
+    }
+    for kind, url in pages.items():
+        page.goto(url)
+        text = page.evaluate(READABLE)
+        assert english_names_in(text, site.election) == [], kind
+        if kind in ("region", "district", "precinct"):
+            assert region.names["kk"] in text, kind
+        if kind in ("district", "precinct"):
+            assert district.names["kk"] in text, kind
+    page.goto(pages["overview"])
+    text = page.evaluate(READABLE)
+    assert all(r.names["kk"] in text for r in site.election.children("KZ"))
+    page.locator("details.explanation summary").click()
+    told = page.locator("details.explanation ol").inner_text()
+    assert "Партиялық тізімдер бойынша бөлінетін депутаттық мандаттар саны: 69." in told
+    assert "«AMANAT» партиясы" in told and "amanat" not in told
 
 
 def test_kazakh_letters_render(site: Site, page: Page, tmp_path: Path) -> None:

@@ -450,14 +450,16 @@ def i18n_update() -> None:
 
 @i18n_app.command("check")
 def i18n_check() -> None:
-    """Fail unless every message of the site has a complete Kazakh and Russian translation."""
+    """Fail unless every message of the site has a complete Kazakh and Russian translation
+    and every region, district, city and party of the data is named in kk, ru and en."""
+    from saylau.territory import name_problems
     from saylau.web import catalogues
 
-    found = catalogues.problems()
+    found = catalogues.problems() + name_problems()
     if found:
         more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
         fail(found[0] + more)
-    sys.stdout.write("catalogues are complete and current\n")
+    sys.stdout.write("catalogues and data names are complete and current\n")
 
 
 # --- end i18n ----------------------------------------------------------------------------

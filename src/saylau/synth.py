@@ -16,27 +16,24 @@ is built so that what is known is kept exactly and what is not is plausible:
 Generation is vectorised with NumPy so a million precincts (an India-scale stress run) take
 seconds; protocols are held in columns and turned into :class:`Protocol` objects lazily.
 
-Derived rules (the data did not give these): a district without a Kazakh or Russian name
-uses its English name; a district without a population gets an equal share of what its
-region's population leaves after the districts that have one; the party-list votes of a
-region are drawn around the national shares; single-member candidates and their votes are
-invented, aiming at the official 22 Amanat and 7 self-nominated winners (those the source
-names win, the rest are drawn by lot). Where the source gives a single-member district's
-2023 electorate, the district's share of its region's voters follows it.
+Derived rules (the data did not give these): a district without a population gets an
+equal share of what its region's population leaves after the districts that have one; the
+party-list votes of a region are drawn around the national shares; single-member
+candidates and their votes are invented, aiming at the official 22 Amanat and 7
+self-nominated winners (those the source names win, the rest are drawn by lot). Where the
+source gives a single-member district's 2023 electorate, the district's share of its
+region's voters follows it. Every name comes from the data in all three languages.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +44,7 @@ from saylau.election import ContestDef, Election, Names, OptionDef, Unit, dump_e
 from saylau.law.rules import MazhilisRules, rules_at
 from saylau.model import BadInput, Counts, Kind
 from saylau.protocol import COUNT_FIELDS, Protocol, protocol_to_mapping
+from saylau.territory import name_problems, rows
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
@@ -66,11 +64,6 @@ _ITERATION_CHUNK = 65_536
 
 
 # --- the source data ---------------------------------------------------------------------
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("saylau").joinpath("data", "territory", name).read_text("utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
 
 
 def _first_number(text: str) -> int | None:
@@ -143,9 +136,10 @@ def _latest_turnout(row: dict[str, str]) -> float:
 
 @cache
 def _sources() -> _Sources:
-    turnout = {
-        row["iso_3166_2"]: _latest_turnout(row) for row in _rows("turnout-mazhilis-2023.csv")
-    }
+    missing = name_problems()
+    if missing:  # a page would show a blank where the name belongs
+        raise ValueError(missing[0] + (f" (and {len(missing) - 1} more)" if missing[1:] else ""))
+    turnout = {row["iso_3166_2"]: _latest_turnout(row) for row in rows("turnout-mazhilis-2023.csv")}
     regions = tuple(
         _Region(
             code=row["iso_3166_2"],
@@ -158,10 +152,10 @@ def _sources() -> _Sources:
             voters=_first_number(row["registered_voters"]),
             turnout=turnout[row["iso_3166_2"]],
         )
-        for row in _rows("regions.csv")
+        for row in rows("regions.csv")
     )
     districts = []
-    for row in _rows("districts.csv"):
+    for row in rows("districts.csv"):
         english = row["name_en"]
         bare = re.sub(r"\s+District$", "", english)
         keys = tuple(_tokens(part) for part in re.split(r"[()]", bare) if part.strip())
@@ -169,17 +163,13 @@ def _sources() -> _Sources:
             _District(
                 region=row["region_iso"],
                 city=row["unit_type"] in _CITY_TYPES,
-                names={
-                    "kk": row["name_kk"] or english,
-                    "ru": row["name_ru"] or english,
-                    "en": english,
-                },
+                names={"kk": row["name_kk"], "ru": row["name_ru"], "en": english},
                 keys=keys,
                 population=_first_number(row["population"]) if row["population"] else None,
             )
         )
     smds = []
-    for row in _rows("smd-2023.csv"):
+    for row in rows("smd-2023.csv"):
         label = row["winner_party_or_self_nominated"]
         winner = "amanat" if label == "Amanat" else "self-nominated" if "self" in label else None
         territory = _tokens(row["territory"].replace(row["region"], " "))
@@ -191,9 +181,9 @@ def _sources() -> _Sources:
             row["name_in_2023_result"],
             {language: _without_note(row[f"name_{language}"]) for language in ("kk", "ru", "en")},
         )
-        for row in _rows("parties.csv")
+        for row in rows("parties.csv")
     )
-    official = {row["line"]: int(row["value"]) for row in _rows("results-mazhilis-2023.csv")}
+    official = {row["line"]: int(row["value"]) for row in rows("results-mazhilis-2023.csv")}
     return _Sources(regions, tuple(districts), tuple(smds), parties, official)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -10,6 +11,7 @@ from typing import Any
 
 from saylau.law.rules import Citation, InstitutionRules, Rules
 from saylau.model import BadInput, Contest, Counts
+from saylau.outcome.sentences import english, step
 
 
 def percent(votes: int, base: int) -> float | None:
@@ -20,42 +22,38 @@ def percent(votes: int, base: int) -> float | None:
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def show_share(share: Fraction) -> str:
-    """A legal share in words: 1/20 → '5 %', 2/3 → '2/3'."""
-    pct = share * 100
-    if pct.denominator == 1:
-        return f"{pct.numerator} %"
-    return f"{share.numerator}/{share.denominator}"
-
-
 @dataclass
 class Reasoning:
-    """Sentences of an explanation and the citations behind them, in the order applied."""
+    """The steps of an explanation, as data and as English sentences, and the citations
+    behind them, in the order applied."""
 
     date: dt.date
     sentences: list[str] = field(default_factory=list)
+    steps: list[dict[str, Any]] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
 
-    def cite(self, rules: InstitutionRules, *names: str) -> str:
-        """Record the citations of ``names`` and return a bracketed reference for a sentence."""
-        refs = []
-        for name in names:
-            citation = rules.cite(name)
+    def cite(self, rules: InstitutionRules, *names: str) -> tuple[Citation, ...]:
+        """The citations of ``names``, for the step that applies them (a citation joins the
+        outcome's rules only when a step says it, so none is cited that no step applied)."""
+        return tuple(rules.cite(name) for name in names)
+
+    def say(self, message: str, cited: Sequence[Citation] = (), /, **values: Any) -> None:
+        """One step: a sentence of :data:`~saylau.outcome.sentences.SENTENCES` with its
+        values, and the parameters it applied."""
+        for citation in cited:
             if citation not in self.citations:
                 self.citations.append(citation)
-            ref = f"{citation.key}, since {citation.since.isoformat()}: {citation.source}"
-            if citation.open:
-                ref += f"; open point: {citation.open}"
-            refs.append(ref)
-        return " [" + " | ".join(refs) + "]"
-
-    def say(self, sentence: str) -> None:
-        self.sentences.append(sentence)
+        text = english(message, values)
+        if cited:
+            text += " [" + " | ".join(_reference(c) for c in cited) + "]"
+        self.sentences.append(text)
+        self.steps.append(step(message, values, [c.key for c in cited]))
 
     def fields(self) -> dict[str, Any]:
         return {
             "rules_date": self.date.isoformat(),
             "explanation": " ".join(self.sentences),
+            "steps": self.steps,
             "rules_applied": [
                 {
                     "parameter": c.key,
@@ -67,6 +65,13 @@ class Reasoning:
                 for c in self.citations
             ],
         }
+
+
+def _reference(citation: Citation) -> str:
+    ref = f"{citation.key}, since {citation.since.isoformat()}: {citation.source}"
+    if citation.open:
+        ref += f"; open point: {citation.open}"
+    return ref
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from saylau.law.rules import Citation
 from saylau.model import BadInput, Contest
 from saylau.outcome.common import Bounds, Reasoning, depends_on, exceeds, ranked
 
@@ -17,40 +18,30 @@ def first_round(
     share: Fraction,
     runoff_size: int,
     why: Reasoning,
-    citation: str,
+    cited: tuple[Citation, ...],
 ) -> dict[str, Any]:
     """Elected if the leader has more than ``share`` of ``base``; else a runoff of the leaders."""
     order = ranked(contest.options)
     leader, leader_votes = order[0]
     if base.low == 0:
-        why.say("Nobody cast a vote that counts, so there is no result: the election is invalid.")
+        why.say("nobody_voted")
         return {"status": "invalid", "winner": None, "runoff": None, "tie": None}
     majority_at_high = base.high is not None and exceeds(leader_votes, share, base.high)
     majority_at_low = exceeds(leader_votes, share, base.low)
     if not majority_at_high and majority_at_low:
         raise depends_on(base_field, "whether the leader has a majority")
     if majority_at_high:
-        why.say(
-            f"{leader} has {leader_votes:,} votes, more than half of {base.low:,}, "
-            f"and is elected.{citation}"
-        )
+        why.say("majority_elected", cited, candidate=leader, votes=leader_votes, base=base.low)
         return {"status": "elected", "winner": leader, "runoff": None, "tie": None}
     admitted = [name for name, votes in order if votes > 0]
     if len(admitted) < runoff_size:
-        why.say(
-            f"Nobody has more than half of {base.low:,}, and fewer than {runoff_size} "
-            f"candidates have votes, so a repeat voting cannot be formed: a new election is "
-            f"needed.{citation}"
-        )
+        why.say("runoff_impossible", cited, base=base.low, size=runoff_size)
         return {"status": "repeat", "winner": None, "runoff": None, "tie": None}
     cut_votes = order[runoff_size - 1][1]
     sure = [name for name, votes in order if votes > cut_votes]
     level = [name for name, votes in order if votes == cut_votes]
     if len(sure) + len(level) > runoff_size:
-        why.say(
-            f"Nobody has more than half of {base.low:,}; the places in the repeat voting are "
-            f"tied between {', '.join(level)}: the law names no tie-break.{citation}"
-        )
+        why.say("runoff_places_tied", cited, base=base.low, candidates=level)
         return {
             "status": "runoff",
             "winner": None,
@@ -58,14 +49,11 @@ def first_round(
             "tie": {"candidates": level, "places": runoff_size - len(sure)},
         }
     pair = sure + level
-    why.say(
-        f"Nobody has more than half of {base.low:,} ({leader} leads with {leader_votes:,}), "
-        f"so repeat voting is held between {' and '.join(pair)}.{citation}"
-    )
+    why.say("runoff", cited, base=base.low, leader=leader, votes=leader_votes, pair=pair)
     return {"status": "runoff", "winner": None, "runoff": pair, "tie": None}
 
 
-def second_round(contest: Contest, why: Reasoning, citation: str) -> dict[str, Any]:
+def second_round(contest: Contest, why: Reasoning, cited: tuple[Citation, ...]) -> dict[str, Any]:
     """Repeat voting between two candidates: more votes than the other wins."""
     if len(contest.options) != 2:
         raise BadInput(
@@ -73,13 +61,14 @@ def second_round(contest: Contest, why: Reasoning, citation: str) -> dict[str, A
         )
     (first, first_votes), (second, second_votes) = ranked(contest.options)
     if first_votes == second_votes:
-        why.say(
-            f"In the repeat voting {first} and {second} have equal votes; the law names no "
-            f"tie-break, so a new election is needed.{citation}"
-        )
+        why.say("second_round_equal", cited, first=first, second=second)
         return {"status": "repeat", "winner": None, "runoff": None, "tie": None}
     why.say(
-        f"In the repeat voting {first} has more votes than {second} "
-        f"({first_votes:,} to {second_votes:,}) and is elected.{citation}"
+        "second_round_elected",
+        cited,
+        first=first,
+        second=second,
+        first_votes=first_votes,
+        second_votes=second_votes,
     )
     return {"status": "elected", "winner": first, "runoff": None, "tie": None}

@@ -26,9 +26,9 @@ from saylau.outcome.common import (
     depends_on,
     participated,
     percent,
-    show_share,
     valid_votes,
 )
+from saylau.outcome.sentences import fraction_text, show_share
 
 _CHAMBER: dict[Kind, type[ListChamberRules]] = {
     Kind.MAZHILIS_LIST: MazhilisRules,
@@ -48,11 +48,11 @@ def _seats(contest: Contest, chamber: ListChamberRules, why: Reasoning) -> int:
                 f"{contest.date.isoformat()} ({chamber.cite('list_seats').source})",
                 contest.seats,
             )
-        why.say(f"{law_seats} list seats are allocated.{why.cite(chamber, 'list_seats')}")
+        why.say("list_seats", why.cite(chamber, "list_seats"), seats=law_seats)
         return law_seats
     if contest.seats is None:
         raise BadInput("seats", "is required for a maslikhat list: the maslikhat's list seats")
-    why.say(f"{contest.seats} list seats are allocated (as given).")
+    why.say("list_seats_given", seats=contest.seats)
     return contest.seats
 
 
@@ -75,20 +75,17 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
     if base.high is None or low_pass != high_pass:
         raise depends_on(unknown, "which lists pass the threshold")
     passed = low_pass
-    base_words = {
-        "valid_votes": "valid votes (votes for the lists + against all)",
-        "participated": "the votes of those who took part",
-    }[chamber.threshold_base]
-    why.say(
-        f"A list needs at least {show_share(threshold)} of {base_words}, "
-        f"{base.low:,}: {', '.join(passed) if passed else 'none'} passed."
-        + why.cite(chamber, "list_threshold", "threshold_base")
-    )
+    cited = why.cite(chamber, "list_threshold", "threshold_base")
+    sentence = f"threshold_{chamber.threshold_base}"
+    if passed:
+        why.say(sentence, cited, share=threshold, base=base.low, passed=passed)
+    else:
+        why.say(f"{sentence}_none", cited, share=threshold, base=base.low)
     priority = list(contest.registration_order) if contest.registration_order else None
     admitted_second: str | None = None
     if not passed:
         allocation = Allocation(dict.fromkeys(contest.options, 0))
-        why.say("No list passed the threshold, so no list seats are allocated.")
+        why.say("no_list_passed")
     elif len(passed) == 1 and chamber.second_party_rule:
         allocation, admitted_second = _second_party(
             contest, chamber, passed[0], seats, priority, why
@@ -97,20 +94,25 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
         votes = {name: contest.options[name] for name in passed}
         allocation = allocate(chamber.allocation_method, votes, seats, priority)
         why.say(
-            f"Seats go by {chamber.allocation_method.replace('_', ' ')} over the lists that "
-            f"passed." + why.cite(chamber, "allocation_method")
+            "allocation",
+            why.cite(chamber, "allocation_method"),
+            method=chamber.allocation_method,
         )
     seats_by_option = dict.fromkeys(contest.options, 0) | allocation.seats
     tie = allocation.tie
     if allocation.tie_broken_by_priority:
         why.say(
-            "Equal remainders between "
-            + ", ".join(allocation.tie_broken_by_priority)
-            + " went to the list registered earlier."
-            + why.cite(chamber, "remainder_tie_break")
+            "remainder_tie_broken",
+            why.cite(chamber, "remainder_tie_break"),
+            parties=allocation.tie_broken_by_priority,
         )
     if tie is not None:
-        why.say(_tie_sentence(tie) + why.cite(chamber, "remainder_tie_break"))
+        why.say(
+            "remainder_tie",
+            why.cite(chamber, "remainder_tie_break"),
+            seats=tie.seats,
+            parties=tie.parties,
+        )
     shares_base = valid_votes(contest, on_ballot).low
     result: dict[str, Any] = {
         "kind": contest.kind.value,
@@ -118,6 +120,7 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
         "passed_threshold": passed,
         "admitted_by_second_party_rule": admitted_second,
         "threshold": show_share(threshold),
+        "threshold_share": fraction_text(threshold),
         "threshold_base": chamber.threshold_base,
         "threshold_base_votes": base.low,
         "quota": _quota_text(allocation.quota),
@@ -131,16 +134,7 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
 
 
 def _quota_text(quota: Fraction | None) -> str | None:
-    if quota is None:
-        return None
-    return str(quota) if quota.denominator != 1 else str(quota.numerator)
-
-
-def _tie_sentence(tie: Tie) -> str:
-    return (
-        f"{tie.seats} seat(s) remain tied between {', '.join(tie.parties)}: the law gives "
-        "them to the list registered earlier; give 'registration_order' to settle it."
-    )
+    return None if quota is None else fraction_text(quota)
 
 
 def _second_party(
@@ -157,7 +151,7 @@ def _second_party(
         key=lambda item: -item[1],
     )
     if not others or others[0][1] == 0:
-        why.say(f"Only {first} passed and no other list has votes: it takes every list seat.")
+        why.say("second_party_alone", party=first)
         return Allocation({first: seats}), None
     second, second_votes = others[0]
     factor = chamber.second_party_factor
@@ -166,10 +160,12 @@ def _second_party(
     quota = Fraction(contest.options[first] + second_votes, seats)
     second_seats = min(seats, max(min_seats, int(factor * second_votes / quota)))
     why.say(
-        f"Only {first} passed, so the list with the next-largest vote is admitted; "
-        f"quota = votes of the two ÷ seats = {_quota_text(quota)}; its quotient is "
-        f"multiplied by {factor} and it gets at least {min_seats} seats."
-        + why.cite(chamber, "second_party_rule", "second_party_factor", "second_party_min_seats")
+        "second_party",
+        why.cite(chamber, "second_party_rule", "second_party_factor", "second_party_min_seats"),
+        party=first,
+        quota=quota,
+        factor=factor,
+        min_seats=min_seats,
     )
     level = tuple(name for name, votes in others if votes == second_votes)
     if len(level) > 1:
@@ -178,5 +174,5 @@ def _second_party(
             tie = Tie(level, second_seats)
             return Allocation({first: seats - second_seats}, tie=tie, quota=quota), None
         second = min(level, key=order.__getitem__)
-        why.say(f"{', '.join(level)} are tied; {second} was registered earlier.")
+        why.say("second_party_tie", parties=level, party=second)
     return Allocation({first: seats - second_seats, second: second_seats}, quota=quota), second

@@ -27,27 +27,27 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
     level = [name for name, votes in order if votes == leader_votes]
     decided: dict[str, Any]
     if leader_votes == 0:
-        why.say("No candidate received a vote: a repeat election is needed.")
+        why.say("no_candidate_votes")
         decided = {"status": "repeat", "winner": None, "tie": None}
     elif len(level) > 1:
         why.say(
-            f"{', '.join(level)} share first place with {leader_votes:,} votes each; "
-            f"the tie leads to a {law.single_member_tie} election."
-            + why.cite(law, "single_member_tie")
+            f"first_place_tied_{law.single_member_tie}",
+            why.cite(law, "single_member_tie"),
+            candidates=level,
+            votes=leader_votes,
         )
         decided = {"status": law.single_member_tie, "winner": None, "tie": level}
     else:
         why.say(
-            f"{leader} has more votes ({leader_votes:,}) than any other candidate and is "
-            f"elected." + why.cite(law, "single_member_rule")
+            "plurality_elected",
+            why.cite(law, "single_member_rule"),
+            candidate=leader,
+            votes=leader_votes,
         )
         decided = {"status": "elected", "winner": leader, "tie": None}
     against = contest.against_all or 0
     if against >= leader_votes and against > 0:
-        why.say(
-            f"'Against all' ({against:,}) is not a candidate and does not change this."
-            + why.cite(law, "against_all_can_win")
-        )
+        why.say("against_all_not_a_candidate", why.cite(law, "against_all_can_win"), votes=against)
     valid = contest.option_votes + against
     return {
         "kind": contest.kind.value,
@@ -70,8 +70,9 @@ def _check_district(contest: Contest, rules: Rules, why: Reasoning) -> None:
                 f"({mazhilis.cite('single_member_seats')})",
             )
         why.say(
-            f"The Mazhilis has {mazhilis.single_member_seats} single-member districts."
-            + why.cite(mazhilis, "single_member_seats")
+            "mazhilis_districts",
+            why.cite(mazhilis, "single_member_seats"),
+            seats=mazhilis.single_member_seats,
         )
         return
     maslikhat = rules.maslikhat
@@ -82,8 +83,7 @@ def _check_district(contest: Contest, rules: Rules, why: Reasoning) -> None:
             f"({maslikhat.cite('district_list_share')})",
         )
     why.say(
-        "Maslikhats have single-member districts."
-        + why.cite(maslikhat, "regional_list_share", "district_list_share")
+        "maslikhat_districts", why.cite(maslikhat, "regional_list_share", "district_list_share")
     )
 
 
@@ -104,5 +104,5 @@ def _check_akim(contest: Contest, rules: Rules, why: Reasoning) -> None:
             f"({akim.cite(flag[level])})",
             level,
         )
-    why.say(f"{level.capitalize()} akims are elected directly." + why.cite(akim, flag[level]))
-    why.say("The most votes wins." + why.cite(akim, "winning_rule"))
+    why.say(f"{level}_akims_elected", why.cite(akim, flag[level]))
+    why.say("most_votes_wins", why.cite(akim, "winning_rule"))

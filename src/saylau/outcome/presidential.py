@@ -12,7 +12,6 @@ from saylau.outcome.common import (
     exceeds,
     participated_less_invalid,
     percent,
-    show_share,
 )
 from saylau.outcome.majority import first_round, second_round
 
@@ -26,21 +25,18 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
             raise BadInput("participated", "the turnout threshold in force needs both counts")
         if not exceeds(contest.participated, law.turnout_threshold, contest.registered):
             why.say(
-                f"Turnout is not above {show_share(law.turnout_threshold)}: the election is "
-                f"invalid.{why.cite(law, 'turnout_threshold')}"
+                "turnout_not_above",
+                why.cite(law, "turnout_threshold"),
+                share=law.turnout_threshold,
             )
             return _result(contest, why, {"status": "invalid", "winner": None, "runoff": None})
     else:
-        why.say("There is no turnout threshold." + why.cite(law, "turnout_threshold"))
+        why.say("no_turnout_threshold", why.cite(law, "turnout_threshold"))
     if contest.round == 2:
         result = second_round(contest, why, why.cite(law, "runoff_candidates"))
         return _result(contest, why, result)
     base = participated_less_invalid(contest)
-    why.say(
-        "The base of the majority is the votes of those who took part less the invalid "
-        "ballots; 'against all' stays in it."
-        + why.cite(law, "majority_base", "against_all_majority_voids")
-    )
+    why.say("majority_base", why.cite(law, "majority_base", "against_all_majority_voids"))
     result = first_round(
         contest,
         base,

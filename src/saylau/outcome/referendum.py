@@ -13,7 +13,7 @@ from typing import Any
 
 from saylau.law.rules import Rules
 from saylau.model import BadInput, Contest, Counts
-from saylau.outcome.common import Reasoning, exceeds, percent, show_share
+from saylau.outcome.common import Reasoning, exceeds, percent
 
 
 def _yes(counts: Counts, field: str) -> int:
@@ -31,20 +31,22 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
     valid: bool | None
     if contest.registered is None or contest.participated is None:
         valid = None
-        why.say("Validity cannot be decided: registered and participated are both needed.")
+        why.say("validity_unknown")
     else:
         valid = exceeds(contest.participated, law.validity_share, contest.registered)
         why.say(
-            f"{contest.participated:,} of {contest.registered:,} registered voters took part "
-            f"({percent(contest.participated, contest.registered)} %): the referendum is "
-            f"{'valid' if valid else 'not valid'} (more than "
-            f"{show_share(law.validity_share)} needed)." + why.cite(law, "validity_share")
+            "referendum_valid" if valid else "referendum_not_valid",
+            why.cite(law, "validity_share"),
+            participated=contest.participated,
+            registered=contest.registered,
+            percent=percent(contest.participated, contest.registered),
+            share=law.validity_share,
         )
     adopted: bool | None
     units: dict[str, Any] | None = None
     if valid is False:
         adopted = False
-        why.say("An invalid referendum adopts nothing.")
+        why.say("invalid_adopts_nothing")
     elif contest.question_type == "ordinary":
         adopted = _ordinary(contest, yes, why, rules)
         if valid is None and adopted:
@@ -70,13 +72,15 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
 def _ordinary(contest: Contest, yes: int, why: Reasoning, rules: Rules) -> bool | None:
     law = rules.referendum
     if contest.participated is None:
-        why.say("Adoption cannot be decided: participated is not given.")
+        why.say("adoption_unknown")
         return None
     adopted = exceeds(yes, law.adoption_share, contest.participated)
     why.say(
-        f"Yes has {yes:,} of {contest.participated:,} who took part "
-        f"({percent(yes, contest.participated)} %): the question is "
-        f"{'adopted' if adopted else 'not adopted'}." + why.cite(law, "adoption_share")
+        "question_adopted" if adopted else "question_not_adopted",
+        why.cite(law, "adoption_share"),
+        yes=yes,
+        participated=contest.participated,
+        percent=percent(yes, contest.participated),
     )
     return adopted
 
@@ -87,18 +91,16 @@ def _constitution(
     law = rules.referendum
     total_units = rules.constitution.territorial_units
     needed = math.ceil(law.constitution_units_share * total_units)
-    rule = (
-        f"A constitutional question needs a yes majority of those who took part in at least "
-        f"{show_share(law.constitution_units_share)} of the {total_units} regions, cities of "
-        f"republican significance and the capital, i.e. {needed}."
-        + why.cite(law, "constitution_units_share", "adoption_share")
-        + why.cite(rules.constitution, "territorial_units")
+    why.say(
+        "constitution_rule",
+        why.cite(law, "constitution_units_share", "adoption_share")
+        + why.cite(rules.constitution, "territorial_units"),
+        share=law.constitution_units_share,
+        units=total_units,
+        needed=needed,
     )
     if not contest.regions:
-        why.say(
-            rule + " The per-region counts ('regions': registered, participated, yes for each "
-            "unit) are not given, so adoption cannot be decided from these numbers."
-        )
+        why.say("constitution_no_regions")
         return None, None
     if len(contest.regions) > total_units:
         raise BadInput(
@@ -122,13 +124,10 @@ def _constitution(
         "unknown": missing,
     }
     if len(with_majority) >= needed:
-        why.say(rule + f" Yes has a majority in {len(with_majority)}: adopted.")
+        why.say("constitution_adopted", count=len(with_majority))
         return True, units
     if len(with_majority) + missing < needed:
-        why.say(rule + f" Yes has a majority in only {len(with_majority)}: not adopted.")
+        why.say("constitution_not_adopted", count=len(with_majority))
         return False, units
-    why.say(
-        rule + f" Yes has a majority in {len(with_majority)}, and {missing} units' counts are "
-        "missing: adoption cannot be decided from these numbers."
-    )
+    why.say("constitution_undecided", count=len(with_majority), missing=missing)
     return None, units

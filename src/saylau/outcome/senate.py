@@ -6,7 +6,7 @@ from typing import Any
 
 from saylau.law.rules import Rules, SenateRules
 from saylau.model import BadInput, Contest
-from saylau.outcome.common import Reasoning, exceeds, participated, percent, show_share
+from saylau.outcome.common import Reasoning, exceeds, participated, percent
 from saylau.outcome.majority import first_round, second_round
 
 
@@ -20,17 +20,21 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
         )
     if not exceeds(contest.participated, law.quorum_share, contest.registered):
         why.say(
-            f"{contest.participated} of {contest.registered} electors took part, not more than "
-            f"{show_share(law.quorum_share)}: the sitting is not valid."
-            + why.cite(law, "quorum_share")
+            "quorum_not_met",
+            why.cite(law, "quorum_share"),
+            participated=contest.participated,
+            registered=contest.registered,
+            share=law.quorum_share,
         )
         decided: dict[str, Any] = {"status": "invalid", "winner": None, "runoff": None}
     elif contest.round == 2:
         decided = second_round(contest, why, why.cite(law, "runoff_candidates"))
     else:
         why.say(
-            f"{contest.participated} of {contest.registered} electors took part: the sitting is "
-            "valid." + why.cite(law, "quorum_share")
+            "quorum_met",
+            why.cite(law, "quorum_share"),
+            participated=contest.participated,
+            registered=contest.registered,
         )
         decided = first_round(
             contest,

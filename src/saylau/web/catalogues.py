@@ -1,10 +1,12 @@
 """Keeping the site's message catalogues current and complete.
 
 Messages are extracted from the templates and Python modules of ``saylau.web`` with the
-mapping in ``babel.cfg``; :func:`update` merges them into ``messages.pot`` and each
-language's ``messages.po`` keeping the translations, and :func:`problems` names whatever
-would leave a page partly in English or break its formatting: a message with no entry, a
-Kazakh or Russian entry that is empty or fuzzy, or placeholders that differ from the msgid.
+mapping in ``babel.cfg``, and from the outcome engine's sentences
+(``saylau.outcome.sentences``, which the site tells in the reader's language);
+:func:`update` merges them into ``messages.pot`` and each language's ``messages.po``
+keeping the translations, and :func:`problems` names whatever would leave a page partly in
+English or break its formatting: a message with no entry, a Kazakh or Russian entry that is
+empty or fuzzy, or placeholders that differ from the msgid.
 Entries whose message left the code are harmless (a template edited in another branch may
 bring it back) and go at the next update.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
@@ -27,6 +29,8 @@ from saylau.web.i18n import LANGUAGES, LOCALE_DIR
 
 WEB = Path(__file__).parent
 MAPPING = WEB / "babel.cfg"
+#: Python modules outside ``saylau.web`` whose ``N_`` messages the site shows.
+OTHERS = (WEB.parent / "outcome" / "sentences.py",)
 TEMPLATE = LOCALE_DIR / "messages.pot"
 #: Languages every message must be translated into (English is the source language).
 TRANSLATED = ("kk", "ru")
@@ -97,6 +101,12 @@ def extract() -> Catalog:
             auto_comments=comments,
             context=context,
         )
+    for path in OTHERS:
+        where = Path("..", path.relative_to(WEB.parent)).as_posix()
+        for lineno, message, comments, context in extract_from_file(
+            "python", str(path), comment_tags=("Translators:",), strip_comment_tags=True
+        ):
+            catalog.add(message, None, [(where, lineno)], auto_comments=comments, context=context)
     return catalog
 
 

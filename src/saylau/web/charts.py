@@ -2,8 +2,10 @@
 
 Every chart has a table beside it with the same numbers; the SVG carries a title and a
 description for screen readers, and text stays text (``svg.fonttype: none``) so Kazakh
-letters render in the page's font. Colours come from the Okabe-Ito palette, which stays
-distinguishable for the common kinds of colour blindness; each bar is also labelled.
+letters render in the page's font. Numbers on a chart (labels, axes, the description) are
+written as the page's language writes them, as in the tables. Colours come from the
+Okabe-Ito palette, which stays distinguishable for the common kinds of colour blindness;
+each bar is also labelled.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ matplotlib.use("Agg")
 
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from saylau.web.i18n import number, percent, whole_percent
 
 plt.rcParams.update(
     {
@@ -61,11 +66,12 @@ def bars(
     values: Sequence[float],
     colours: Sequence[str],
     title: str,
-    unit: str = "%",
+    language: str,
     threshold: float | None = None,
     threshold_label: str = "",
 ) -> str:
-    """Horizontal bars, largest first as given, each labelled with its value."""
+    """Horizontal bars of shares in percent, largest first as given, each labelled with its
+    value."""
     height = 0.45 * len(labels) + 0.8
     figure, axes = plt.subplots(figsize=(7.5, height))
     positions = list(range(len(labels)))[::-1]
@@ -73,25 +79,22 @@ def bars(
     axes.set_yticks(positions, labels)
     top = max([*values, threshold or 0, 1])
     for position, value in zip(positions, values, strict=True):
-        axes.text(
-            value + top * 0.01,
-            position,
-            f"{value:.2f}{unit}".replace(".00", ""),
-            va="center",
-            fontsize=10,
-        )
+        axes.text(value + top * 0.01, position, percent(value, language), va="center", fontsize=10)
     if threshold is not None:
         axes.axvline(threshold, color="#000000", linestyle="--", linewidth=1)
         axes.text(threshold, len(labels) - 0.4, f" {threshold_label}", fontsize=9)
     axes.set_xlim(0, top * 1.15)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: whole_percent(x, language)))
     axes.tick_params(axis="y", length=0)
     description = "; ".join(
-        f"{label}: {value:.2f}{unit}" for label, value in zip(labels, values, strict=True)
+        f"{label}: {percent(value, language)}" for label, value in zip(labels, values, strict=True)
     )
     return _svg(figure, title, description)
 
 
-def hemicycle(parties: Sequence[tuple[str, int, str]], title: str, total: int) -> str:
+def hemicycle(
+    parties: Sequence[tuple[str, int, str]], title: str, total: int, language: str
+) -> str:
     """The chamber's seats as dots in rows of a half circle, coloured by party, with legend."""
     rows = max(3, round(math.sqrt(total / 4)))
     radii = [1.0 + 0.9 * r / rows for r in range(rows)]
@@ -116,17 +119,21 @@ def hemicycle(parties: Sequence[tuple[str, int, str]], title: str, total: int) -
                 color=fill,
                 edgecolor="#333333",
                 linewidth=0.3,
-                label=f"{label}: {seats}",
+                label=f"{label}: {number(seats, language)}",
             )
     axes.set_aspect("equal")
     axes.axis("off")
-    axes.text(0, 0.25, str(total), ha="center", fontsize=22, fontweight="bold")
+    axes.text(0, 0.25, number(total, language), ha="center", fontsize=22, fontweight="bold")
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3, frameon=False, fontsize=10)
-    description = "; ".join(f"{label}: {seats}" for label, seats, _fill in parties)
+    description = "; ".join(
+        f"{label}: {number(seats, language)}" for label, seats, _fill in parties
+    )
     return _svg(figure, title, description)
 
 
-def progress(times: Sequence[str], reported: Sequence[int], expected: int, title: str) -> str:
+def progress(
+    times: Sequence[str], reported: Sequence[int], expected: int, title: str, language: str
+) -> str:
     """Precincts reported over the night."""
     figure, axes = plt.subplots(figsize=(7.5, 3.0))
     axes.step(range(len(reported)), reported, where="post", color=PALETTE[0], linewidth=2)
@@ -134,5 +141,9 @@ def progress(times: Sequence[str], reported: Sequence[int], expected: int, title
     axes.set_ylim(0, expected * 1.05 or 1)
     step = max(1, len(times) // 6)
     axes.set_xticks(range(0, len(times), step), [times[i] for i in range(0, len(times), step)])
-    description = ", ".join(f"{t}: {n}" for t, n in zip(times, reported, strict=True))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number(round(y), language)))
+    description = ", ".join(
+        f"{t}: {number(n, language)}" for t, n in zip(times, reported, strict=True)
+    )
     return _svg(figure, title, description)

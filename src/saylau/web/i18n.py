@@ -1,18 +1,24 @@
 """Languages of the site: Kazakh (default), Russian and English, with Babel catalogues.
 
 Messages live in ``locale/<lang>/LC_MESSAGES/messages.po``, compiled in memory at start;
-numbers and dates are formatted by Babel with each language's conventions.
+numbers, shares and dates are formatted by Babel with each language's own conventions (the
+percent sign, separators, the order of day, month and year), on pages and charts alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -48,18 +54,72 @@ def number(value: int | float, language: str) -> str:
     return format_decimal(value, locale=language)
 
 
+def _percent_pattern(language: str, fraction: str) -> str:
+    """The language's own percent pattern ('#,##0%', '#,##0\u00a0%') with ``fraction``
+    digits after the decimal sign."""
+    pattern: str = Locale.parse(language).percent_formats[None].pattern
+    return pattern.replace("#,##0", "#,##0" + fraction, 1)
+
+
 def percent(value: float | None, language: str) -> str:
-    """A share given in percent (52.3 → '52,3 %' in Kazakh and Russian)."""
+    """A share given in percent, to two places as the commission prints it (52.3 → '52,30%'
+    in Kazakh, '52,30 %' in Russian, '52.30%' in English)."""
     if value is None:
         return "—"
-    return format_percent(value / 100, format="#,##0.00 %", locale=language)
+    amount = Decimal(str(value)) / 100
+    return format_percent(amount, format=_percent_pattern(language, ".00"), locale=language)
+
+
+def whole_percent(value: float, language: str) -> str:
+    """An axis mark in percent, to whole percents ('10%', '10 %')."""
+    return format_percent(round(value) / 100, locale=language)
+
+
+def share(value: str | Fraction, language: str) -> str:
+    """A share the law sets, exact: 1/20 → '5%' (Kazakh, English) or '5 %' (Russian); one
+    that is no whole hundredth stays a fraction ('2/3')."""
+    exact = Fraction(value)
+    if (exact * 10_000).denominator != 1:
+        return f"{exact.numerator}/{exact.denominator}"
+    amount = Decimal(exact.numerator) / Decimal(exact.denominator)
+    return format_percent(amount, format=_percent_pattern(language, ".##"), locale=language)
+
+
+def exact(value: str | Fraction | int, language: str) -> str:
+    """An exact number: whole or short decimals in the language's digits ('0,7'), else a
+    fraction of two grouped numbers ('1 990 573/23')."""
+    fraction = Fraction(value)
+    if fraction.denominator == 1:
+        return number(fraction.numerator, language)
+    if (fraction * 10_000).denominator == 1:
+        decimal = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+        return format_decimal(decimal, locale=language)
+    return f"{number(fraction.numerator, language)}/{number(fraction.denominator, language)}"
+
+
+def listing(items: Sequence[str], language: str) -> str:
+    """Items joined as the language lists them ('A және B', 'A, B и C', 'A, B, and C')."""
+    return format_list(list(items), locale=language) if items else "—"
+
+
+def day(value: dt.date | str, language: str) -> str:
+    """A date as the language writes it in full ('2022 ж. 17 қыркүйек', '17 сентября 2022 г.',
+    'September 17, 2022')."""
+    when = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(when, "long", locale=language)
 
 
 def moment(value: dt.datetime | str | None, language: str) -> str:
+    """A moment in Almaty time, the date written in full and the time as the language does."""
     if value is None:
         return "—"
     when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    return format_datetime(when, "d MMMM y, HH:mm", tzinfo=TIMEZONE, locale=language)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    local = when.astimezone(TIMEZONE)
+    time = format_time(local, "short", locale=language)
+    pattern = str(get_datetime_format("long", locale=language))
+    return pattern.replace("'", "").replace("{0}", time).replace("{1}", day(local.date(), language))
 
 
 def name(names: dict[str, str], language: str) -> str:

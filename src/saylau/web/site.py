@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from babel.dates import format_datetime
+from babel.dates import format_time
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
@@ -34,6 +35,7 @@ from saylau.web.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
     TIMEZONE,
+    day,
     moment,
     name,
     number,
@@ -69,6 +71,7 @@ def environment(language: str) -> Environment:
         number=lambda v: number(v, language),
         percent=lambda v: percent(v, language),
         moment=lambda v: moment(v, language),
+        day=lambda v: day(v, language),
         name=lambda names: name(dict(names), language),
         status_words=views.STATUS_WORDS,
         live=lambda field, text: Markup(f'<span data-live="{field}">{escape(text)}</span>'),
@@ -77,12 +80,13 @@ def environment(language: str) -> Environment:
 
 
 def clock(night: list[dict[str, Any]], language: str) -> None:
-    """Label each point of the night with its time of day, to the second when the whole
-    count took less than an hour (else every label would read the same minute)."""
+    """Label each point of the night with its time of day as the language writes it, to the
+    second when the whole count took less than an hour (else every label would read the
+    same minute)."""
     moments = [dt.datetime.fromisoformat(p["at"]) for p in night]
-    pattern = "HH:mm:ss" if moments[-1] - moments[0] < dt.timedelta(hours=1) else "HH:mm"
+    length = "medium" if moments[-1] - moments[0] < dt.timedelta(hours=1) else "short"
     for point, when in zip(night, moments, strict=True):
-        point["clock"] = format_datetime(when, pattern, tzinfo=TIMEZONE, locale=language)
+        point["clock"] = format_time(when, length, tzinfo=TIMEZONE, locale=language)
 
 
 def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
@@ -167,8 +171,8 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
         jobs: dict[str, drawing.Job] = {}
         if view.rows and view.participated:
             threshold = None
-            if view.outcome and view.outcome.get("threshold"):
-                threshold = float(view.outcome["threshold"].split()[0])
+            if view.outcome and view.outcome.get("threshold_share"):
+                threshold = float(Fraction(view.outcome["threshold_share"]) * 100)
             jobs["shares"] = (
                 "bars",
                 (
@@ -176,13 +180,18 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
                     [r.percent or 0 for r in view.rows],
                     [r.colour for r in view.rows],
                     _("Share of valid votes"),
+                    lang,
                 ),
                 {"threshold": threshold, "threshold_label": _("threshold")},
             )
         if view.outcome and view.rows and view.rows[0].seats is not None:
             seated = [(r.label, r.seats or 0, r.colour) for r in view.rows if r.seats]
             total = sum(s for _l, s, _c in seated)
-            jobs["seats"] = ("hemicycle", (seated, _("Seats won by party lists"), total), {})
+            jobs["seats"] = (
+                "hemicycle",
+                (seated, _("Seats won by party lists"), total, lang),
+                {},
+            )
         turnout_rows = [c for c in view.children if c.turnout is not None]
         if turnout_rows and not widget:
             jobs["turnout"] = (
@@ -192,6 +201,7 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
                     [c.turnout or 0 for c in turnout_rows],
                     [charts.PALETTE[4]] * len(turnout_rows),
                     _("Turnout by unit"),
+                    lang,
                 ),
                 {},
             )
@@ -211,6 +221,7 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
                         [p["reported"] for p in night],
                         view.expected,
                         _("Precincts reported over the night"),
+                        lang,
                     ),
                     {},
                 )
@@ -294,8 +305,10 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
         election_id: Code,
         contest_id: Code,
         unit: Annotated[str | None, Query(max_length=64, pattern=CODE)] = None,
+        lang: Annotated[str | None, Query(pattern="^(kk|ru|en)$")] = None,
     ) -> Response:
-        """A small summary for pages that update themselves while counting goes on."""
+        """A small summary for pages that update themselves while counting goes on; with
+        ``lang``, also its numbers as the page writes them in that language (``shown``)."""
 
         def build(size: int) -> bytes:
             code = unit or context_republic(election_id)
@@ -303,7 +316,8 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
             counts = answer["counts"] or {}
             votes = counts.get("votes", {})
             valid = sum(votes.values()) + counts.get("against_all", 0)
-            summary = {
+            shares = {o: round(100 * v / valid, 2) if valid else None for o, v in votes.items()}
+            summary: dict[str, Any] = {
                 "election": election_id,
                 "contest": contest_id,
                 "unit": code,
@@ -314,13 +328,19 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
                 "tree_size": size,
                 "participated": counts.get("ballots_found", 0),
                 "votes": votes,
-                "percent": {
-                    o: round(100 * v / valid, 2) if valid else None for o, v in votes.items()
-                },
+                "percent": shares,
             }
-            return json.dumps(summary).encode()
+            if lang:
+                summary["shown"] = {
+                    "precincts_reported": number(answer["precincts_reported"], lang),
+                    "participated": number(summary["participated"], lang),
+                    "tree_size": number(size, lang),
+                    "votes": {o: number(v, lang) for o, v in votes.items()},
+                    "percent": {o: percent(p, lang) for o, p in shares.items()},
+                }
+            return json.dumps(summary, ensure_ascii=False).encode()
 
-        key = ("live", election_id, contest_id, unit)
+        key = ("live", election_id, contest_id, unit, lang)
         return Response(
             await snapshots.read(election_id, key, build),
             media_type="application/json",

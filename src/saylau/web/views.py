@@ -8,7 +8,8 @@ from typing import Any
 
 from saylau.election import ContestDef, Election
 from saylau.web import charts
-from saylau.web.i18n import N_, name
+from saylau.web.explanation import Step, steps
+from saylau.web.i18n import N_, listing, name, share
 
 STATUS_WORDS = {
     "unofficial-partial": N_("Unofficial, counting in progress"),
@@ -71,6 +72,7 @@ class UnitView:
     children: list[Child]
     outcome: dict[str, Any] | None = None
     headline: dict[str, Any] = field(default_factory=dict)
+    explanation: list[Step] = field(default_factory=list)
 
 
 def option_colours(contest: ContestDef) -> dict[str, str]:
@@ -159,6 +161,7 @@ def unit_view(
         children=children,
         outcome=decided,
         headline=headline(contest, decided, language, election),
+        explanation=steps(decided, contest, language) if decided else [],
     )
 
 
@@ -186,8 +189,8 @@ def headline(
     if kind in LIST_KINDS:
         return {
             "kind": "list",
-            "threshold": decided.get("threshold"),
-            "passed": [label(p) for p in decided["passed_threshold"]],
+            "threshold": share(decided["threshold_share"], language),
+            "passed": listing([label(p) or p for p in decided["passed_threshold"]], language),
         }
     if kind == "referendum":
         return {
