@@ -29,6 +29,7 @@ from saylau.service import elections, proofs, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
+from saylau.tabulation import figures
 from saylau.web import charts, drawing, evidence, geo, views
 from saylau.web.i18n import (
     DEFAULT,
@@ -315,8 +316,8 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
             answer = results.unit_results(context, election_id, contest_id, code)
             counts = answer["counts"] or {}
             votes = counts.get("votes", {})
-            valid = sum(votes.values()) + counts.get("against_all", 0)
-            shares = {o: round(100 * v / valid, 2) if valid else None for o, v in votes.items()}
+            kind = election_of(election_id).contest(contest_id).kind.value
+            shares = figures.shares(kind, counts)
             summary: dict[str, Any] = {
                 "election": election_id,
                 "contest": contest_id,

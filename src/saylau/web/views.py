@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from saylau.election import ContestDef, Election
+from saylau.tabulation import figures
 from saylau.web import charts
 from saylau.web.explanation import Step, steps
 from saylau.web.i18n import N_, listing, name, share
@@ -79,17 +80,16 @@ def option_colours(contest: ContestDef) -> dict[str, str]:
     return {option.id: charts.colour(i) for i, option in enumerate(contest.options)}
 
 
-def rows_of(
-    contest: ContestDef, votes: dict[str, int], against_all: int, language: str
-) -> list[Row]:
-    valid = sum(votes.values()) + against_all
+def rows_of(contest: ContestDef, counts: dict[str, Any], language: str) -> list[Row]:
+    votes: dict[str, int] = counts.get("votes", {})
+    shares = figures.shares(contest.kind.value, counts)
     colours = option_colours(contest)
     rows = [
         Row(
             id=option.id,
             label=name(dict(option.names), language),
             votes=votes.get(option.id, 0),
-            percent=round(100 * votes.get(option.id, 0) / valid, 2) if valid else None,
+            percent=shares.get(option.id),
             colour=colours[option.id],
         )
         for option in contest.options
@@ -106,24 +106,21 @@ def unit_view(
 ) -> UnitView:
     """Gather what a unit's page shows from the service's answers."""
     counts = results["counts"] or {}
-    votes = counts.get("votes", {})
     against_all = counts.get("against_all", 0)
-    rows = rows_of(contest, votes, against_all, language)
+    rows = rows_of(contest, counts, language)
     decided = (outcome or {}).get("outcome") or None
     if decided and contest.kind.value in LIST_KINDS:
         for row in rows:
             row.seats = decided["seats"].get(row.id, 0)
             row.passed = row.id in decided["passed_threshold"]
-    valid = sum(votes.values()) + against_all
     unit = results["unit"]
     path = [(code, name(dict(election.unit(code).names), language)) for code in election.path(unit)]
     colours = option_colours(contest)
     children = []
     for child in results["children"]:
         child_votes = (child["counts"] or {}).get("votes", {})
-        leader = max(child_votes, key=lambda o: child_votes[o], default=None)
-        if leader is not None and child_votes[leader] == 0:
-            leader = None
+        first = figures.leaders(child_votes)
+        leader = first[0] if len(first) == 1 else None  # a tie has no one leader to colour
         children.append(
             Child(
                 code=child["unit"],
@@ -138,7 +135,6 @@ def unit_view(
                 leader_id=leader,
             )
         )
-    voters = counts.get("voters_on_list", 0) + counts.get("voters_added", 0)
     return UnitView(
         election=election,
         contest=contest,
@@ -150,12 +146,12 @@ def unit_view(
         reported=results["precincts_reported"],
         expected=results["precincts_expected"],
         registered=results.get("registered_expected", 0),
-        turnout=round(100 * counts.get("ballots_found", 0) / voters, 2) if voters else None,
+        turnout=figures.turnout(counts),
         updated_at=results.get("updated_at"),
         tree_size=results.get("as_of_tree_size", 0),
         rows=rows,
         against_all=against_all,
-        against_all_percent=round(100 * against_all / valid, 2) if valid else None,
+        against_all_percent=figures.against_all_share(contest.kind.value, counts),
         invalid=counts.get("invalid", 0),
         participated=counts.get("ballots_found", 0),
         children=children,
