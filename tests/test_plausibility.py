@@ -219,6 +219,24 @@ def test_contests_in_one_batch_are_checked_against_each_other(
     assert [a.status for a in submit_batch(ctx, region, agreeing)] == ["accepted"] * 2
 
 
+def test_a_repeat_of_a_refused_first_is_refused_too(
+    ctx: Context, who: dict[str, Principal]
+) -> None:
+    """A commission that sends the same protocol twice (a retry, or two clicks) gets the same
+    refusal twice: the repeat is not stored as the first of its contest."""
+    first = protocol(P1, "mazhilis-list", list_votes(300, 100, 50), voters_added=5)
+    assert submit(ctx, who[P1], first).status == "accepted"
+    before = stored(ctx)
+    other = protocol(P1, "smd-1", {"c1a": 300, "c1b": 100}, voters_added=4)
+    answers = submit_batch(ctx, who[P1], [(other, None), (dict(other), None)])
+    assert [a.status for a in answers] == [422, 422]
+    assert all(
+        isinstance(a, Problem) and [b["relation"] for b in a.extra["broken"]] == [SAME_LIST]
+        for a in answers
+    )
+    assert stored(ctx) == before
+
+
 def test_rival_firsts_in_one_batch_never_store_two_lists(
     ctx: Context, who: dict[str, Principal]
 ) -> None:

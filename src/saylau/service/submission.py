@@ -657,7 +657,7 @@ def _hold_to_shared_list(
         own = standing.get(pair)
         if (own is None or own.current is None) and pair not in firsts:
             firsts[pair] = item
-    refused: set[Pair] = set()
+    refused: dict[Pair, Problem] = {}  # a batch's first protocol of a pair, refused
     kept: list[_Prepared] = []
     for item in prepared:
         protocol = item.protocol
@@ -668,15 +668,17 @@ def _hold_to_shared_list(
             continue
         correction = own is not None and own.current is not None
         if not correction and firsts[own_pair] is not item:
-            if own_pair in refused and protocol != firsts[own_pair].protocol:
+            if own_pair not in refused:
+                kept.append(item)  # a repeat or a rival of the batch's first: _store answers
+            elif protocol == firsts[own_pair].protocol:
+                answers[item.position] = refused[own_pair]  # a repeat: refused as the first
+            else:
                 answers[item.position] = problem_of(
                     Conflict(
                         f"precinct {own_pair[0]}'s first protocol for {own_pair[1]} is in this "
                         "same batch and was refused: send one first protocol per contest"
                     )
                 )
-            else:
-                kept.append(item)  # a repeat or a rival of the batch's first: _store answers
             continue
         others: dict[str, list[Protocol]] = {}
         for contest in catalog.contests[protocol.precinct] - {protocol.contest}:
@@ -690,8 +692,10 @@ def _hold_to_shared_list(
                 others[contest] = [other.current]
         broken = list_disagreements(protocol, others, catalog.election.date)
         if broken:
-            answers[item.position] = problem_of(_refusal(broken))
-            refused.add(own_pair)
+            problem = problem_of(_refusal(broken))
+            answers[item.position] = problem
+            if not correction:
+                refused[own_pair] = problem
         else:
             kept.append(item)
     return kept
