@@ -93,6 +93,24 @@ def test_a_constitutional_referendum_is_decided_from_its_units_totals(
     assert result["adopted"] is (yes_units >= 12)
 
 
+def test_a_referendum_still_counting_leaves_adoption_open(backend: str, tmp_path: Path) -> None:
+    """Five units in, yes winning in each: twelve are needed and twelve are still counting,
+    so adoption is unknown, not refused."""
+    election = election_from_mapping(referendum_mapping())
+    with imported(backend, tmp_path, election) as ctx:
+        by_unit = principals(ctx, election.id)
+        for number in range(1, 6):
+            precinct = f"KZ-R{number:02d}-D01-P0001"
+            votes = {"yes": 700, "no": 200}
+            submit(ctx, by_unit[precinct], protocol(precinct, "constitution", votes))
+        decided = outcome(ctx, election.id, "constitution")
+    result = decided["outcome"]
+    assert decided["status"] == "unofficial-partial"
+    assert len(result["units"]["with_yes_majority"]) == 5
+    assert result["units"]["unknown"] == UNITS_2022 - 5
+    assert result["adopted"] is None
+
+
 def tied_mapping(order: list[str] | None) -> dict[str, Any]:
     mapping = small_election_mapping()
     if order is not None:

@@ -26,7 +26,7 @@ from saylau.service import ledgering
 from saylau.service.auth import Principal
 from saylau.service.context import Context
 from saylau.service.errors import Conflict, Forbidden, NotFound, Unprocessable
-from saylau.store.tables import ContestDecisionRow, LedgerStateRow, TotalRow
+from saylau.store.tables import ContestDecisionRow, LedgerStateRow
 
 CERTIFICATION = "certification"
 REOPENING = "reopening"
@@ -139,7 +139,7 @@ def _record_decision(
 def certify(ctx: Context, principal: Principal, contest_id: str) -> Decision:
     """Certify a contest whose every precinct has reported; ledger the totals and outcome."""
     # results reads this module's status
-    from saylau.service.results import contest_input, counted_units
+    from saylau.service.results import contest_input, decision_totals
 
     _central(principal, "certify a contest's results")
     election_id = principal.election_id
@@ -155,7 +155,7 @@ def certify(ctx: Context, principal: Principal, contest_id: str) -> Decision:
                 f"{latest.ledger_index}); to certify it anew, reopen it first",
                 certified_at_index=latest.ledger_index,
             )
-        total = session.get(TotalRow, (election_id, contest_id, catalog.republic))
+        total, units = decision_totals(session, catalog.election, contest, catalog.republic)
         if total is None or total.precincts_expected == 0:
             raise Conflict(f"contest {contest_id!r} has no precincts whose results to certify")
         missing = total.precincts_expected - total.precincts_reported
@@ -169,7 +169,6 @@ def certify(ctx: Context, principal: Principal, contest_id: str) -> Decision:
                 precincts_expected=total.precincts_expected,
             )
         counts = json.loads(total.counts)
-        units = counted_units(session, catalog.election, contest, catalog.republic)
         try:
             outcome = decide(contest_input(catalog.election, contest, counts, units))
         except BadInput as exc:

@@ -207,22 +207,33 @@ def contest_input(
     return parse_contest(document)
 
 
-def counted_units(
+def decision_totals(
     session: Session, election: Election, contest: ContestDef, top: str
-) -> dict[str, dict[str, Any]] | None:
-    """The totals of the units a referendum's adoption counts (the regions and cities
-    directly under the republic), or None for a contest the law decides on totals alone."""
+) -> tuple[TotalRow | None, dict[str, dict[str, Any]] | None]:
+    """The republic's totals of a contest and, for a referendum, the totals of the units its
+    adoption counts (the regions and cities directly under the republic), read in one
+    statement so that the units never add up to more than the republic a writer has moved
+    on from. Only units whose every precinct has reported are given: a unit still counting
+    is unknown to the engine, not a unit where yes lost."""
     if contest.kind.value != "referendum":
-        return None
-    children = [u.code for u in election.children(top)]
-    rows = session.execute(
-        select(TotalRow.unit_code, TotalRow.counts).where(
+        return session.get(TotalRow, (election.id, contest.id, top)), None
+    children = {u.code for u in election.children(top)}
+    rows = session.scalars(
+        select(TotalRow).where(
             TotalRow.election_id == election.id,
             TotalRow.contest == contest.id,
-            TotalRow.unit_code.in_(children),
+            TotalRow.unit_code.in_(sorted(children | {top})),
         )
     ).all()
-    return {code: json.loads(counts) for code, counts in sorted(rows)}
+    republic = next((row for row in rows if row.unit_code == top), None)
+    units = {
+        row.unit_code: json.loads(row.counts)
+        for row in sorted(rows, key=lambda r: r.unit_code)
+        if row.unit_code in children
+        and row.precincts_expected
+        and row.precincts_reported >= row.precincts_expected
+    }
+    return republic, units
 
 
 def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
@@ -231,11 +242,10 @@ def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
         election = ctx.catalog(session, election_id).election
         contest = _contest(election, contest_id)
         top = ctx.catalog(session, election_id).republic
-        row = session.get(TotalRow, (election_id, contest_id, top))
+        row, units = decision_totals(session, election, contest, top)
         if row is None:
             raise NotFound(f"contest {contest_id!r} has no totals")
         certified = is_certified(session, election_id, contest_id)
-        units = counted_units(session, election, contest, top)
     counts = json.loads(row.counts)
     base = {
         "election": election_id,
