@@ -148,9 +148,10 @@ CASES: list[tuple[str, dict[str, Any], Rules | None]] = [
         "constitution adopted",
         CONSTITUTION
         | {
-            "options": {"yes": 1000, "no": 700},
-            "participated": 1800,
-            "registered": 3000,
+            # the twenty units' own counts add up to the national ones
+            "options": {"yes": 14 * 60 + 6 * 40, "no": 14 * 40 + 6 * 60},
+            "participated": 2000,
+            "registered": 20 * 199,
             "regions": {f"R{i}": region(100, 60 if i < 14 else 40) for i in range(20)},
         },
         None,
@@ -159,9 +160,9 @@ CASES: list[tuple[str, dict[str, Any], Rules | None]] = [
         "constitution not adopted",
         CONSTITUTION
         | {
-            "options": {"yes": 1000, "no": 700},
-            "participated": 1800,
-            "registered": 3000,
+            "options": {"yes": 13 * 60 + 7 * 40, "no": 13 * 40 + 7 * 60},
+            "participated": 2000,
+            "registered": 20 * 199,
             "regions": {f"R{i}": region(100, 60 if i < 13 else 40) for i in range(20)},
         },
         None,
@@ -170,7 +171,10 @@ CASES: list[tuple[str, dict[str, Any], Rules | None]] = [
         "constitution undecided",
         CONSTITUTION
         | {
-            "options": {"yes": 600, "no": 190},
+            # ten units in, within the national counts; the other ten unknown
+            "options": {"yes": 1200, "no": 800},
+            "participated": 2000,
+            "registered": 3000,
             "regions": {f"R{i}": region(100, 60) for i in range(10)},
         },
         None,
