@@ -212,9 +212,50 @@ def test_definitions_the_law_of_their_date_does_not_allow_are_refused() -> None:
     with pytest.raises(BadInput) as refused:
         election_from_mapping(tied_mapping(["nur-otan"]))
     assert refused.value.field == "contests[0].registration_order[0]"
-    # repeat voting only chooses a President or an akim
+    # repeat voting only where the law holds one: not for a party list, nor an akim
     mapping = small_election_mapping()
     mapping["contests"][0]["round"] = 2
     with pytest.raises(BadInput) as refused:
         election_from_mapping(mapping)
     assert refused.value.field == "contests[0].round"
+    akim = akim_mapping("2024-10-06", "rural")
+    akim["contests"][0]["round"] = 2
+    with pytest.raises(BadInput) as refused:
+        election_from_mapping(akim)
+    assert refused.value.field == "contests[0].round"
+
+
+def presidential_mapping(candidates: int) -> dict[str, Any]:
+    mapping = small_election_mapping()
+    mapping["date"] = "2022-11-20"
+    mapping["contests"] = [
+        {
+            "id": "president-round-2",
+            "kind": "presidential",
+            "names": names("President, repeat voting"),
+            "options": [
+                {"id": f"c{i}", "names": names(f"Candidate {i}"), "party": None}
+                for i in range(candidates)
+            ],
+            "seats": 1,
+            "area": ["KZ"],
+            "round": 2,
+        }
+    ]
+    return mapping
+
+
+def test_repeat_voting_is_between_the_two_the_law_names(backend: str, tmp_path: Path) -> None:
+    with pytest.raises(BadInput) as refused:
+        election_from_mapping(presidential_mapping(3))
+    assert refused.value.field == "contests[0].options"
+    assert "runoff_candidates" in str(refused.value)
+    election = election_from_mapping(presidential_mapping(2))
+    with imported(backend, tmp_path, election) as ctx:
+        region = principals(ctx, election.id)["KZ-71"]
+        # 40 % against 35 %: no majority of those who took part, yet the repeat is won
+        votes = {"c0": 400, "c1": 350}
+        document = protocol("KZ-71-D01-P0001", "president-round-2", votes, invalid=250)
+        submit(ctx, region, document)
+        result = outcome(ctx, election.id, "president-round-2")["outcome"]
+    assert result["status"] == "elected" and result["winner"] == "c0"

@@ -382,7 +382,7 @@ def _contest(raw: Any, where: str, codes: set[str]) -> ContestDef:
         body,
         question_type,
         _level(item, where, kind, body),
-        _round(item, where, kind),
+        _round(item, where),
         _registration_order(item, where, kind, {o.id: i for i, o in enumerate(options)}),
     )
 
@@ -401,16 +401,12 @@ def _level(item: Mapping[str, Any], where: str, kind: Kind, body: str | None) ->
     return None
 
 
-def _round(item: Mapping[str, Any], where: str, kind: Kind) -> int:
+def _round(item: Mapping[str, Any], where: str) -> int:
     value = item.get("round", 1)
     if value is None:
         value = 1
     if not _whole(value) or value not in (1, 2):
         raise BadInput(f"{where}.round", "must be 1 (first round) or 2 (repeat voting)", value)
-    if value == 2 and kind not in (Kind.PRESIDENTIAL, Kind.AKIM):
-        raise BadInput(
-            f"{where}.round", "only a President or an akim is chosen in repeat voting", value
-        )
     return int(value)
 
 
@@ -469,6 +465,8 @@ def _check_law(contest: ContestDef, where: str, rules: Rules) -> None:
         rules.require(institution)
     except NotInForce as exc:
         raise BadInput(f"{where}.kind", str(exc), contest.kind.value) from None
+    if contest.round == 2:
+        _check_repeat_voting(contest, where, rules.require(institution))
     if contest.kind is Kind.AKIM:
         _check_akim_level(contest, where, rules)
     if contest.kind is Kind.MASLIKHAT_LIST:
@@ -492,6 +490,25 @@ def _check_law(contest: ContestDef, where: str, rules: Rules) -> None:
             f"the Mazhilis had no single-member districts on {rules.date.isoformat()} "
             f"({mazhilis.cite('single_member_seats')})",
             contest.kind.value,
+        )
+
+
+def _check_repeat_voting(contest: ContestDef, where: str, law: InstitutionRules) -> None:
+    """Repeat voting only where the law of the date holds one (its runoff_candidates), and
+    between exactly as many candidates as it names."""
+    candidates = getattr(law, "runoff_candidates", None)
+    if candidates is None:
+        raise BadInput(
+            f"{where}.round",
+            f"the law of the date holds no repeat voting for a {contest.kind.value} contest",
+            contest.round,
+        )
+    if len(contest.options) != candidates:
+        raise BadInput(
+            f"{where}.options",
+            f"repeat voting is between {candidates} candidates "
+            f"({law.cite('runoff_candidates')}), not {len(contest.options)}",
+            len(contest.options),
         )
 
 
