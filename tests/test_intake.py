@@ -19,11 +19,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from saylau.service import submission
+from saylau.service import ledgering, submission
 from saylau.service.context import Context
 from saylau.service.elections import issue_credentials
 from saylau.service.errors import Problem
-from saylau.service.intake import Intake
+from saylau.service.intake import Intake, _Waiting
 from saylau.service.submission import Receipt
 from saylau.store.tables import CredentialRow, TreeHeadRow
 from tests.databases import database, imported
@@ -193,6 +193,107 @@ def test_a_database_failure_fails_only_the_item_that_meets_it(
             assert isinstance(answer, Receipt) and answer.status == "accepted", answer
     stored = check_invariants(ctx.engine.url.render_as_string(hide_password=False))
     assert stored.ledger_size == 1 + sum(1 for _t, raw, _r in sends if raw["precinct"] != unlucky)
+
+
+def test_what_arrives_while_the_lock_is_awaited_joins_the_group(
+    ctx: Context, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Submissions that arrive while the writer waits for the ledger lock are stored in the
+    same transaction once it is held, each answered with its own receipt; a rival of a pair
+    the group holds waits its turn and is answered as coming after it."""
+    (p0, c0), (p1, c1), (p2, c2), (p3, c3) = PAIRS[0], PAIRS[2], PAIRS[4], PAIRS[6]
+    writer = Intake(ctx, linger=0.05)
+    real_lock = ledgering.lock
+    arrived: list[asyncio.Future[Answer]] = []
+
+    async def run() -> list[Answer]:
+        loop = asyncio.get_running_loop()
+
+        def lock(session: Session, election_id: str) -> Any:
+            state = real_lock(session, election_id)
+            if not arrived:  # while the lock was awaited, three more came in
+                for token, raw in (
+                    (tokens[p2], protocol(p2, c2, votes((p2, c2), 20))),
+                    (tokens[p0], protocol(p0, c0, votes((p0, c0), 99))),  # a rival: waits
+                    (tokens[p3], protocol(p3, c3, votes((p3, c3), 30))),
+                ):
+                    future: asyncio.Future[Answer] = loop.create_future()
+                    arrived.append(future)
+                    writer._queue.put(_Waiting(ELECTION.id, token, raw, None, loop, future))
+            return state
+
+        monkeypatch.setattr(ledgering, "lock", lock)
+        first = await asyncio.gather(
+            writer.submit(ELECTION.id, tokens[p0], protocol(p0, c0, votes((p0, c0), 10)), None),
+            writer.submit(ELECTION.id, tokens[p1], protocol(p1, c1, votes((p1, c1), 10)), None),
+        )
+        return [*first, *[await future for future in arrived]]
+
+    answers = asyncio.run(run())
+    first, second, late, rival, later = answers
+    together_ = [first, second, late, later]
+    assert all(isinstance(a, Receipt) and a.status == "accepted" for a in together_), answers
+    assert [(a.precinct, a.contest) for a in together_ if isinstance(a, Receipt)] == [
+        (p0, c0),
+        (p1, c1),
+        (p2, c2),
+        (p3, c3),
+    ]
+    assert len({a.tree_size for a in together_ if isinstance(a, Receipt)}) == 1  # one head
+    assert isinstance(rival, Problem) and rival.status == 409  # after the first: a conflict
+    assert writer.groups == 2
+    stored = check_invariants(ctx.engine.url.render_as_string(hide_password=False))
+    assert stored.ledger_size == 1 + 4
+
+
+def test_a_group_that_fails_after_others_joined_answers_every_one(
+    ctx: Context, tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The group fails once late submissions have joined it: each is stored again on its
+    own and answered; none is left waiting."""
+    (p0, c0), (p1, c1), (p2, c2) = PAIRS[0], PAIRS[2], PAIRS[4]
+    writer = Intake(ctx, linger=0.05)
+    real_lock = ledgering.lock
+    real_group = submission.submit_group
+    arrived: list[asyncio.Future[Answer]] = []
+    failed: list[bool] = []
+
+    def failing(*args: Any, **kwargs: Any) -> list[Answer]:
+        answers = real_group(*args, **kwargs)
+        if arrived and not failed:  # the group with the late one in it fails at the end
+            failed.append(True)
+            raise OperationalError("COMMIT", {}, Exception("connection lost"))
+        return answers
+
+    async def run() -> list[Answer]:
+        loop = asyncio.get_running_loop()
+
+        def lock(session: Session, election_id: str) -> Any:
+            state = real_lock(session, election_id)
+            if not arrived:
+                future: asyncio.Future[Answer] = loop.create_future()
+                arrived.append(future)
+                raw = protocol(p2, c2, votes((p2, c2), 20))
+                writer._queue.put(_Waiting(ELECTION.id, tokens[p2], raw, None, loop, future))
+            return state
+
+        monkeypatch.setattr(ledgering, "lock", lock)
+        monkeypatch.setattr(submission, "submit_group", failing)
+        first = await asyncio.gather(
+            writer.submit(ELECTION.id, tokens[p0], protocol(p0, c0, votes((p0, c0), 10)), None),
+            writer.submit(ELECTION.id, tokens[p1], protocol(p1, c1, votes((p1, c1), 10)), None),
+        )
+        return [*first, await arrived[0]]
+
+    answers = asyncio.run(asyncio.wait_for(run(), timeout=60))
+    assert failed == [True]
+    assert [(a.status, a.precinct) for a in answers if isinstance(a, Receipt)] == [
+        ("accepted", p0),
+        ("accepted", p1),
+        ("accepted", p2),
+    ]
+    stored = check_invariants(ctx.engine.url.render_as_string(hide_password=False))
+    assert stored.ledger_size == 1 + 3
 
 
 # --------------------------------------------------------------------------------------------

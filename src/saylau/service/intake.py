@@ -5,7 +5,10 @@ take the ledger lock, sign a tree head and wait for a commit for each protocol i
 the request handler hands its protocol to the worker's writer thread and awaits a future; the
 writer takes what arrived within a few milliseconds (at most ``limit`` items), looks up each
 caller's credential, checks every protocol and stores all of them with the batch path, in one
-transaction with one signed head. Each request is answered with its own receipt or problem,
+transaction with one signed head. What arrives while the writer waits for the ledger lock
+(another worker's writer holds it) joins the group once the lock is held, its credentials
+and checks then read under the lock: with several workers the writers take turns, and a
+submission would otherwise wait behind the lock twice. Each request is answered with its own receipt or problem,
 and only after the commit: an acknowledged protocol is as durable as one sent alone.
 
 Why a thread rather than a task on the event loop: the group's work is blocking database I/O
@@ -140,12 +143,13 @@ class Intake:
                 except queue.Empty:
                     break
             group = _take_group(carried, self.limit)
+            writing: list[list[_Waiting]] = []  # the group by election, with who joined late
             try:
-                self._write(group)
+                self._write(group, writing)
             except BaseException as exc:  # never leave a request waiting for ever
                 log.exception("the intake writer failed on a group")
-                for item in group:
-                    item.answer(exc)
+                for item in [*group, *(item for items in writing for item in items)]:
+                    item.answer(exc)  # an answered request ignores a second answer
 
     def _late(self, election_id: str, group: list[_Waiting]) -> list[_Waiting]:
         """What arrived for ``election_id`` since ``group`` was formed, as far as the group
@@ -176,10 +180,13 @@ class Intake:
         self._carried.extend(kept)
         return taken
 
-    def _write(self, group: list[_Waiting]) -> None:
+    def _write(self, group: list[_Waiting], writing: list[list[_Waiting]]) -> None:
+        """Store ``group``, one transaction per election; ``writing`` receives each
+        election's submissions as they grow, so that a failure can answer every one."""
         by_election: dict[str, list[_Waiting]] = {}
         for item in group:
             by_election.setdefault(item.election_id, []).append(item)
+        writing.extend(by_election.values())
         for election_id, items in by_election.items():
             answers: Sequence[Receipt | Problem | BaseException]
             if len(items) == 1 and not self._waiting():
