@@ -8,8 +8,9 @@ caller's credential, checks every protocol and stores all of them with the batch
 transaction with one signed head. What arrives while the writer waits for the ledger lock
 (another worker's writer holds it) joins the group once the lock is held, its credentials
 and checks then read under the lock: with several workers the writers take turns, and a
-submission would otherwise wait behind the lock twice. Each request is answered with its own receipt or problem,
-and only after the commit: an acknowledged protocol is as durable as one sent alone.
+submission would otherwise wait behind the lock twice. Each request is answered with its own
+receipt or problem, and only after the commit: an acknowledged protocol is as durable as one
+sent alone.
 
 Why a thread rather than a task on the event loop: the group's work is blocking database I/O
 and CPU-bound checks; on its own thread it neither blocks the loop that parses the next

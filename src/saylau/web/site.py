@@ -29,7 +29,7 @@ from saylau.service import elections, proofs, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
-from saylau.tabulation import figures
+from saylau.tabulation import figures as tally
 from saylau.web import charts, drawing, evidence, geo, views
 from saylau.web.i18n import (
     DEFAULT,
@@ -180,7 +180,11 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
                     [r.label for r in view.rows],
                     [r.percent or 0 for r in view.rows],
                     [r.colour for r in view.rows],
-                    _("Share of valid votes"),
+                    (
+                        _("Share of those who took part")
+                        if view.contest.kind.value in tally.SHARES_OF_PARTICIPANTS
+                        else _("Share of valid votes")
+                    ),
                     lang,
                 ),
                 {"threshold": threshold, "threshold_label": _("threshold")},
@@ -317,7 +321,7 @@ def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
             counts = answer["counts"] or {}
             votes = counts.get("votes", {})
             kind = election_of(election_id).contest(contest_id).kind.value
-            shares = figures.shares(kind, counts)
+            shares = tally.shares(kind, counts)
             summary: dict[str, Any] = {
                 "election": election_id,
                 "contest": contest_id,
