@@ -109,6 +109,17 @@ def _round_trips(ctx: Context, samples: int) -> list[float]:
     return times
 
 
+def checked(answer: dict[str, Any], index: int, size: int, root: bytes) -> None:
+    """Raise unless ``answer`` proves entry ``index`` in the tree of ``size`` with ``root``."""
+    ledger.verify_inclusion(
+        index,
+        size,
+        bytes.fromhex(answer["leaf_hash"]),
+        [bytes.fromhex(h) for h in answer["proof"]],
+        root,
+    )
+
+
 def _http_figures(
     base: str, path: str, size: int, root: bytes, indices: list[int], seconds: int = 10
 ) -> dict[str, Any]:
@@ -122,14 +133,7 @@ def _http_figures(
             response = client.get(path, params={"size": size, "index": index})
             client_times.append(time.perf_counter() - t)
             response.raise_for_status()
-            answer = response.json()
-            ledger.verify_inclusion(
-                index,
-                size,
-                bytes.fromhex(answer["leaf_hash"]),
-                [bytes.fromhex(h) for h in answer["proof"]],
-                root,
-            )
+            checked(response.json(), index, size, root)
     command = ["wrk", "-t1", "-c1", f"-d{seconds}s", "--latency", "-s", str(SCRIPT), base]
     environment = os.environ | {"PROOF_PATH": path, "PROOF_SIZE": str(size)}
     report = subprocess.run(
@@ -166,13 +170,7 @@ def proof_figures(
             t = time.perf_counter()
             answer = proofs.inclusion(ctx, election_id, size, index)
             service.append(time.perf_counter() - t)
-            ledger.verify_inclusion(
-                index,
-                size,
-                bytes.fromhex(answer["leaf_hash"]),
-                [bytes.fromhex(h) for h in answer["proof"]],
-                root,
-            )
+            checked(answer, index, size, root)
         before: list[float] = []
         for index in indices[:before_samples]:
             t = time.perf_counter()

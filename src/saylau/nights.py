@@ -41,12 +41,13 @@ from saylau.synth import (
     _sources,
     _split,
     _split_within,
+    draw_precincts,
     generate,
+    republic_unit,
 )
 
 DEFAULT_NIGHT = "2023"
 
-_TYPICAL_VOTERS = {"city": 1_500.0, "rural": 800.0}
 _CONSTRUCTED = {
     "kk": " (құрастырылған түн: ресми нәтиже емес)",
     "ru": " (сконструированный вечер: не официальные итоги)",
@@ -226,31 +227,22 @@ def ballot_night(
     district_voters = _split_within(
         region_voters, district_region, np.array([d.weight for d in districts])
     )
-    city = np.array([d.city for d in districts])
-    typical = np.where(city, _TYPICAL_VOTERS["city"], _TYPICAL_VOTERS["rural"])
-    per_district = 1 + _split(precincts - len(districts), district_voters / typical)
-    precinct_district = np.repeat(np.arange(len(districts)), per_district)
-    precinct_city = city[precinct_district]
-    spread = np.where(
-        precinct_city,
-        np.clip(rng.lognormal(0.0, 0.35, precincts), 0.3, 1.8),
-        np.clip(rng.lognormal(0.0, 0.8, precincts), 0.03, 2.2),
-    )
-    voters = _split_within(district_voters, precinct_district, spread)
-    added = np.minimum(rng.poisson(0.004 * voters), voters // 20)
-    on_list = voters - added
-
-    precinct_region = district_region[precinct_district]
     published = np.array([r.turnout for r in regions])
-    logit = np.log(published / (1 - published))[precinct_region]
-    logit += rng.normal(0.0, 0.3, precincts) + np.where(precinct_city, 0.0, 0.2)
-    expected = voters / (1 + np.exp(-logit))
-    by_region = np.bincount(precinct_region, weights=expected, minlength=len(regions))
-    expected *= (region_voters * published / by_region)[precinct_region]
-    found = _split(participated, expected, caps=voters)
-    issued = found + np.minimum(rng.binomial(found, 0.003), voters - found)
-    cancelled = np.rint(issued * rng.uniform(0.005, 0.04, precincts)).astype(np.int64)
-    cancelled += rng.integers(1, 6, precincts)
+    drawn = draw_precincts(
+        rng,
+        precincts,
+        np.array([d.city for d in districts]),
+        district_region,
+        district_voters,
+        published,
+        region_voters,
+        participated,
+        scatter=0.3,
+        rural_lift=0.2,
+    )
+    per_district, precinct_region = drawn.per_district, drawn.region
+    on_list, added, found = drawn.on_list, drawn.added, drawn.found
+    issued, cancelled = drawn.issued, drawn.cancelled
 
     # Regions with published shares keep them; the others share what is left of the national
     # totals in proportion to their expected participation, so the fitting below moves little.
@@ -305,15 +297,7 @@ def _units(
     per_district: I64,
     registered: list[int],
 ) -> tuple[Unit, ...]:
-    units = [
-        Unit(
-            REPUBLIC,
-            "republic",
-            None,
-            _names("Қазақстан Республикасы", "Республика Казахстан", "Republic of Kazakhstan"),
-            None,
-        )
-    ]
+    units = [republic_unit()]
     units += [Unit(r.code, "region", REPUBLIC, r.names, None) for r in regions]
     width = max(4, len(str(int(per_district.max()))))
     serial: dict[str, int] = {}

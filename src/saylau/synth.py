@@ -640,6 +640,74 @@ def _names(kk: str, ru: str, en: str) -> Names:
     return {"kk": kk, "ru": ru, "en": en}
 
 
+@dataclass(frozen=True)
+class DrawnPrecincts:
+    """A night's precincts, drawn over its districts: where each is, the voters on its list,
+    and how many took part and were issued or cancelled ballots."""
+
+    per_district: I64
+    district: I64
+    city: NDArray[np.bool_]
+    region: I64
+    voters: I64
+    added: I64
+    on_list: I64
+    found: I64
+    issued: I64
+    cancelled: I64
+
+
+def draw_precincts(
+    rng: np.random.Generator,
+    precincts: int,
+    city: NDArray[np.bool_],
+    district_region: I64,
+    district_voters: I64,
+    turnout: F64,
+    region_voters: I64,
+    participated: int,
+    scatter: float,
+    rural_lift: float,
+) -> DrawnPrecincts:
+    """Precincts over the districts (more per voter in villages, sizes from a few dozen to
+    about 3,000) and who took part: each region's published ``turnout``, precincts scattered
+    around it (``scatter`` on the log-odds, villages ``rural_lift`` higher), ``participated``
+    exactly in all."""
+    typical = np.where(city, _TYPICAL_VOTERS["city"], _TYPICAL_VOTERS["rural"])
+    per_district = 1 + _split(precincts - len(city), district_voters / typical)
+    precinct_district = np.repeat(np.arange(len(city)), per_district)
+    precinct_city = city[precinct_district]
+    spread = np.where(
+        precinct_city,
+        np.clip(rng.lognormal(0.0, 0.35, precincts), 0.3, 1.8),
+        np.clip(rng.lognormal(0.0, 0.8, precincts), 0.03, 2.2),
+    )
+    voters = _split_within(district_voters, precinct_district, spread)
+    added = np.minimum(rng.poisson(0.004 * voters), voters // 20)
+    precinct_region = district_region[precinct_district]
+    logit = np.log(turnout / (1 - turnout))[precinct_region]
+    logit += rng.normal(0.0, scatter, precincts) + np.where(precinct_city, 0.0, rural_lift)
+    expected = voters / (1 + np.exp(-logit))
+    by_region = np.bincount(precinct_region, weights=expected, minlength=len(turnout))
+    expected *= (region_voters * turnout / by_region)[precinct_region]
+    found = _split(participated, expected, caps=voters)
+    issued = found + np.minimum(rng.binomial(found, 0.003), voters - found)
+    cancelled = np.rint(issued * rng.uniform(0.005, 0.04, precincts)).astype(np.int64)
+    cancelled += rng.integers(1, 6, precincts)
+    return DrawnPrecincts(
+        per_district,
+        precinct_district,
+        precinct_city,
+        precinct_region,
+        voters,
+        added,
+        voters - added,
+        found,
+        issued,
+        cancelled,
+    )
+
+
 def generate(seed: int = 2023, precincts: int = 10_000) -> SyntheticElection:
     """A synthetic 2023 Mazhilis election with ``precincts`` precincts, the same for a seed.
 
@@ -678,33 +746,22 @@ def generate(seed: int = 2023, precincts: int = 10_000) -> SyntheticElection:
     district_weights = _follow_electorates(sources, areas, district_weights)
     district_voters = _split_within(region_voters, district_region, district_weights)
 
-    # Precincts: more per voter in villages, sizes from a few dozen to about 3,000.
-    city = np.array([d.city for d in districts])
-    typical = np.where(city, _TYPICAL_VOTERS["city"], _TYPICAL_VOTERS["rural"])
-    per_district = 1 + _split(precincts - len(districts), district_voters / typical)
-    precinct_district = np.repeat(np.arange(len(districts)), per_district)
-    precinct_city = city[precinct_district]
-    spread = np.where(
-        precinct_city,
-        np.clip(rng.lognormal(0.0, 0.35, precincts), 0.3, 1.8),
-        np.clip(rng.lognormal(0.0, 0.8, precincts), 0.03, 2.2),
+    drawn_precincts = draw_precincts(
+        rng,
+        precincts,
+        np.array([d.city for d in districts]),
+        district_region,
+        district_voters,
+        np.array([r.turnout for r in regions]),
+        region_voters,
+        participated,
+        scatter=0.35,
+        rural_lift=0.25,
     )
-    voters = _split_within(district_voters, precinct_district, spread)
-    added = np.minimum(rng.poisson(0.004 * voters), voters // 20)
-    on_list = voters - added
-
-    # Turnout: each region's published figure, precincts scattered around it.
-    precinct_region = district_region[precinct_district]
-    published = np.array([r.turnout for r in regions])
-    logit = np.log(published / (1 - published))[precinct_region]
-    logit += rng.normal(0.0, 0.35, precincts) + np.where(precinct_city, 0.0, 0.25)
-    expected = voters / (1 + np.exp(-logit))
-    expected_by_region = np.bincount(precinct_region, weights=expected, minlength=len(regions))
-    expected *= (region_voters * published / expected_by_region)[precinct_region]
-    found = _split(participated, expected, caps=voters)
-    issued = found + np.minimum(rng.binomial(found, 0.003), voters - found)
-    cancelled = np.rint(issued * rng.uniform(0.005, 0.04, precincts)).astype(np.int64)
-    cancelled += rng.integers(1, 6, precincts)
+    per_district, precinct_district = drawn_precincts.per_district, drawn_precincts.district
+    precinct_region = drawn_precincts.region
+    added, on_list, found = drawn_precincts.added, drawn_precincts.on_list, drawn_precincts.found
+    issued, cancelled = drawn_precincts.issued, drawn_precincts.cancelled
     received = issued + cancelled
 
     # Party lists: regional shares around the national ones, precincts around their region's.
@@ -715,7 +772,7 @@ def generate(seed: int = 2023, precincts: int = 10_000) -> SyntheticElection:
     list_table = _fit_margins(
         drawn, found, np.append(party_target, [against_target, invalid_target])
     )
-    del drawn, precinct_shares, spread, logit, expected
+    del drawn, precinct_shares
 
     # Single-member districts: whole districts, invented candidates.
     district_smd = np.zeros(len(districts), dtype=np.int64)
@@ -763,6 +820,17 @@ def _self_nominated_winners(rng: np.random.Generator, sources: _Sources) -> set[
     return set(known) | {int(k) for k in drawn}
 
 
+def republic_unit() -> Unit:
+    """The top of every night's territory."""
+    return Unit(
+        REPUBLIC,
+        "republic",
+        None,
+        _names("Қазақстан Республикасы", "Республика Казахстан", "Republic of Kazakhstan"),
+        None,
+    )
+
+
 def _election(
     sources: _Sources,
     per_district: I64,
@@ -771,15 +839,7 @@ def _election(
     ballots: list[_Ballot],
 ) -> Election:
     regions, districts = sources.regions, sources.districts
-    units = [
-        Unit(
-            REPUBLIC,
-            "republic",
-            None,
-            _names("Қазақстан Республикасы", "Республика Казахстан", "Republic of Kazakhstan"),
-            None,
-        )
-    ]
+    units = [republic_unit()]
     units += [Unit(r.code, "region", REPUBLIC, r.names, None) for r in regions]
     district_codes: list[str] = []
     serial: dict[str, int] = {}
