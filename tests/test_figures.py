@@ -3,6 +3,7 @@ rounded half-up as the commission prints them, for every kind of contest."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import given, settings
@@ -91,3 +92,9 @@ def test_leaders_are_a_tuple_so_a_tie_is_shown_as_one() -> None:
     assert figures.leaders({"a": 5, "b": 3}) == ("a",)
     assert figures.leaders({"a": 0, "b": 0}) == ()
     assert figures.leaders({}) == ()
+
+
+def test_against_all_is_a_line_where_the_law_of_the_date_put_it() -> None:
+    assert figures.against_all_on_ballot("presidential", dt.date(2022, 11, 20))
+    assert not figures.against_all_on_ballot("presidential", dt.date(2019, 6, 9))
+    assert not figures.against_all_on_ballot("referendum", dt.date(2022, 6, 5))

@@ -11,9 +11,11 @@ and not the accident of a dictionary's order.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from saylau.law.rules import rules_at
 from saylau.outcome.common import percent
 
 #: Kinds whose shares are taken of the voters who took part rather than of the votes.
@@ -43,6 +45,12 @@ def shares(kind: str, counts: Mapping[str, Any]) -> dict[str, float | None]:
     base = share_base(kind, counts)
     votes: Mapping[str, int] = counts.get("votes", {})
     return {option: percent(v, base) for option, v in votes.items()}
+
+
+def against_all_on_ballot(kind: str, date: dt.date) -> bool:
+    """Whether "against all" was a line of this contest's ballot: on election ballots as the
+    law of the date has it (``elections.against_all_on_ballot``), never on a referendum's."""
+    return kind != "referendum" and rules_at(date).elections.against_all_on_ballot
 
 
 def against_all_share(kind: str, counts: Mapping[str, Any]) -> float | None:

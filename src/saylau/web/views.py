@@ -68,6 +68,7 @@ class UnitView:
     rows: list[Row]
     against_all: int
     against_all_percent: float | None
+    against_all_on_ballot: bool
     invalid: int
     participated: int
     children: list[Child]
@@ -152,6 +153,7 @@ def unit_view(
         rows=rows,
         against_all=against_all,
         against_all_percent=figures.against_all_share(contest.kind.value, counts),
+        against_all_on_ballot=figures.against_all_on_ballot(contest.kind.value, election.date),
         invalid=counts.get("invalid", 0),
         participated=counts.get("ballots_found", 0),
         children=children,
