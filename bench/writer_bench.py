@@ -1,0 +1,116 @@
+"""What a group of single submissions costs the writer, with no HTTP and no other writer: the
+intake writer's own transaction (credentials, checks, ledger lock, rows, ledger, totals,
+commit) timed at several group sizes on PostgreSQL, and the line through them: a fixed cost
+per group and a cost per protocol.
+
+Each size stores its own share of the national dataset's protocols (regions mixed, each under
+its precinct's token) in groups of that size, one after another, on one connection; every
+answer must be an acceptance.
+
+Run: .venv/bin/python bench/writer_bench.py [--precincts 5000] [--protocols 1500]
+Figures are printed and written to bench/results/writer.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchlib import fresh_database
+from saylau.protocol import protocol_to_mapping
+from saylau.service.context import Context
+from saylau.service.elections import import_election, issue_credentials
+from saylau.service.intake import Intake, _Waiting
+from saylau.service.submission import Receipt
+from saylau.synth import generate
+
+RESULTS = Path(__file__).with_name("results")
+SIZES = (1, 12, 25, 50, 100)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--precincts", type=int, default=5_000)
+    parser.add_argument("--protocols", type=int, default=1_500, help="per group size")
+    args = parser.parse_args()
+    load = [round(x, 2) for x in os.getloadavg()]
+    figures: dict[str, Any] = {}
+    with fresh_database() as url:
+        synthetic = generate(seed=2023, precincts=args.precincts)
+        ctx = Context.open(url)
+        try:
+            import_election(ctx, synthetic.election)
+            tokens = {
+                c.unit_code: c.token
+                for c in issue_credentials(ctx, synthetic.election.id)
+                if c.unit_code
+            }
+            protocols = list(synthetic.protocols)
+            random.Random(2023).shuffle(protocols)
+            writer = Intake(ctx)
+            loop = asyncio.new_event_loop()
+            for number, size in enumerate(SIZES):
+                share = protocols[number * args.protocols : (number + 1) * args.protocols]
+                if len(share) < args.protocols:
+                    raise SystemExit("--precincts too small for every group size")
+                waiting = [
+                    _Waiting(
+                        synthetic.election.id,
+                        tokens[p.precinct],
+                        json.loads(json.dumps(protocol_to_mapping(p))),
+                        None,
+                        loop,
+                        loop.create_future(),
+                    )
+                    for p in share
+                ]
+                started = time.perf_counter()
+                for start in range(0, len(waiting), size):
+                    answers = writer._answers(synthetic.election.id, waiting[start : start + size])
+                    if not all(isinstance(a, Receipt) and a.status == "accepted" for a in answers):
+                        raise RuntimeError(f"not accepted: {answers[:3]}")
+                seconds = time.perf_counter() - started
+                groups = -(-len(waiting) // size)
+                figures[str(size)] = {
+                    "protocols_per_second": round(len(waiting) / seconds),
+                    "ms_per_group": round(1000 * seconds / groups, 2),
+                }
+                print(size, figures[str(size)], flush=True)
+            loop.close()
+        finally:
+            ctx.engine.dispose()
+    sizes = np.array(SIZES, dtype=np.float64)
+    per_group = np.array([figures[str(s)]["ms_per_group"] for s in SIZES])
+    per_protocol, fixed = np.polyfit(sizes, per_group, 1)
+    result = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": load,
+        },
+        "precincts": args.precincts,
+        "protocols_per_size": args.protocols,
+        "by_group_size": figures,
+        "fit": {
+            "fixed_ms_per_group": round(float(fixed), 2),
+            "ms_per_protocol": round(float(per_protocol), 3),
+        },
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "writer.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(result["fit"], indent=1))
+
+
+if __name__ == "__main__":
+    main()
