@@ -122,6 +122,12 @@ CASES: list[tuple[str, dict[str, Any], Rules | None]] = [
         | {"options": {A: 300, B: 200}},
         None,
     ),
+    (
+        "district maslikhat district",
+        {"kind": "single-member", "date": "2023-03-19", "body": "maslikhat", "level": "district"}
+        | {"options": {A: 300, B: 200}},
+        None,
+    ),
     ("rural akim", {"kind": "akim", "date": "2021-07-25", "options": {A: 300, B: 200}}, None),
     (
         "district akim",
@@ -135,6 +141,19 @@ CASES: list[tuple[str, dict[str, Any], Rules | None]] = [
     ),
     ("senate without quorum", SENATE | {"participated": 100, "options": {A: 90, B: 10}}, None),
     ("senate elects", SENATE | {"participated": 180, "options": {A: 91, B: 80, C: 9}}, None),
+    ("senate runoff", SENATE | {"participated": 180, "options": {A: 70, B: 60, C: 50}}, None),
+    (
+        "against all first, where it would force a new election",
+        {"kind": "single-member", "date": "2023-03-19", "body": "mazhilis"}
+        | {"options": {A: 100, B: 80}, "against_all": 200, "participated": 380},
+        mutated("2023-03-19", "elections", against_all_can_win=True),
+    ),
+    (
+        "against all over half, where it would void the election",
+        {"kind": "presidential", "date": "2022-11-20"}
+        | {"options": {A: 100, B: 50}, "against_all": 500, "participated": 650},
+        mutated("2022-11-20", "presidency", against_all_majority_voids=True),
+    ),
     ("adopted", ORDINARY | {"options": {"yes": 401, "no": 399}}, None),
     ("not adopted", ORDINARY | {"options": {"yes": 400, "no": 400}}, None),
     ("not valid", ORDINARY | {"participated": 500, "options": {"yes": 450, "no": 50}}, None),

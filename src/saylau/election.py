@@ -475,11 +475,12 @@ def _check_law(contest: ContestDef, where: str, rules: Rules) -> None:
         return
     if contest.body == "maslikhat":
         maslikhat = rules.maslikhat
-        if maslikhat.regional_list_share == 1 and maslikhat.district_list_share == 1:
+        share = f"{contest.level}_list_share"
+        if getattr(maslikhat, share) == 1:
             raise BadInput(
                 f"{where}.kind",
-                f"maslikhats were elected by party lists only on {rules.date.isoformat()} "
-                f"({maslikhat.cite('district_list_share')})",
+                f"{contest.level} maslikhats were elected by party lists only on "
+                f"{rules.date.isoformat()} ({maslikhat.cite(share)})",
                 contest.kind.value,
             )
         return

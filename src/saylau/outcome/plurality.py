@@ -46,7 +46,10 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
         )
         decided = {"status": "elected", "winner": leader, "tie": None}
     against = contest.against_all or 0
-    if against >= leader_votes and against > 0:
+    if against > leader_votes and law.against_all_can_win:
+        why.say("against_all_first_repeat", why.cite(law, "against_all_can_win"), votes=against)
+        decided = {"status": "repeat", "winner": None, "tie": None}
+    elif against >= leader_votes and against > 0:
         why.say("against_all_not_a_candidate", why.cite(law, "against_all_can_win"), votes=against)
     valid = contest.option_votes + against
     return {
@@ -76,15 +79,16 @@ def _check_district(contest: Contest, rules: Rules, why: Reasoning) -> None:
         )
         return
     maslikhat = rules.maslikhat
-    if maslikhat.regional_list_share == 1 and maslikhat.district_list_share == 1:
+    # the district's own maslikhat: of a region or republican city (the default), or of a
+    # district or city of regional significance
+    share = "district_list_share" if contest.level == "district" else "regional_list_share"
+    if getattr(maslikhat, share) == 1:
         raise BadInput(
             "date",
-            f"maslikhats were elected by party lists only on {contest.date.isoformat()} "
-            f"({maslikhat.cite('district_list_share')})",
+            f"these maslikhats were elected by party lists only on {contest.date.isoformat()} "
+            f"({maslikhat.cite(share)})",
         )
-    why.say(
-        "maslikhat_districts", why.cite(maslikhat, "regional_list_share", "district_list_share")
-    )
+    why.say("maslikhat_districts", why.cite(maslikhat, share))
 
 
 def _check_akim(contest: Contest, rules: Rules, why: Reasoning) -> None:

@@ -37,6 +37,15 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
         return _result(contest, why, result)
     base = participated_less_invalid(contest)
     why.say("majority_base", why.cite(law, "majority_base", "against_all_majority_voids"))
+    against = contest.against_all or 0
+    if law.against_all_majority_voids and exceeds(against, law.majority_share, base.low):
+        why.say(
+            "against_all_majority_repeat",
+            why.cite(law, "against_all_majority_voids", "majority_share"),
+            base=base.low,
+            votes=against,
+        )
+        return _result(contest, why, {"status": "repeat", "winner": None, "runoff": None})
     result = first_round(
         contest,
         base,

@@ -180,6 +180,20 @@ SENTENCES: dict[str, Sentence] = {
         N_("%(candidate)s has more votes (%(votes)s) than any other candidate and is elected."),
         {"candidate": V.OPTION, "votes": V.NUMBER},
     ),
+    "against_all_first_repeat": Sentence(
+        N_(
+            "'Against all' (%(votes)s) came first, which under the law of the date means a "
+            "new election."
+        ),
+        {"votes": V.NUMBER},
+    ),
+    "against_all_majority_repeat": Sentence(
+        N_(
+            "'Against all' has more than half of %(base)s (%(votes)s), which under the law of "
+            "the date means a new election."
+        ),
+        {"base": V.NUMBER, "votes": V.NUMBER},
+    ),
     "against_all_not_a_candidate": Sentence(
         N_("'Against all' (%(votes)s) is not a candidate and does not change this."),
         {"votes": V.NUMBER},

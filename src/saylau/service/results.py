@@ -196,8 +196,8 @@ def contest_input(
     for name in ("body", "question_type"):
         if getattr(contest, name, None):
             document[name] = getattr(contest, name)
-    if contest.kind.value == "akim":
-        document["level"] = contest.level
+    if contest.kind.value == "akim" or contest.body == "maslikhat":
+        document["level"] = contest.level  # whose akim, or whose maslikhat's district
     if contest.round != 1:
         document["round"] = contest.round
     if contest.registration_order is not None:
