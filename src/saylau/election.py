@@ -36,6 +36,7 @@ from saylau.law.rules import (
     rules_at,
 )
 from saylau.model import BadInput, Kind, iso_date, plain_name, refuse_same_names
+from saylau.outcome.plurality import akim_refusal, maslikhat_district_refusal
 
 Names: TypeAlias = dict[str, str]
 """A name in the three languages of the site: ``{"kk": …, "ru": …, "en": …}``."""
@@ -474,15 +475,9 @@ def _check_law(contest: ContestDef, where: str, rules: Rules) -> None:
     if contest.kind is not Kind.SINGLE_MEMBER:
         return
     if contest.body == "maslikhat":
-        maslikhat = rules.maslikhat
-        share = f"{contest.level}_list_share"
-        if getattr(maslikhat, share) == 1:
-            raise BadInput(
-                f"{where}.kind",
-                f"{contest.level} maslikhats were elected by party lists only on "
-                f"{rules.date.isoformat()} ({maslikhat.cite(share)})",
-                contest.kind.value,
-            )
+        refused = maslikhat_district_refusal(rules, contest.level)
+        if refused is not None:
+            raise BadInput(f"{where}.kind", refused, contest.kind.value)
         return
     mazhilis = rules.require(MazhilisRules)
     if mazhilis.single_member_seats == 0:
@@ -515,15 +510,9 @@ def _check_repeat_voting(contest: ContestDef, where: str, law: InstitutionRules)
 
 def _check_akim_level(contest: ContestDef, where: str, rules: Rules) -> None:
     """Only akims of a level the law of the date has elected directly."""
-    akim = rules.require(AkimRules)
-    flag = f"{contest.level}_elected"
-    if not getattr(akim, flag):
-        raise BadInput(
-            f"{where}.level",
-            f"{contest.level} akims were not elected directly on {rules.date.isoformat()} "
-            f"({akim.cite(flag)})",
-            contest.level,
-        )
+    refused = akim_refusal(rules, contest.level or "rural")
+    if refused is not None:
+        raise BadInput(f"{where}.level", refused, contest.level)
 
 
 def _check_maslikhat_lists(contest: ContestDef, where: str, rules: Rules) -> None:

@@ -1,7 +1,8 @@
 """Single-member districts and directly elected akims: the most votes wins.
 
-"Against all" is not a candidate: it never wins a seat and, by the law as found, a first
-place for it does not force a repeat election. A tie for first place follows the law's
+"Against all" is not a candidate: it never wins a seat, and a first place for it forces a
+new election only where the law of the date says so (``elections.against_all_can_win``;
+false in the law as found). A tie for first place follows the law's
 tie rule (read as a repeat election where the law is silent).
 """
 
@@ -78,35 +79,49 @@ def _check_district(contest: Contest, rules: Rules, why: Reasoning) -> None:
             seats=mazhilis.single_member_seats,
         )
         return
-    maslikhat = rules.maslikhat
-    # the district's own maslikhat: of a region or republican city (the default), or of a
-    # district or city of regional significance
-    share = "district_list_share" if contest.level == "district" else "regional_list_share"
-    if getattr(maslikhat, share) == 1:
-        raise BadInput(
-            "date",
-            f"these maslikhats were elected by party lists only on {contest.date.isoformat()} "
-            f"({maslikhat.cite(share)})",
-        )
-    why.say("maslikhat_districts", why.cite(maslikhat, share))
+    refused = maslikhat_district_refusal(rules, contest.level)
+    if refused is not None:
+        raise BadInput("date", refused)
+    why.say("maslikhat_districts", why.cite(rules.maslikhat, maslikhat_share(contest.level)))
+
+
+def akim_refusal(rules: Rules, level: str) -> str | None:
+    """Why akims of ``level`` could not be elected directly under ``rules``, or None; the
+    engine and the election definition refuse by this one rule."""
+    akim = rules.require(AkimRules)
+    flag = f"{level}_elected"
+    if getattr(akim, flag):
+        return None
+    return (
+        f"{level} akims were not elected directly on {rules.date.isoformat()} ({akim.cite(flag)})"
+    )
+
+
+def maslikhat_share(level: str | None) -> str:
+    """The list share that governs a maslikhat of ``level``: a region's or republican
+    city's (the default), or a district's or city of regional significance's."""
+    return "district_list_share" if level == "district" else "regional_list_share"
+
+
+def maslikhat_district_refusal(rules: Rules, level: str | None) -> str | None:
+    """Why a maslikhat of ``level`` could have no single-member districts under ``rules``
+    (every seat by party lists), or None."""
+    share = maslikhat_share(level)
+    if getattr(rules.maslikhat, share) != 1:
+        return None
+    return (
+        f"{level or 'regional'} maslikhats were elected by party lists only on "
+        f"{rules.date.isoformat()} ({rules.maslikhat.cite(share)})"
+    )
 
 
 def _check_akim(contest: Contest, rules: Rules, why: Reasoning) -> None:
     """The akim's level must have been directly elected on the contest's date."""
-    akim = rules.require(AkimRules)
     level = contest.level or "rural"
-    flag = {
-        "rural": "rural_elected",
-        "district": "district_elected",
-        "regional": "regional_elected",
-    }
-    elected = getattr(akim, flag[level])
-    if not elected:
-        raise BadInput(
-            "level",
-            f"{level} akims were not elected directly on {contest.date.isoformat()} "
-            f"({akim.cite(flag[level])})",
-            level,
-        )
-    why.say(f"{level}_akims_elected", why.cite(akim, flag[level]))
+    refused = akim_refusal(rules, level)
+    if refused is not None:
+        raise BadInput("level", refused, level)
+    akim = rules.require(AkimRules)
+    flag = f"{level}_elected"
+    why.say(f"{level}_akims_elected", why.cite(akim, flag))
     why.say("most_votes_wins", why.cite(akim, "winning_rule"))
