@@ -23,12 +23,12 @@ from typer.testing import CliRunner
 
 from saylau.api import create_app
 from saylau.cli import app as cli_app
-from saylau.demo import prepare, regional_principals, submit_all
 from saylau.election import Election
 from saylau.service.auth import Principal, authenticate
 from saylau.service.context import Context
 from saylau.service.elections import import_election, issue_credentials
 from saylau.service.submission import submit
+from saylau.synth.demo import prepare, regional_principals, submit_all
 from saylau.web import catalogues
 from saylau.web.i18n import LANGUAGES, LOCALE_DIR
 from tests.conftest import REPO

@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from saylau.cli import app
-from saylau.demo import run_night
 from saylau.election import load_election
 from saylau.model import BadInput, Counts
-from saylau.nights import NIGHTS, elections, night
 from saylau.service.context import Context
+from saylau.synth.demo import run_night
+from saylau.synth.nights import NIGHTS, elections, night
 from tests.databases import fresh_postgres
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

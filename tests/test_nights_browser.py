@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from saylau.demo import run_night
 from saylau.election import Election
 from saylau.service.context import Context
 from saylau.synth import SyntheticElection
+from saylau.synth.demo import run_night
 from tests.latin_names import english_names_in, readable
 from tests.serving import Server, start_server
 

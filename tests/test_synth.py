@@ -310,3 +310,22 @@ def test_any_seed_and_size_gives_consistent_protocols(seed: int, precincts: int)
     by_region = protocols.totals_by_region(LIST_CONTEST)
     national = protocols.totals(LIST_CONTEST)
     assert sum(c.participated or 0 for c in by_region.values()) == national.participated
+
+
+PRODUCT_ROOMS = ("service", "api", "web", "outcome", "tabulation", "store", "law")
+
+
+def test_no_product_room_imports_the_synthetic_nights() -> None:
+    """The nights are tooling beside the product: a room that served results must never
+    depend on how a night is generated."""
+    package = Path(__file__).resolve().parents[1] / "src" / "saylau"
+    sources = [p for room in PRODUCT_ROOMS for p in (package / room).rglob("*.py")]
+    sources += [p for p in package.glob("*.py") if p.name not in ("cli.py", "__main__.py")]
+    assert len(sources) > 50
+    importing = [
+        str(p.relative_to(package))
+        for p in sources
+        if "saylau.synth" in p.read_text("utf-8")
+        or "from saylau import synth" in p.read_text("utf-8")
+    ]
+    assert importing == []

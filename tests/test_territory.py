@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from saylau import synth, territory
+from saylau import territory
 from saylau.cli import app as cli_app
-from saylau.synth import generate
+from saylau.synth import generate, national
 from tests.conftest import SHARED_DATA
 
 LATIN = re.compile(r"[A-Za-z]")
@@ -133,12 +133,12 @@ def test_a_missing_name_fails_the_check(
     result = CliRunner().invoke(cli_app, ["i18n", "check"])
     assert result.exit_code == 2
     assert result.stderr == f"saylau: {problem}\n"
-    synth._sources.cache_clear()  # read the copy, then forget it
+    national._sources.cache_clear()  # read the copy, then forget it
     try:
         with pytest.raises(ValueError, match=f"{file} line {line}"):
             generate(precincts=300)
     finally:
-        synth._sources.cache_clear()
+        national._sources.cache_clear()
 
 
 def test_a_missing_column_or_file_fails_the_check(scratch: Path) -> None:

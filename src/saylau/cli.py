@@ -335,8 +335,8 @@ def synth(
 ) -> None:
     """Generate a night's dataset (by default the 2023 Mazhilis at Kazakhstan's scale); a
     night of two rounds writes each election into a folder named by its id."""
-    from saylau.nights import elections
     from saylau.synth import write_dataset
+    from saylau.synth.nights import elections
 
     if precincts < 1:
         fail(f"field 'precincts': must be a positive integer (found {precincts})")
@@ -369,10 +369,10 @@ def demo(
     service, print the outcomes and serve the results live."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from saylau import demo as night
-    from saylau.nights import NIGHTS
     from saylau.service.context import Context
     from saylau.synth import SyntheticElection
+    from saylau.synth import demo as night
+    from saylau.synth.nights import NIGHTS
 
     if night_name not in NIGHTS:
         fail(f"field 'night': must be one of {', '.join(NIGHTS)} (found {night_name!r})")

@@ -11,7 +11,8 @@ precincts per district in proportion to voters; each region's turnout from the f
 published for that vote; the options' shares drawn around the region's published shares where
 there are any, else around the national ones; then whole votes moved until the national totals
 are the official ones. With :data:`BASE_PRECINCTS` precincts the totals are exact; with more or
-fewer, each is scaled by ``precincts / BASE_PRECINCTS`` and rounded, as in ``saylau.synth``.
+fewer, each is scaled by ``precincts / BASE_PRECINCTS`` and rounded, as in
+``saylau.synth.national``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import numpy as np
 from saylau.election import ContestDef, Election, Names, OptionDef, Unit
 from saylau.law.rules import KurultaiRules, rules_at
 from saylau.model import BadInput, Kind
-from saylau.synth import (
+from saylau.synth.national import (
     BASE_PRECINCTS,
     I64,
     REPUBLIC,

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from saylau.nights import night
 from saylau.protocol import protocol_to_mapping
 from saylau.service.auth import Principal, authenticate
 from saylau.service.context import Context
@@ -23,7 +22,8 @@ from saylau.service.errors import Problem
 from saylau.service.results import outcome
 from saylau.service.submission import submit_batch
 from saylau.store import database_url
-from saylau.synth import SyntheticElection, generate
+from saylau.synth.national import SyntheticElection, generate
+from saylau.synth.nights import night
 
 BATCH = 100
 
