@@ -202,6 +202,8 @@ class PartyRules(InstitutionRules):
     initiative_group_minimum: int
     founding_congress_months: int
     branches_months: int
+    member_min_age: int
+    one_party_only: bool
     list_quota_share: Fraction | None
     list_quota_groups: str
     youth_age_limit: int | None
