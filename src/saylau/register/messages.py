@@ -1,0 +1,93 @@
+"""The sentences the registering side tells a person: an IIN refused, a member not counted,
+a rule a party's application fails.
+
+Each is an English template marked with ``N_`` so `saylau i18n update` puts it in the
+site's catalogues and a reader is told it in Kazakh, Russian or English; the JSON output
+carries the message key and its values, never only the finished English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+
+def N_(message: str) -> str:
+    """Mark an English template for the site's catalogues; it is translated where shown."""
+    return message
+
+
+MESSAGES: dict[str, str] = {
+    # the IIN (what each part of the twelve digits must be)
+    "iin_length": N_("An IIN has 12 digits; %(found)s characters were given."),
+    "iin_digits": N_("An IIN is made of digits only; %(found)s is not."),
+    "iin_birth_date": N_(
+        "The first six digits of an IIN are the birth date (YYMMDD); %(found)s is not a date."
+    ),
+    "iin_century_sex": N_(
+        "The seventh digit of an IIN gives the century of birth and the sex (1 to 6); "
+        "found %(found)s."
+    ),
+    "iin_check_digit": N_(
+        "The last digit of an IIN is its check digit: %(required)s is expected, %(found)s "
+        "was given."
+    ),
+    "iin_not_issued": N_(
+        "No IIN is issued with these first eleven digits: both passes of the check digit give 10."
+    ),
+    # a member or founder who is not counted
+    "member_invalid_iin": N_("%(iin)s is not a valid IIN, so the person is not counted."),
+    "member_not_on_register": N_("%(iin)s is not on the voter register."),
+    "member_under_age": N_(
+        "%(iin)s is %(found)s years old on the application date; a member must be at least "
+        "%(required)s."
+    ),
+    "member_excluded": N_(
+        "%(iin)s is excluded on the application date (%(exclusion)s) and may not be counted."
+    ),
+    "member_repeated": N_("%(iin)s is already on this roll (entry %(first)s)."),
+    "member_of_other_party": N_(
+        "%(iin)s is a member of %(party)s, and a citizen may belong to one party only."
+    ),
+    # the rules of a party's registration
+    "initiative_group_minimum": N_(
+        "The initiative group has %(found)s citizens who may found a party; the law requires "
+        "at least %(required)s."
+    ),
+    "founding_congress_months": N_(
+        "The founding congress was held on %(found)s, after the last day the law allows, "
+        "%(required)s."
+    ),
+    "membership_minimum": N_(
+        "The roll counts %(found)s members; the law requires at least %(required)s."
+    ),
+    "membership_per_unit_minimum": N_(
+        "%(unit)s has %(found)s members on the roll; the law requires at least %(required)s "
+        "in each region and city of republican significance."
+    ),
+    # how a person is excluded
+    "exclusion_incapable": N_("declared legally incapable by a court"),
+    "exclusion_confined": N_("held in a place of confinement by a court sentence"),
+}
+
+
+def english(key: str, values: Mapping[str, object]) -> str:
+    """The English sentence of ``key`` with its values as English writes them."""
+    return MESSAGES[key] % {name: english_value(value) for name, value in values.items()}
+
+
+def english_value(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def json_value(value: object) -> object:
+    """A value as JSON carries it: counts as numbers, dates as YYYY-MM-DD."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
