@@ -22,6 +22,7 @@ from saylau.law.rules import NotInForce
 from saylau.ledger_cli import KeyOption, ledger_app
 from saylau.model import BadInput, iso_date, parse_contest
 from saylau.outcome import decide as decide_contest
+from saylau.register_cli import register_app
 
 app = typer.Typer(
     help="Saylau: Kazakhstan's electoral law as data, and the engine that applies it.",
@@ -38,6 +39,7 @@ election_app = typer.Typer(
 app.add_typer(election_app, name="election")
 app.add_typer(ledger_app, name="ledger")
 election_app.add_typer(credentials_app, name="credentials")
+app.add_typer(register_app, name="register")
 
 DbOption = Annotated[
     str | None,
