@@ -493,3 +493,12 @@ def test_cli_refuses_a_key_given_twice(tmp_path: Path) -> None:
     done = saylau("register", "party", str(app_path), "--register", str(register_path))
     assert done.returncode == 2
     assert "field 'party': the key appears twice" in done.stderr
+
+
+def test_every_rule_has_its_sentence_and_every_sentence_a_rule() -> None:
+    from saylau.register.iin import IinRule
+    from saylau.register.messages import MESSAGES
+
+    keys = {r.value for r in [*IinRule, *MemberRule, *PartyRule]}
+    keys |= {kind.message for kind in ExclusionKind}
+    assert keys == set(MESSAGES)
