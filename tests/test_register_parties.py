@@ -502,3 +502,28 @@ def test_every_rule_has_its_sentence_and_every_sentence_a_rule() -> None:
     keys = {r.value for r in [*IinRule, *MemberRule, *PartyRule]}
     keys |= {kind.message for kind in ExclusionKind}
     assert keys == set(MESSAGES)
+
+
+def test_the_documented_example_decides_as_the_docs_say() -> None:
+    done = saylau(
+        "register",
+        "party",
+        "docs/examples/party-application.json",
+        "--register",
+        "docs/examples/voter-register.json",
+    )
+    assert done.returncode == 0, done.stderr
+    body = json.loads(done.stdout)
+    assert body["decision"] == "refused"
+    assert [f["rule"] for f in body["failures"][:2]] == [
+        "initiative_group_minimum",
+        "membership_minimum",
+    ]
+    assert [entry["message"] for entry in body["members"]["not_counted"]] == [
+        "member_under_age",
+        "member_excluded",
+        "member_of_other_party",
+        "member_repeated",
+        "member_invalid_iin",
+        "member_not_on_register",
+    ]
