@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from saylau.law.rules import Rules, rules_at
 from saylau.model import BadInput
@@ -527,3 +529,32 @@ def test_the_documented_example_decides_as_the_docs_say() -> None:
         "member_invalid_iin",
         "member_not_on_register",
     ]
+
+
+SMALL_UNITS = UNITS_2023[:3]
+SMALL_PEOPLE = population({unit: 4 for unit in SMALL_UNITS})
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([iin for group in SMALL_PEOPLE.values() for iin in group]),
+            st.sampled_from(["850314401230", "x", "", next(iins(50_000))]),
+        ),
+        max_size=30,
+    )
+)
+def test_every_entry_is_counted_once_or_named(roll: list[str]) -> None:
+    from saylau.register.roll import check_roll
+
+    register = VoterRegister.build(
+        SMALL_UNITS, [(iin, unit, ()) for unit, g in SMALL_PEOPLE.items() for iin in g]
+    )
+    checked = check_roll(
+        roll, "members", register, rules_at(dt.date(2023, 5, 2)), "P", dt.date(2023, 5, 2)
+    )
+    assert checked.count + len(checked.rejected) == len(roll)
+    assert len(set(checked.counted)) == checked.count
+    assert sum(checked.per_unit.values()) == checked.count
+    assert set(checked.counted) == {iin for iin in roll if iin in register.voters}
