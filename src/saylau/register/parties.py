@@ -69,7 +69,9 @@ class FailedRule:
 
 @dataclass(frozen=True)
 class Registered:
-    """The party may be registered; its branches are due by ``branches_due``."""
+    """The party may be registered; its branches are due by ``branches_due``, counted from
+    the application date as the day of registration (the register of parties, which will
+    hold the real day, is not built yet)."""
 
     party: str
     applied_on: dt.date

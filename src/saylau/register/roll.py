@@ -104,15 +104,16 @@ def check_roll(
     rejected: list[Rejected] = []
     for index, iin in enumerate(entries):
         field = f"{name}[{index}]"
-        decoded = decode(iin)
-        if isinstance(decoded, InvalidIin):
-            rejected.append(Rejected(field, iin, MemberRule.INVALID_IIN, invalid=decoded))
-            continue
+        voter = register.voters.get(iin)
+        if voter is None:  # the register holds valid IINs only: decode the others
+            decoded = decode(iin)
+            if isinstance(decoded, InvalidIin):
+                rejected.append(Rejected(field, iin, MemberRule.INVALID_IIN, invalid=decoded))
+                continue
         if iin in seen:
             rejected.append(Rejected(field, iin, MemberRule.REPEATED, first=seen[iin]))
             continue
         seen[iin] = field
-        voter = register.voters.get(iin)
         if voter is None:
             rejected.append(Rejected(field, iin, MemberRule.NOT_ON_REGISTER))
             continue
