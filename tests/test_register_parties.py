@@ -558,3 +558,29 @@ def test_every_entry_is_counted_once_or_named(roll: list[str]) -> None:
     assert len(set(checked.counted)) == checked.count
     assert sum(checked.per_unit.values()) == checked.count
     assert set(checked.counted) == {iin for iin in roll if iin in register.voters}
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "counted"),
+    [
+        ("2023-05-02", None, False),  # excluded from the application day
+        ("2023-05-03", None, True),  # from the day after
+        ("2020-01-01", "2023-05-02", False),  # until the application day, inclusive
+        ("2020-01-01", "2023-05-01", True),  # ended the day before
+    ],
+)
+def test_an_exclusion_applies_on_the_days_it_covers(
+    since: str, until: str | None, counted: bool
+) -> None:
+    from saylau.register.roll import check_roll
+
+    person = next(iins(70_000))
+    exclusion = Exclusion(
+        ExclusionKind.INCAPABLE,
+        dt.date.fromisoformat(since),
+        dt.date.fromisoformat(until) if until else None,
+    )
+    register = VoterRegister.build(["a"], [(person, "a", (exclusion,))])
+    day = dt.date(2023, 5, 2)
+    checked = check_roll([person], "members", register, rules_at(day), "P", day)
+    assert checked.count == (1 if counted else 0)
