@@ -90,12 +90,12 @@ class InvalidIin:
 
     @property
     def values(self) -> dict[str, object]:
-        values: dict[str, object] = {"found": self.found}
-        if self.required is not None:
-            values["required"] = self.required
+        """The values the rule's sentence names (none for a number never issued)."""
         if self.rule is IinRule.NOT_ISSUED:
-            values = {}
-        return values
+            return {}
+        if self.required is None:
+            return {"found": self.found}
+        return {"found": self.found, "required": self.required}
 
     def __str__(self) -> str:
         return f"{english(self.rule.value, self.values)} ({SOURCE})"
