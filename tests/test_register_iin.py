@@ -189,3 +189,18 @@ def test_encode_refuses_what_no_iin_can_hold() -> None:
         encode(dt.date(2100, 1, 1), Sex.MALE, 1)
     with pytest.raises(BadInput, match="four digits"):
         encode(dt.date(1990, 1, 1), Sex.MALE, 10000)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["8503144012", "85031440123x", "851314401236", "850314701236", "850314401230", "900101300800"],
+)
+def test_each_refusal_gives_exactly_the_values_its_sentence_names(text: str) -> None:
+    import re
+
+    from saylau.register.messages import MESSAGES
+
+    found = decode(text)
+    assert isinstance(found, InvalidIin)
+    named = set(re.findall(r"%\((\w+)\)s", MESSAGES[found.rule.value]))
+    assert named == set(found.values)
