@@ -49,7 +49,7 @@ BODIES: tuple[str, ...] = ("mazhilis", "maslikhat")
 QUESTION_TYPES: tuple[str, ...] = ("constitution", "ordinary")
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 
-_ELECTION_FIELDS = ("id", "date", "names", "units", "contests")
+_ELECTION_FIELDS = ("id", "date", "names", "units", "contests", "follows")
 _UNIT_FIELDS = ("code", "level", "parent", "names", "registered")
 _CONTEST_FIELDS = (
     "id",
@@ -123,6 +123,7 @@ class Election:
     names: Names
     units: tuple[Unit, ...]
     contests: tuple[ContestDef, ...]
+    follows: str | None = None  # the first round's election id, for repeat voting
 
     def __hash__(self) -> int:
         """Cheap and consistent with equality, so an election can key a cache."""
@@ -590,9 +591,30 @@ def election_from_mapping(raw: Any) -> Election:
         seen[contest.id] = index
         _check_law(contest, where, rules)
         contests.append(contest)
-    election = Election(election_id, date, names, tuple(units), tuple(contests))
+    follows = _follows(item, election_id, contests)
+    election = Election(election_id, date, names, tuple(units), tuple(contests), follows)
     _check_single_member_cover(election)
     return election
+
+
+def _follows(item: Mapping[str, Any], election_id: str, contests: list[ContestDef]) -> str | None:
+    """The election whose first round this repeat voting follows: another election's id,
+    named only by a definition that holds repeat voting (a contest of round 2)."""
+    value = item.get("follows")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not plain_name(value):
+        raise BadInput("follows", "must be the id of the first round's election", value)
+    value = plain_name(value)
+    if value == plain_name(election_id):
+        raise BadInput("follows", "an election cannot follow itself", value)
+    if not any(contest.round == 2 for contest in contests):
+        raise BadInput(
+            "follows",
+            "only an election with repeat voting (a contest of round 2) follows one",
+            value,
+        )
+    return value
 
 
 def load_election(path: str | Path) -> Election:
@@ -655,6 +677,8 @@ def election_to_mapping(election: Election) -> dict[str, Any]:
             }
             for contest in election.contests
         ],
+        # written only when given, so a definition without it keeps its hash
+        **({"follows": election.follows} if election.follows is not None else {}),
     }
 
 

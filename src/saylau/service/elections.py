@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from saylau.election import Election, election_to_mapping
+from saylau.model import BadInput
 from saylau.service import ledgering
 from saylau.service.context import Catalog, Context
 from saylau.service.credentials import IssuedCredential, issue
@@ -16,7 +18,14 @@ from saylau.service.errors import Conflict, NotFound
 from saylau.store.tables import ElectionRow, LedgerStateRow, TotalRow, UnitRow
 from saylau.tabulation.totals import empty_counts
 
-__all__ = ["IssuedCredential", "import_election", "issue_credentials", "latest_election"]
+__all__ = [
+    "IssuedCredential",
+    "Rounds",
+    "import_election",
+    "issue_credentials",
+    "latest_election",
+    "rounds",
+]
 
 
 def import_election(ctx: Context, election: Election) -> bool:
@@ -36,6 +45,7 @@ def import_election(ctx: Context, election: Election) -> bool:
                     f"(hash {existing.definition_hash[:12]}…)"
                 )
             return False
+        _check_follows(session, election)
         session.add(
             ElectionRow(
                 id=election.id,
@@ -49,6 +59,46 @@ def import_election(ctx: Context, election: Election) -> bool:
         state = ledgering.create(session, election.id)
         ledgering.append(session, state, [("definition", definition_record(election, state))])
     return True
+
+
+def _check_follows(session: Session, election: Election) -> None:
+    """Repeat voting follows a first round already imported, held before it."""
+    if election.follows is None:
+        return
+    first = session.get(ElectionRow, election.follows)
+    if first is None:
+        raise BadInput(
+            "follows", "must name an election already imported (the first round)", election.follows
+        )
+    if first.date >= election.date:
+        raise BadInput(
+            "follows",
+            f"the first round ({first.date.isoformat()}) must be held before repeat voting "
+            f"({election.date.isoformat()})",
+            election.follows,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Rounds:
+    """The two rounds an election belongs to, by id: the one it follows and the one that
+    follows it (None where there is none, or none imported yet)."""
+
+    first: str | None
+    second: str | None
+
+
+def rounds(ctx: Context, election_id: str) -> Rounds:
+    """Which election this one's repeat voting follows, and which follows this one, read
+    from the definitions' ``follows``."""
+    with ctx.sessions() as session:
+        election = ctx.catalog(session, election_id).election
+        second = None
+        for other in session.scalars(select(ElectionRow.id).order_by(ElectionRow.date)):
+            if other != election_id and ctx.catalog(session, other).election.follows == election_id:
+                second = other
+                break
+    return Rounds(election.follows, second)
 
 
 def definition_record(election: Election, state: LedgerStateRow) -> dict[str, str]:

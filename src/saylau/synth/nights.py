@@ -551,6 +551,7 @@ def runoff_second_round(
             ),
             units,
             (contest,),
+            follows=first.election.id,
         )
 
     return ballot_night(seed + 1, precincts, place, totals, definition)
