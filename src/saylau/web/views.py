@@ -3,6 +3,7 @@ language, shares, the headline sentence. Templates only lay these out."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,17 @@ class Child:
     link: bool = True
 
 
+@dataclass(frozen=True)
+class RoundLink:
+    """One round of an election with repeat voting, as the other round's pages link it."""
+
+    round: int
+    label: str
+    date: dt.date
+    href: str
+    current: bool
+
+
 @dataclass
 class UnitView:
     election: Election
@@ -61,7 +73,8 @@ class UnitView:
     status: str
     reported: int
     expected: int
-    registered: int
+    registered: int  # on the lists of every precinct, as the definition registers them
+    voters: int  # on the lists of the precincts reported, with those added on the day
     turnout: float | None
     updated_at: str | None
     tree_size: int
@@ -147,6 +160,7 @@ def unit_view(
         reported=results["precincts_reported"],
         expected=results["precincts_expected"],
         registered=results.get("registered_expected", 0),
+        voters=figures.voters(counts),
         turnout=figures.turnout(counts),
         updated_at=results.get("updated_at"),
         tree_size=results.get("as_of_tree_size", 0),
@@ -195,6 +209,7 @@ def headline(
             "kind": "referendum",
             "valid": decided.get("valid"),
             "adopted": decided.get("adopted"),
+            "validity_share": share(figures.validity_share(election.date), language),
         }
     return {
         "kind": "person",

@@ -21,6 +21,8 @@
     var shown = data.shown;
     set(document, "reported", shown.precincts_reported);
     set(document, "participated", shown.participated);
+    set(document, "voters", shown.voters);
+    set(document, "turnout", shown.turnout);
     set(document, "tree_size", shown.tree_size);
     var bar = box.querySelector("progress");
     if (bar) { bar.value = data.precincts_reported; }

@@ -1,0 +1,297 @@
+"""The site's pages built from the service's answers: an election, a unit's results (with
+its charts and map), a precinct's protocol with its proof. Each builder returns the page's
+bytes; the routes in :mod:`saylau.web.site` decide when a page is rebuilt."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+from babel.dates import format_time
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from saylau import territory
+from saylau.election import ContestDef, Election
+from saylau.service import elections, proofs, results
+from saylau.service.context import Context
+from saylau.service.errors import NotFound
+from saylau.tabulation import figures as tally
+from saylau.web import charts, drawing, evidence, geo, views
+from saylau.web.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    TIMEZONE,
+    day,
+    listing,
+    moment,
+    name,
+    number,
+    percent,
+    translations,
+)
+
+
+@cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=PackageLoader("saylau.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        lang=language,
+        languages=LANGUAGES,
+        language_names=LANGUAGE_NAMES,
+        number=lambda v: number(v, language),
+        percent=lambda v: percent(v, language),
+        moment=lambda v: moment(v, language),
+        day=lambda v: day(v, language),
+        name=lambda names: name(dict(names), language),
+        status_words=views.STATUS_WORDS,
+        live=lambda field, text: Markup(f'<span data-live="{field}">{escape(text)}</span>'),
+    )
+    return env
+
+
+def render(language: str, template: str, **values: Any) -> bytes:
+    return environment(language).get_template(template).render(**values).encode()
+
+
+def clock(night: list[dict[str, Any]], language: str) -> None:
+    """Label each point of the night with its time of day as the language writes it, to the
+    second when the whole count took less than an hour (else every label would read the
+    same minute)."""
+    moments = [dt.datetime.fromisoformat(p["at"]) for p in night]
+    length = "medium" if moments[-1] - moments[0] < dt.timedelta(hours=1) else "short"
+    for point, when in zip(night, moments, strict=True):
+        point["clock"] = format_time(when, length, tzinfo=TIMEZONE, locale=language)
+
+
+def election_of(context: Context, election_id: str) -> Election:
+    with context.sessions() as session:
+        return context.catalog(session, election_id).election
+
+
+def republic_of(context: Context, election_id: str) -> str:
+    with context.sessions() as session:
+        return context.catalog(session, election_id).republic
+
+
+def round_links(
+    context: Context, election: Election, contest: ContestDef | None, language: str
+) -> list[views.RoundLink]:
+    """Both rounds of a presidential (or Senate) election with repeat voting, when this
+    election is one of them and the other is imported: each named, the other one linked to
+    its contest of the same kind, else to its election page."""
+    pair = elections.rounds(context, election.id)
+    if pair.first is None and pair.second is None:
+        return []
+    first, second = (pair.first, election.id) if pair.first else (election.id, pair.second)
+    links = []
+    for position, election_id in ((1, first), (2, second)):
+        if election_id is None:
+            continue
+        other = election if election_id == election.id else election_of(context, election_id)
+        href = f"/{language}/{other.id}/"
+        if contest is not None:
+            same = [c for c in other.contests if c.kind is contest.kind and c.round == position]
+            if len(same) == 1:
+                href += f"{same[0].id}/"
+        links.append(
+            views.RoundLink(
+                round=position,
+                label=name(dict(other.names), language),
+                date=other.date,
+                href=href,
+                current=other.id == election.id,
+            )
+        )
+    return links
+
+
+def election_page(context: Context, language: str, election_id: str, size: int) -> bytes:
+    election = election_of(context, election_id)
+    republic = republic_of(context, election_id)
+    contests = [
+        (contest, results.unit_results(context, election_id, contest.id, republic))
+        for contest in election.contests
+    ]
+    return render(
+        language,
+        "election.html",
+        election=election,
+        contests=contests,
+        rounds=round_links(context, election, None, language),
+        tree_size=size,
+        page_path=f"/{election_id}/",
+    )
+
+
+def regional_map(election: Election, language: str) -> dict[str, Any]:
+    """The map's outlines on the borders of election day, and the note saying which of
+    today's regions are drawn inside the unit they were part of then."""
+    paths, box = geo.svg_paths(election.date)
+    _ = translations(language).gettext
+    regions = {row["iso_3166_2"]: row for row in _region_names()}
+    column = {"kk": "name_kk", "ru": "name_ru_official", "en": "name_en_wikipedia"}[language]
+    parts = [
+        _("%(made)s within %(parent)s")
+        % {
+            "made": regions[child][column],
+            "parent": name(dict(election.unit(parent).names), language),
+        }
+        for child, parent in geo.folded_on(election.date).items()
+        if election.has_unit(parent)
+    ]
+    note = (
+        _(
+            "Borders as on election day: regions made later are drawn within the unit they "
+            "were part of (%(parts)s)."
+        )
+        % {"parts": listing(parts, language)}
+        if parts
+        else None
+    )
+    return {"paths": paths, "box": box, "note": note}
+
+
+@cache
+def _region_names() -> tuple[dict[str, str], ...]:
+    return tuple(territory.rows("regions.csv"))
+
+
+def unit_page(
+    context: Context,
+    lang: str,
+    election_id: str,
+    contest_id: str,
+    unit: str,
+    size: int,
+    widget: bool = False,
+) -> bytes:
+    election = election_of(context, election_id)
+    try:
+        contest = election.contest(contest_id)
+    except KeyError:
+        raise NotFound(f"no contest {contest_id!r}") from None
+    answer = results.unit_results(context, election_id, contest_id, unit)
+    answer["as_of_tree_size"] = size
+    if election.unit(unit).level == "precinct":
+        return precinct_page(context, lang, election, contest, answer, size)
+    outcome = (
+        results.outcome(context, election_id, contest_id)
+        if unit == republic_of(context, election_id)
+        else None
+    )
+    view = views.unit_view(election, contest, answer, outcome, lang)
+    _ = translations(lang).gettext
+    jobs: dict[str, drawing.Job] = {}
+    if view.rows and view.participated:
+        threshold = None
+        if view.outcome and view.outcome.get("threshold_share"):
+            threshold = float(Fraction(view.outcome["threshold_share"]) * 100)
+        jobs["shares"] = (
+            "bars",
+            (
+                [r.label for r in view.rows],
+                [r.percent or 0 for r in view.rows],
+                [r.colour for r in view.rows],
+                (
+                    _("Share of those who took part")
+                    if view.contest.kind.value in tally.SHARES_OF_PARTICIPANTS
+                    else _("Share of valid votes")
+                ),
+                lang,
+            ),
+            {"threshold": threshold, "threshold_label": _("threshold")},
+        )
+    if view.outcome and view.rows and view.rows[0].seats is not None:
+        seated = [(r.label, r.seats or 0, r.colour) for r in view.rows if r.seats]
+        total = sum(s for _l, s, _c in seated)
+        jobs["seats"] = (
+            "hemicycle",
+            (seated, _("Seats won by party lists"), total, lang),
+            {},
+        )
+    turnout_rows = [c for c in view.children if c.turnout is not None]
+    if turnout_rows and not widget:
+        jobs["turnout"] = (
+            "bars",
+            (
+                [c.label for c in turnout_rows],
+                [c.turnout or 0 for c in turnout_rows],
+                [charts.PALETTE[4]] * len(turnout_rows),
+                _("Turnout by unit"),
+                lang,
+            ),
+            {},
+        )
+    drawn_map = None
+    if view.level == "republic" and not widget and len(view.children) > 1:
+        drawn_map = regional_map(election, lang)
+    night: list[dict[str, Any]] = []
+    if view.level == "republic" and not widget:
+        night = proofs.progress(context, election_id, contest_id)
+        if night:
+            clock(night, lang)
+            jobs["progress"] = (
+                "progress",
+                (
+                    [p["clock"] for p in night],
+                    [p["reported"] for p in night],
+                    view.expected,
+                    _("Precincts reported over the night"),
+                    lang,
+                ),
+                {},
+            )
+    figures = drawing.draw(jobs)
+    template = "widget.html" if widget else "unit.html"
+    return render(
+        lang,
+        template,
+        view=view,
+        figures=figures,
+        regional_map=drawn_map,
+        night=night,
+        rounds=[] if widget else round_links(context, election, contest, lang),
+        tree_size=size,
+        page_path=f"/{election_id}/{contest_id}/"
+        + ("" if view.level == "republic" else f"{unit}/"),
+        twin=f"/api/v1/elections/{election_id}/results/{contest_id}?unit={unit}",
+    )
+
+
+def precinct_page(
+    context: Context,
+    lang: str,
+    election: Election,
+    contest: ContestDef,
+    answer: dict[str, Any],
+    size: int,
+) -> bytes:
+    proof = None
+    if answer["counts"]:
+        proof = evidence.check(context, election.id, answer["unit"], contest.id, answer["counts"])
+    labels = {o.id: name(dict(o.names), lang) for o in contest.options}
+    path = [(c, name(dict(election.unit(c).names), lang)) for c in election.path(answer["unit"])]
+    return render(
+        lang,
+        "precinct.html",
+        election=election,
+        contest=contest,
+        answer=answer,
+        proof=proof,
+        labels=labels,
+        path=path,
+        rounds=round_links(context, election, contest, lang),
+        tree_size=size,
+        page_path=f"/{election.id}/{contest.id}/{answer['unit']}/",
+        twin=f"/api/v1/elections/{election.id}/results/{contest.id}?unit={answer['unit']}",
+    )
