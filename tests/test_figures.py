@@ -98,3 +98,29 @@ def test_against_all_is_a_line_where_the_law_of_the_date_put_it() -> None:
     assert figures.against_all_on_ballot("presidential", dt.date(2022, 11, 20))
     assert not figures.against_all_on_ballot("presidential", dt.date(2019, 6, 9))
     assert not figures.against_all_on_ballot("referendum", dt.date(2022, 6, 5))
+
+
+def test_referendum_validity_share_is_the_one_the_engine_decides_by() -> None:
+    """The page's validity sentence reads this share: at exactly it the engine finds the
+    referendum not valid, one voter more and it is valid."""
+    day = dt.date(2022, 6, 5)
+    share = figures.validity_share(day)
+    registered = 1000 * share.denominator
+    at_share = int(registered * share)
+
+    def valid(participated: int) -> bool | None:
+        counts = {
+            "kind": "referendum",
+            "date": day.isoformat(),
+            "question_type": "ordinary",
+            "registered": registered,
+            "participated": participated,
+            "invalid": 0,
+            "against_all": None,
+            "options": {"yes": participated, "no": 0},
+        }
+        decided: bool | None = decide(parse_contest(counts))["valid"]
+        return decided
+
+    assert valid(at_share) is False
+    assert valid(at_share + 1) is True

@@ -464,3 +464,34 @@ def test_no_english_place_name_on_any_kind_of_page(
     assert region.names[language] in shown and district.names[language] in shown
     overview = readable(page(client, contest))
     assert all(r.names[language] in overview for r in election.children("KZ"))  # table, map
+
+
+#: A number or date as English writes it: digits grouped by commas, a decimal point before
+#: a percent sign, an English month, a 12-hour clock.
+ENGLISH_FORMATS = re.compile(
+    r"\d,\d{3}(?!\d)|\d\.\d+\s?%|\b(January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\b|\d\s?(AM|PM)\b"
+)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_no_number_or_date_is_written_the_english_way(client: TestClient, language: str) -> None:
+    """Every kind of page, charts and live numbers included, in Kazakh and Russian; the same
+    pages in English do have such numbers, so the pattern can see one."""
+    paths = [
+        f"/{ELECTION}/",
+        REPUBLIC,
+        f"{REPUBLIC}KZ-71/",
+        f"{REPUBLIC}{P1}/",
+        f"{REPUBLIC}widget",
+    ]
+    for path in paths:
+        body = visible(page(client, f"/{language}{path}"))
+        seen = words(
+            re.sub(r"<code>.*?</code>|<(script|style)[^>]*>.*?</\1>", "", body, flags=re.S)
+        )
+        assert ENGLISH_FORMATS.findall(seen) == [], (language, path)
+    live = client.get(f"/live/{ELECTION}/{CONTEST}.json", params={"lang": language}).json()
+    assert not ENGLISH_FORMATS.search(str(live["shown"])), live["shown"]
+    english = words(visible(page(client, f"/en{REPUBLIC}")))
+    assert ENGLISH_FORMATS.search(english)
