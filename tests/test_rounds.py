@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import copy
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from saylau.api import create_app
 from saylau.election import election_from_mapping, election_to_mapping
 from saylau.model import BadInput
 from saylau.service.context import Context
@@ -103,3 +106,22 @@ def test_each_round_knows_the_other(ctx: Context) -> None:
     second = rounds(ctx, "president-2022-round-2")
     assert (first.first, first.second) == (None, "president-2022-round-2")
     assert (second.first, second.second) == ("president-2022-round-1", None)
+
+
+def test_the_first_round_s_page_links_the_second_once_it_is_imported(ctx: Context) -> None:
+    """Pages are snapshots: importing the second round must still reach the first round's
+    page, though the first round's ledger did not move."""
+    import_election(ctx, election_from_mapping(first_round()))
+    path = "/en/president-2022-round-1/president/"
+    with TestClient(create_app(ctx=ctx)) as client:
+        assert 'class="rounds"' not in client.get(path).text
+        import_election(ctx, election_from_mapping(second_round()))
+        deadline = time.monotonic() + 10
+        body = client.get(path).text
+        while 'class="rounds"' not in body and time.monotonic() < deadline:
+            time.sleep(0.2)
+            body = client.get(path).text
+        assert 'href="/en/president-2022-round-2/president-round-2/"' in body
+        assert "Second round (repeat voting)" in body
+        second = client.get("/en/president-2022-round-2/president-round-2/").text
+        assert 'href="/en/president-2022-round-1/president/"' in second
