@@ -34,10 +34,6 @@ from saylau.tabulation import figures as tally
 from saylau.web import pages
 from saylau.web.i18n import DEFAULT, LANGUAGES, number, percent
 
-# Kept importable from here: the page builders moved to pages.py.
-environment = pages.environment
-clock = pages.clock
-
 STATIC = Path(__file__).with_name("static")
 COOKIE = "saylau_lang"
 CODE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
