@@ -107,6 +107,7 @@ class PresidencyRules(InstitutionRules):
     deposit_return_share: Fraction
     signature_share: Fraction
     signature_units_share: Fraction
+    signature_one_candidate: bool
     early_election_months: int | None
     succession: str
 
@@ -169,6 +170,7 @@ class SenateRules(InstitutionRules):
     candidate_qualifications: str
     candidate_residence_years: int
     signature_share: Fraction
+    signature_one_candidate: bool
     appointed_seats: int
     appointed_on_assembly_recommendation: int
 
