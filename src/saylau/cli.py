@@ -334,14 +334,33 @@ def synth(
     seed: Annotated[int, typer.Option(help="random seed")] = 2023,
     precincts: Annotated[int, typer.Option(help="number of precincts")] = 10_000,
     night_name: NightOption = "2023",
+    register: Annotated[
+        bool,
+        typer.Option(
+            "--register",
+            help="write the night's national register of citizens (register.parquet) instead",
+        ),
+    ] = False,
 ) -> None:
     """Generate a night's dataset (by default the 2023 Mazhilis at Kazakhstan's scale); a
-    night of two rounds writes each election into a folder named by its id."""
+    night of two rounds writes each election into a folder named by its id. With
+    --register, the register of citizens of the 2023 night as Parquet."""
     from saylau.synth import write_dataset
     from saylau.synth.nights import elections
 
     if precincts < 1:
         fail(f"field 'precincts': must be a positive integer (found {precincts})")
+    if register:
+        from saylau.synth.register import generate_register, write_register
+
+        if night_name != "2023":
+            fail(f"field 'night': the register is drawn for the 2023 night (found {night_name})")
+        try:
+            path = write_register(generate_register(seed, precincts), out)
+        except BadInput as exc:
+            fail(str(exc))
+        sys.stdout.write(f"wrote {path} and {path.with_name('register.json')}\n")
+        return
     try:
         found = elections(night_name, seed, precincts)
         for synthetic in found:
