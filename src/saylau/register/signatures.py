@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 
 from saylau.law.rules import Citation, Rules
 from saylau.model import BadInput
+from saylau.register.electors import count_voters
 from saylau.register.iin import IinRule
 from saylau.register.iin_columns import RULES as IIN_RULES
 from saylau.register.iin_columns import as_numpy, check_column
@@ -352,25 +353,6 @@ def _one_candidate(rules: Rules, office: Office) -> tuple[bool, Citation]:
     if rules.senate is None:
         raise BadInput("office", f"there is no Senate on {rules.date.isoformat()}", office.value)
     return rules.senate.signature_one_candidate, rules.senate.cite("signature_one_candidate")
-
-
-def count_voters(
-    con: duckdb.DuckDBPyConnection, register: Path, day: dt.date, age: int
-) -> dict[str, int]:
-    """The voters of each region on ``day``: of age and not excluded."""
-    rows = con.execute(
-        """
-        SELECT region::VARCHAR, count(*) FROM read_parquet($register)
-        WHERE year($day) - year(birth_date)
-              - CASE WHEN month($day) * 100 + day($day)
-                          < month(birth_date) * 100 + day(birth_date) THEN 1 ELSE 0 END >= $age
-          AND NOT (exclusion IS NOT NULL AND excluded_since <= $day
-                   AND (excluded_until IS NULL OR $day <= excluded_until))
-        GROUP BY ALL
-        """,
-        {"register": str(register), "day": day, "age": age},
-    ).fetchall()
-    return {str(region): int(count) for region, count in rows}
 
 
 def _ceil(value: Fraction) -> int:
