@@ -14,7 +14,8 @@ from saylau.law.rules import NotInForce, rules_at
 from saylau.model import BadInput
 
 register_app = typer.Typer(
-    help="Decide registrations under the law of their date: parties.", no_args_is_help=True
+    help="Decide registrations under the law of their date: parties, signatures.",
+    no_args_is_help=True,
 )
 
 
@@ -75,3 +76,66 @@ def party(
         where = register if exc.field == "units" else file
         _fail(f"{where}: {exc}")
     sys.stdout.write(json.dumps(decision_json(decision), ensure_ascii=False, indent=2) + "\n")
+
+
+@register_app.command("signatures")
+def signatures(
+    file: Annotated[
+        Path,
+        typer.Argument(help="the signatures (iin, candidate, unit, signed_on) as Parquet or CSV"),
+    ],
+    register: Annotated[
+        Path, typer.Option("--register", help="the register folder (register.parquet)")
+    ],
+    on: Annotated[
+        str, typer.Option("--on", help="the day the commission checks, YYYY-MM-DD; its law applies")
+    ],
+    office: Annotated[str, typer.Option(help="president or senate")] = "president",
+    sample: Annotated[
+        int, typer.Option(help="check only this many signatures drawn at random (0: all)")
+    ] = 0,
+    confidence: Annotated[
+        float, typer.Option(help="the confidence of the sample's interval")
+    ] = 0.95,
+    seed: Annotated[int, typer.Option(help="the seed of the sample")] = 0,
+) -> None:
+    """Check signature sheets against the voter register, every rejection with its rule
+    (docs/formats.md); with --sample, estimate the invalid share as a commission does."""
+    from saylau.model import iso_date
+    from saylau.register.report import sample_json, signature_check_json
+    from saylau.register.signatures import (
+        Office,
+        check_sample,
+        check_signatures,
+        read_signatures,
+        register_file,
+    )
+
+    try:
+        day = iso_date(on, "on")
+        chosen = Office(office) if office in {o.value for o in Office} else None
+        if chosen is None:
+            raise BadInput("office", f"must be one of {[o.value for o in Office]}", office)
+        if sample < 0:
+            raise BadInput("sample", "must be 0 (check all) or a positive number", sample)
+        rules = rules_at(day)
+    except (BadInput, NotInForce) as exc:
+        _fail(str(exc))
+    try:
+        rows = read_signatures(file)
+    except BadInput as exc:
+        _fail(f"{file}: {exc}")
+    try:
+        register_file(register)
+    except BadInput as exc:
+        _fail(f"{register}: {exc}")
+    try:
+        if sample:
+            body = sample_json(
+                check_sample(rows, register, rules, sample, confidence, seed, chosen)
+            )
+        else:
+            body = signature_check_json(check_signatures(rows, register, rules, chosen))
+    except BadInput as exc:
+        _fail(str(exc))
+    sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")

@@ -49,6 +49,22 @@ MESSAGES: dict[str, str] = {
     "member_of_other_party": N_(
         "%(iin)s is a member of %(party)s, and a citizen may belong to one party only."
     ),
+    # a signature that is not counted
+    "signature_invalid_iin": N_("%(iin)s is not a valid IIN, so the signature is not counted."),
+    "signature_not_on_register": N_("%(iin)s is not on the voter register."),
+    "signature_under_age": N_(
+        "%(iin)s was under the voting age on the day of signing (%(signed_on)s)."
+    ),
+    "signature_excluded": N_(
+        "%(iin)s was excluded from voting on the day of signing (%(signed_on)s)."
+    ),
+    "signature_outside_unit": N_(
+        "%(iin)s does not live in %(unit)s, where the signature was collected."
+    ),
+    "signature_duplicate": N_("%(iin)s has already signed for %(candidate)s."),
+    "signature_other_candidate": N_(
+        "%(iin)s has already signed for another candidate, and the law allows one only."
+    ),
     # the rules of a party's registration
     "initiative_group_minimum": N_(
         "The initiative group has %(found)s citizens who may found a party; the law requires "

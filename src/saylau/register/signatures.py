@@ -112,6 +112,21 @@ class RejectedSignature:
     def field(self) -> str:
         return f"signatures[{self.row}]"
 
+    @property
+    def values(self) -> dict[str, object]:
+        """The values the rule's sentence names."""
+        values: dict[str, object] = {"iin": self.iin}
+        match self.rule:
+            case SignatureRule.UNDER_AGE | SignatureRule.EXCLUDED:
+                values["signed_on"] = self.signed_on
+            case SignatureRule.OUTSIDE_UNIT:
+                values["unit"] = self.unit
+            case SignatureRule.DUPLICATE:
+                values["candidate"] = self.candidate
+            case _:
+                pass
+        return values
+
 
 @dataclass(frozen=True)
 class CandidateSignatures:
