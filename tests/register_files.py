@@ -33,6 +33,7 @@ def write_register(folder: Path, citizens: Sequence[Citizen]) -> Path:
             "name_ru": pa.array(["Айгерим Ахметова"] * len(citizens)),
             "name_en": pa.array(["Aigerim Akhmetova"] * len(citizens)),
             "birth_date": pa.array([c.birth_date for c in citizens], pa.date32()),
+            "sex": pa.array(["female"] * len(citizens)),
             "region": pa.array([c.region for c in citizens]).dictionary_encode(),
             "district": pa.array([c.district for c in citizens]).dictionary_encode(),
             "precinct": pa.array([c.precinct for c in citizens]).dictionary_encode(),

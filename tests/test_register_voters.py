@@ -13,13 +13,18 @@ import pyarrow.compute as pc
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from saylau.model import BadInput
 from saylau.register.electors import count_voters, precinct_list
 from saylau.register.iin import InvalidIin, Sex, decode, encode
 from saylau.register.iin_columns import check_column
+from saylau.service.citizens import load_register
+from saylau.service.context import Context
+from saylau.store.tables import CitizenRow
 from saylau.synth.national import ELECTION_DATE, generate
 from saylau.synth.register import SyntheticRegister, generate_register, write_register
+from tests.databases import database
 from tests.register_files import Citizen
 from tests.register_files import write_register as write_small_register
 
@@ -172,3 +177,33 @@ def test_a_precinct_list_takes_those_18_on_the_day_and_not_excluded(tmp_path: Pa
     assert leap.iin not in on_leap_eve["iin"].to_pylist()
     on_leap_day = precinct_list(path, "KZ-10-D01-P0001", dt.date(2022, 3, 1), 18)
     assert leap.iin in on_leap_day["iin"].to_pylist()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_register_loads_whole_and_a_bad_one_changes_nothing(
+    backend: str, tmp_path: Path
+) -> None:
+    people = []
+    for k in range(400):
+        try:
+            people.append(_citizen(dt.date(1990, 1, 1) + dt.timedelta(days=k), k))
+        except BadInput:  # never issued with this serial
+            continue
+    people = people[:300]
+    people.append(_citizen(dt.date(1970, 1, 1), 1, "incapable", dt.date(2020, 1, 1)))
+    good = write_small_register(tmp_path / "good", people)
+    bad = write_small_register(tmp_path / "bad", [*people[:10], people[3]])
+    with database(backend, tmp_path) as url:
+        ctx = Context.open(url)
+        try:
+            assert load_register(ctx, good) == 301
+            assert load_register(ctx, good) == 301  # replaced, not added
+            with pytest.raises(BadInput, match="on the register once"):
+                load_register(ctx, bad)
+            with ctx.transaction() as session:
+                assert session.scalar(select(func.count()).select_from(CitizenRow)) == 301
+                row = session.get(CitizenRow, people[-1].iin)
+                assert row is not None and row.exclusion == "incapable"
+                assert row.excluded_since == dt.date(2020, 1, 1) and row.excluded_until is None
+        finally:
+            ctx.engine.dispose()

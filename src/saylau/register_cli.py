@@ -139,3 +139,24 @@ def signatures(
     except BadInput as exc:
         _fail(str(exc))
     sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+
+
+@register_app.command("load")
+def load(
+    register: Annotated[
+        Path, typer.Argument(help="the register folder (register.parquet) or the file")
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="database URL (default: DATABASE_URL, else sqlite:///saylau.db)"),
+    ] = None,
+) -> None:
+    """Replace the database's voter register with a register file, in one transaction."""
+    from saylau.service.citizens import load_register
+    from saylau.service.context import Context
+
+    try:
+        count = load_register(Context.open(db), register)
+    except BadInput as exc:
+        _fail(f"{register}: {exc}")
+    sys.stdout.write(json.dumps({"loaded": count}) + "\n")

@@ -218,3 +218,24 @@ class ContestDecisionRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)  # why a certification was reopened
     decided_by: Mapped[int] = mapped_column(ForeignKey("credentials.id"))
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CitizenRow(Base):
+    """A citizen on the national voter register, as the register's Parquet file holds them:
+    the permanent address down to the precinct, and at most one exclusion with its days
+    (``excluded_until`` inclusive, None while it lasts). Precinct lists are derived from
+    these rows for a day, never stored."""
+
+    __tablename__ = "citizens"
+    iin: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name_kk: Mapped[str] = mapped_column(String(128))
+    name_ru: Mapped[str] = mapped_column(String(128))
+    name_en: Mapped[str] = mapped_column(String(128))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(8))
+    region: Mapped[str] = mapped_column(String(16))
+    district: Mapped[str] = mapped_column(String(32))
+    precinct: Mapped[str] = mapped_column(String(48), index=True)
+    exclusion: Mapped[str | None] = mapped_column(String(16))
+    excluded_since: Mapped[dt.date | None] = mapped_column(Date)
+    excluded_until: Mapped[dt.date | None] = mapped_column(Date)
