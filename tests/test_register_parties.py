@@ -500,8 +500,9 @@ def test_cli_refuses_a_key_given_twice(tmp_path: Path) -> None:
 def test_every_rule_has_its_sentence_and_every_sentence_a_rule() -> None:
     from saylau.register.iin import IinRule
     from saylau.register.messages import MESSAGES
+    from saylau.register.signatures import SignatureRule
 
-    keys = {r.value for r in [*IinRule, *MemberRule, *PartyRule]}
+    keys = {r.value for r in [*IinRule, *MemberRule, *PartyRule, *SignatureRule]}
     keys |= {kind.message for kind in ExclusionKind}
     assert keys == set(MESSAGES)
 

@@ -181,6 +181,19 @@ def test_the_voters_are_counted_on_the_register_when_not_given(
     assert check.candidates[0].required == 2  # 1 % of 120, rounded up
 
 
+def test_every_refusal_carries_exactly_the_values_its_sentence_names() -> None:
+    import re
+
+    from saylau.register.messages import MESSAGES, english
+    from saylau.register.signatures import RejectedSignature
+
+    for rule in SignatureRule:
+        rejected = RejectedSignature(0, "900101300811", "A", "KZ-10", ON, rule)
+        named = set(re.findall(r"%\((\w+)\)s", MESSAGES[rule.value]))
+        assert set(rejected.values) == named, rule
+        assert "%(" not in english(rule.value, rejected.values)
+
+
 # --- a commission's sample ---------------------------------------------------------------
 
 
