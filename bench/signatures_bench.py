@@ -236,6 +236,7 @@ def main() -> None:
     folder = cached(args.seed, args.precincts, args.signatures)
     rules = rules_at(CHECKED_ON)
 
+    load_before = os.getloadavg()[0]  # other work on the machine slows every figure
     start = time.perf_counter()
     table = read_signatures(folder / "signatures.parquet")
     check = check_signatures(table, folder, rules)
@@ -247,6 +248,7 @@ def main() -> None:
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "load_average_before": round(load_before, 2),
         "command": "python bench/signatures_bench.py",
         "seed": args.seed,
         "citizens": pq.ParquetFile(folder / "register.parquet").metadata.num_rows,

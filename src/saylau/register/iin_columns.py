@@ -32,10 +32,8 @@ RULES: tuple[IinRule, ...] = (
 )
 CODE = {rule: index + 1 for index, rule in enumerate(RULES)}
 
-_FIRST = np.array(FIRST_WEIGHTS, dtype=np.int64)
-_SECOND = np.array(SECOND_WEIGHTS, dtype=np.int64)
-_CENTURY = np.array([0, 1800, 1800, 1900, 1900, 2000, 2000, 0, 0, 0], dtype=np.int64)
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_CENTURY = np.array([0, 1800, 1800, 1900, 1900, 2000, 2000, 0, 0, 0], dtype=np.int32)
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,44 +103,46 @@ def check_column(
     rows = np.nonzero(verdict == VALID)[0]
     if len(rows) == 0:
         return IinColumn(verdict, birth, male)
-    matrix = digit_matrix(column.take(rows)).astype(np.int64) - ord("0")
+    raw = digit_matrix(column if len(rows) == count else column.take(rows))
     codes = np.zeros(len(rows), dtype=np.int8)
 
     def refuse(where: NDArray[np.bool_], rule: IinRule) -> None:
         codes[where & (codes == VALID)] = CODE[rule]
 
-    refuse(np.asarray(((matrix < 0) | (matrix > 9)).any(axis=1)), IinRule.DIGITS)
-    digits = np.clip(matrix, 0, 9)
-    century = _CENTURY[digits[:, 6]]
+    refuse(np.asarray(((raw < ord("0")) | (raw > ord("9"))).any(axis=1)), IinRule.DIGITS)
+    # one int32 vector per position (a non-digit wraps, but its row is refused already)
+    digit = [(raw[:, k] - ord("0")).astype(np.int32) % 10 for k in range(LENGTH)]
+    century = _CENTURY[digit[6]]
     refuse(century == 0, IinRule.CENTURY_SEX)
-    year = century + 10 * digits[:, 0] + digits[:, 1]
-    month = 10 * digits[:, 2] + digits[:, 3]
-    day = 10 * digits[:, 4] + digits[:, 5]
+    year = century + 10 * digit[0] + digit[1]
+    month = 10 * digit[2] + digit[3]
+    day = 10 * digit[4] + digit[5]
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     good_month = (month >= 1) & (month <= 12)
     last_day = _MONTH_DAYS[np.where(good_month, month, 0)] + (leap & (month == 2))
     refuse(~good_month | (day < 1) | (day > last_day), IinRule.BIRTH_DATE)
-    expected = check_digits(digits[:, :11])
+    expected = check_digits(digit[:11])
     refuse(expected == 10, IinRule.NOT_ISSUED)
-    refuse(expected != digits[:, 11], IinRule.CHECK_DIGIT)
+    refuse(expected != digit[11], IinRule.CHECK_DIGIT)
     verdict[rows] = codes
     ok = codes == VALID
     good = rows[ok]
     birth[good] = _dates(year[ok], month[ok], day[ok])
-    male[good] = digits[ok, 6] % 2 == 1
+    male[good] = digit[6][ok] % 2 == 1
     return IinColumn(verdict, birth, male)
 
 
 def _dates(
-    year: NDArray[np.int64], month: NDArray[np.int64], day: NDArray[np.int64]
+    year: NDArray[np.int32], month: NDArray[np.int32], day: NDArray[np.int32]
 ) -> NDArray[np.datetime64]:
-    months = (year - 1970) * 12 + (month - 1)
+    months = (year.astype(np.int64) - 1970) * 12 + (month - 1)
     first_days = months.astype("datetime64[M]").astype("datetime64[D]")
     return np.asarray(first_days + (day - 1), dtype="datetime64[D]")
 
 
-def check_digits(first_eleven: NDArray[np.int64]) -> NDArray[np.int64]:
-    """The check digit of each row of eleven digits, 10 where no IIN is issued with them."""
-    first = first_eleven @ _FIRST % 11
-    second = first_eleven @ _SECOND % 11
-    return np.asarray(np.where(first == 10, second, first), dtype=np.int64)
+def check_digits(first_eleven: Sequence[NDArray[np.int32]]) -> NDArray[np.int32]:
+    """The check digit of eleven digit vectors (one per position), 10 where no IIN is
+    issued with them."""
+    first = sum((w * d for w, d in zip(FIRST_WEIGHTS, first_eleven, strict=True)), np.int32(0))
+    second = sum((w * d for w, d in zip(SECOND_WEIGHTS, first_eleven, strict=True)), np.int32(0))
+    return np.asarray(np.where(first % 11 == 10, second % 11, first % 11), dtype=np.int32)
