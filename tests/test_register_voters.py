@@ -207,3 +207,22 @@ def test_the_register_loads_whole_and_a_bad_one_changes_nothing(
                 assert row.excluded_since == dt.date(2020, 1, 1) and row.excluded_until is None
         finally:
             ctx.engine.dispose()
+
+
+def test_the_synth_command_writes_the_register(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from saylau.cli import app
+
+    runner = CliRunner()
+    done = runner.invoke(app, ["synth", "--register", "--out", str(tmp_path), "--precincts", "223"])
+    assert done.exit_code == 0, done.output
+    meta = json.loads((tmp_path / "register.json").read_text(encoding="utf-8"))
+    assert meta["electors"] == round(12_035_578 * 223 / 10_000)
+    assert meta["reference_day"] == "2023-03-19"
+    other = runner.invoke(
+        app, ["synth", "--register", "--out", str(tmp_path), "--night", "2022-referendum"]
+    )
+    assert other.exit_code == 2 and "night" in other.stderr
