@@ -121,6 +121,12 @@ def test_each_reason_in_order(tmp_path: Path, crowd: dict[str, list[Citizen]]) -
     listed = {r.row: r for r in check.listed}
     assert listed[1].iin_rule is IinRule.CHECK_DIGIT
     assert listed[8].values == {"iin": person.iin, "candidate": "A"}
+    b = next(c for c in check.candidates if c.candidate == "B")
+    assert b.per_unit == {
+        "KZ-10": 3,
+        "KZ-11": 0,
+        "KZ-15": 0,
+    }  # a district's sheet counts in its region
 
 
 def test_two_candidates_are_refused_only_where_the_law_says(

@@ -130,7 +130,8 @@ class RejectedSignature:
 
 @dataclass(frozen=True)
 class CandidateSignatures:
-    """One candidate's valid signatures, per unit, against what the law requires: at least
+    """One candidate's valid signatures, per unit (the signer's region on the register,
+    whichever of its units the sheet named), against what the law requires: at least
     ``required`` in all and, where the office has the spread rule, at least
     ``per_unit_required`` in each of ``units_required`` units."""
 
@@ -297,7 +298,7 @@ WITH joined AS (
     ) r ON s.verdict = 0 AND r.iin = s.iin
 ),
 first_pass AS (
-    SELECT row, iin, candidate, signed_on, CASE
+    SELECT row, iin, candidate, signed_on, region, CASE
         WHEN verdict <> 0 THEN 1
         WHEN NOT known THEN 2
         WHEN year(signed_on) - year(birth_date)
@@ -323,7 +324,7 @@ chosen AS (
            candidate
     FROM kept
 )
-SELECT f.row, CASE
+SELECT f.row, f.region, CASE
     WHEN f.reason <> 0 THEN f.reason
     WHEN c.repeated THEN 6
     WHEN $one_candidate AND c.candidate <> c.first_candidate THEN 7
@@ -338,7 +339,7 @@ def _reasons(
     register: Path,
     voting_age: int,
     one_candidate: bool,
-) -> tuple[NDArray[np.int64], NDArray[np.int8]]:
+) -> tuple[NDArray[np.int64], NDArray[np.int8], pa.ChunkedArray[Any]]:
     """The reason of every row of ``signatures`` (rows keep their order) and the IIN
     verdict codes."""
     iins = check_column(signatures["iin"])
@@ -357,7 +358,7 @@ def _reasons(
         ).to_arrow_table()
     finally:
         con.unregister("sig")
-    return as_numpy(result["reason"]).astype(np.int64), iins.verdict
+    return as_numpy(result["reason"]).astype(np.int64), iins.verdict, result["region"]
 
 
 def _one_candidate(rules: Rules, office: Office) -> tuple[bool, Citation]:
@@ -389,7 +390,7 @@ def check_signatures(
     one_candidate, one_rule = _one_candidate(rules, office)
     age = rules.elections.voting_age
     with duckdb.connect() as con:
-        reasons, verdicts = _reasons(con, signatures, path, age, one_candidate)
+        reasons, verdicts, regions = _reasons(con, signatures, path, age, one_candidate)
         by_region = dict(voters) if voters is not None else count_voters(con, path, rules.date, age)
     total_voters = sum(by_region.values())
     rejected = {
@@ -414,7 +415,7 @@ def check_signatures(
         units_share, spread_rule = None, None
     required = _ceil(share * total_voters)
     units = sorted(by_region)
-    candidates = _standings(signatures, reasons, units, required, units_share)
+    candidates = _standings(signatures, reasons, regions, units, required, units_share)
     citations = [rules.elections.cite("voting_age"), rules.elections.cite("voter_exclusions")]
     citations += [one_rule, share_rule] + ([spread_rule] if spread_rule else [])
     return SignatureCheck(
@@ -434,6 +435,7 @@ def check_signatures(
 def _standings(
     signatures: pa.Table,
     reasons: NDArray[np.int64],
+    regions: pa.ChunkedArray[Any],
     units: list[str],
     required: int,
     units_share: Fraction | None,
@@ -441,7 +443,7 @@ def _standings(
     table = pa.table(
         {
             "candidate": signatures["candidate"],
-            "unit": signatures["unit"],
+            "region": regions,
             "valid": pa.array(reasons == 0),
         }
     )
@@ -455,9 +457,9 @@ def _standings(
     per_unit: dict[str, dict[str, int]] = {name: {} for name in submitted}
     valid_rows = table.filter(table["valid"])
     for row in (
-        valid_rows.group_by(["candidate", "unit"]).aggregate([("unit", "count")]).to_pylist()
+        valid_rows.group_by(["candidate", "region"]).aggregate([("region", "count")]).to_pylist()
     ):
-        per_unit[row["candidate"]][row["unit"]] = row["unit_count"]
+        per_unit[row["candidate"]][row["region"]] = row["region_count"]
     per_unit_required = None if units_share is None else _ceil(Fraction(required, len(units)))
     units_required = None if units_share is None else _ceil(units_share * len(units))
     standings = []
@@ -557,7 +559,7 @@ def check_sample(
     wanted = pc.is_in(iins, value_set=pc.unique(iins.take(picked)))
     related = np.flatnonzero(as_numpy(wanted))
     with duckdb.connect() as con:
-        reasons, _ = _reasons(
+        reasons, _, _ = _reasons(
             con, signatures.take(related), path, rules.elections.voting_age, one_candidate
         )
     sampled = reasons[np.searchsorted(related, picked)]
