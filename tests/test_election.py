@@ -498,6 +498,60 @@ def test_a_senate_contest_in_2027_is_refused_on_its_kind() -> None:
     assert "did not exist on 2027-03-21" in caught.value.rule
 
 
+def senate_on(date: str, **extra: Any) -> dict[str, Any]:
+    raw = valid_mapping()
+    raw["date"] = date
+    raw["contests"] = [
+        {
+            "id": "senate",
+            "kind": "senate",
+            "names": names("Senate"),
+            "options": [option("a"), option("b")],
+            "area": ["KZ-10"],
+            **extra,
+        }
+    ]
+    return raw
+
+
+def test_against_all_on_a_senate_ballot_before_2021_is_refused() -> None:
+    """'Against all' joined the ballots by CL of 24 May 2021 (elections.against_all_on_ballot)."""
+    with pytest.raises(BadInput) as caught:
+        election_from_mapping(senate_on("2020-08-14", against_all=True))
+    assert caught.value.field == "contests[0].against_all"
+    assert "not on a senate ballot on 2020-08-14" in caught.value.rule
+    assert "on the ballot from 2021-05-24" in caught.value.rule
+    assert "elections.against_all_on_ballot" in caught.value.rule
+    assert election_from_mapping(senate_on("2020-08-14", against_all=False))
+    assert election_from_mapping(senate_on("2023-01-14", against_all=True))
+
+
+def test_a_ballot_says_against_all_as_the_law_of_its_date_does() -> None:
+    with pytest.raises(BadInput) as caught:
+        election_from_mapping(senate_on("2023-01-14", against_all=False))
+    assert caught.value.field == "contests[0].against_all"
+    assert "every election ballot" in caught.value.rule
+    with pytest.raises(BadInput) as caught:
+        election_from_mapping(senate_on("2023-01-14", against_all="yes"))
+    assert caught.value.field == "contests[0].against_all"
+    said = election_from_mapping(senate_on("2023-01-14", against_all=True))
+    unsaid = election_from_mapping(senate_on("2023-01-14"))
+    assert said.definition_hash() == unsaid.definition_hash()
+
+
+def test_a_referendum_ballot_never_carries_against_all() -> None:
+    raw = senate_on("2022-06-05", against_all=True)
+    raw["contests"][0].update(
+        id="ref", kind="referendum", question_type="constitution", options=[option("yes")]
+    )
+    with pytest.raises(BadInput) as caught:
+        election_from_mapping(raw)
+    assert caught.value.field == "contests[0].against_all"
+    assert "yes or no" in caught.value.rule
+    raw["contests"][0]["against_all"] = False
+    assert election_from_mapping(raw)
+
+
 def test_a_mazhilis_list_after_the_2026_constitution_is_refused() -> None:
     raw = valid_mapping()
     raw["date"] = "2026-08-23"

@@ -63,6 +63,7 @@ _CONTEST_FIELDS = (
     "level",
     "round",
     "registration_order",
+    "against_all",
 )
 #: The levels a contest's ``level`` may name, by what is elected: akims of villages and
 #: rural districts, of districts and cities, of regions; maslikhats of regions and
@@ -490,6 +491,43 @@ def _check_law(contest: ContestDef, where: str, rules: Rules) -> None:
         )
 
 
+def _check_against_all(item: Any, contest: ContestDef, where: str, rules: Rules) -> None:
+    """A definition that says whether its ballot carries "against all" must say what the law
+    of the date says: on every election ballot where ``elections.against_all_on_ballot``
+    holds (from 2021), on none before, and never on a referendum's yes-or-no ballot."""
+    given = item.get("against_all") if isinstance(item, dict) else None
+    if given is None:
+        return
+    field = f"{where}.against_all"
+    if not isinstance(given, bool):
+        raise BadInput(field, "must be true, false or null (as the law of the date has it)", given)
+    if contest.kind is Kind.REFERENDUM:
+        if given:
+            raise BadInput(field, "a referendum ballot asks yes or no: it has no 'against all'")
+        return
+    elections = rules.elections
+    citation = elections.cite("against_all_on_ballot")
+    if given and not elections.against_all_on_ballot:
+        later = (
+            f"; it is on the ballot from {(citation.until + dt.timedelta(days=1)).isoformat()}"
+            if citation.until
+            else ""
+        )
+        raise BadInput(
+            field,
+            f"'against all' was not on a {contest.kind.value} ballot on "
+            f"{rules.date.isoformat()}{later} ({citation})",
+            given,
+        )
+    if not given and elections.against_all_on_ballot:
+        raise BadInput(
+            field,
+            f"the law of {rules.date.isoformat()} puts 'against all' on every election ballot, "
+            f"a {contest.kind.value} ballot too ({citation})",
+            given,
+        )
+
+
 def _check_repeat_voting(contest: ContestDef, where: str, law: InstitutionRules) -> None:
     """Repeat voting only where the law of the date holds one (its runoff_candidates), and
     between exactly as many candidates as it names."""
@@ -590,6 +628,7 @@ def election_from_mapping(raw: Any) -> Election:
             )
         seen[contest.id] = index
         _check_law(contest, where, rules)
+        _check_against_all(contest_raw, contest, where, rules)
         contests.append(contest)
     follows = _follows(item, election_id, contests)
     election = Election(election_id, date, names, tuple(units), tuple(contests), follows)
