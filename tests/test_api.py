@@ -16,6 +16,9 @@ import httpx
 import pytest
 
 from saylau import ledger
+from saylau.model import BadInput
+from saylau.protocol import protocol_from_mapping
+from saylau.tabulation.relations import protocol_breaks
 from saylau.tabulation.totals import FIELDS
 from tests.databases import database
 from tests.elections_fixture import protocol, small_election
@@ -322,6 +325,39 @@ def test_values_no_database_holds_are_refused_before_a_query(
     assert problem(httpx.get(served.server.base + path), 422)["field"] == field
 
 
+# malformed protocols: each is refused by the API and by the file reader alike
+SAME_REFUSAL: list[tuple[str, dict[str, Any]]] = [
+    ("missing-count", _bad(ballots_found=...)["protocol"]),
+    ("negative-count", _bad(voters_on_list=-1)["protocol"]),
+    ("true-count", _bad(ballots_found=True)["protocol"]),
+    ("string-vote", _bad(votes_amanat="7")["protocol"]),
+    ("huge-count", _bad(voters_on_list=10**12)["protocol"]),
+    ("unknown-field", _bad(turnout=5)["protocol"]),
+    ("unknown-option", _bad(votes_nurotan=5)["protocol"]),
+    ("district-as-precinct", _bad(precinct="KZ-71-D02")["protocol"]),
+    ("found-over-issued", {**_bad()["protocol"], "ballots_found": 10_000}),
+]
+
+
+@pytest.mark.parametrize("document", [c[1] for c in SAME_REFUSAL], ids=[c[0] for c in SAME_REFUSAL])
+def test_a_malformed_protocol_is_refused_alike_by_the_api_and_the_file_reader(
+    served: Served, document: dict[str, Any]
+) -> None:
+    """One model reads a protocol wherever it comes from: the field and the rule agree (the
+    API names a field of the protocol inside its request body, ``protocol.``)."""
+    body = problem(served.client(P_BAD).post("/protocols", json={"protocol": document}), 422)
+    api_rule = body["errors"][0]["rule"] if "errors" in body else body.get("rule")
+    try:
+        read = protocol_from_mapping(document, small_election())
+    except BadInput as exc:
+        assert body["field"] in (exc.field, f"protocol.{exc.field}"), body
+        assert api_rule == exc.rule, body
+        return
+    (broken, *_rest) = protocol_breaks(read, small_election().date)
+    assert body["broken"][0] == broken.as_json()
+    assert body["field"] == broken.field
+
+
 def test_broken_control_relations_are_all_listed(served: Served) -> None:
     document = protocol(P_BAD, "mazhilis-list", list_votes(400, 300, 200))
     document["ballots_received"] = 10  # received ≠ issued + cancelled
@@ -331,15 +367,24 @@ def test_broken_control_relations_are_all_listed(served: Served) -> None:
     body = problem(served.client(P_BAD).post("/protocols", json={"protocol": document}), 422)
     relations = [b["relation"] for b in body["broken"]]
     assert relations == [
-        "received = issued + cancelled",
-        "found <= issued",
-        "found = invalid + votes + against_all + neither",
-        "issued <= voters_on_list + voters_added",
-        "voters_on_list = the precinct's list",
+        "received",
+        "found_within_issued",
+        "found_accounted",
+        "issued_within_list",
+        "on_list_as_defined",
     ]
-    assert all(b["rule"] and b["found"] for b in body["broken"])
-    for relation in relations:
-        assert relation in body["detail"]
+    assert [b["field"] for b in body["broken"]] == [
+        "ballots_received",
+        "ballots_found",
+        "ballots_found",
+        "ballots_issued",
+        "voters_on_list",
+    ]
+    assert body["broken"][0]["check"] == "ballots_received = ballots_issued + ballots_cancelled"
+    assert body["field"] == "ballots_received"
+    assert all(b["rule"] and b["found"] and b["source"] in b["rule"] for b in body["broken"])
+    for broken in body["broken"]:
+        assert f"{broken['relation']} ({broken['check']}" in body["detail"]
     assert state(served) == before
 
 
@@ -348,7 +393,7 @@ def test_a_billion_voters_at_a_precinct_of_1300_is_refused(served: Served) -> No
     document = protocol(P_BAD, "mazhilis-list", list_votes(10**9 - 200, 100, 100), voters=10**9)
     before = state(served)
     body = problem(served.client("KZ-71").post("/protocols", json={"protocol": document}), 422)
-    assert [b["relation"] for b in body["broken"]] == ["voters_on_list = the precinct's list"]
+    assert [b["relation"] for b in body["broken"]] == ["on_list_as_defined"]
     assert "1,300" in body["broken"][0]["rule"]
     assert "1,000,000,000" in body["broken"][0]["found"]
     assert state(served) == before

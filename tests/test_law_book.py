@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from saylau.law import LawDataError, law_book, rules_at
-from saylau.law.book import check_periods, load_book
+from saylau.law.book import LawBook, check_periods, load_book
 from saylau.law.lawbook import render_law_book
 from saylau.law.rules import RECORDS, NotInForce, SenateRules
 from saylau.law.views import diff, history, show
@@ -197,3 +197,76 @@ def test_law_book_shows_every_value_with_its_source() -> None:
         assert f"`{param.name}`" in text
         for period in param.periods:
             assert period.source.replace("|", "\\|") in text
+
+
+# --- the protocol's control relations --------------------------------------------------------
+
+RELATION = """
+institution: demo
+title: Demo
+existed:
+  from: 2007-05-21
+  source: test
+parameters:
+  share:
+    label: A share
+    unit: percent
+    values:
+      - from: 2007-05-21
+        value: 10
+        source: test
+relations:
+  - id: found_within_issued
+    check: {check}
+    rule: found cannot exceed issued
+{dated}"""
+DATED = "    from: 2007-05-21\n    source: CL on Elections\n"
+
+
+def relation_book(check: str = "ballots_found <= ballots_issued", dated: str = DATED) -> LawBook:
+    return load_book({"demo.yaml": RELATION.format(check=check, dated=dated)})
+
+
+def test_a_relation_loads_with_its_date_and_source() -> None:
+    (relation,) = relation_book().relations()
+    assert (relation.id, relation.field, relation.source) == (
+        "found_within_issued",
+        "ballots_found",
+        "CL on Elections",
+    )
+    assert relation.covers(dt.date(2023, 3, 19)) and not relation.covers(dt.date(2007, 1, 1))
+
+
+def test_a_relation_without_source_does_not_load() -> None:
+    with pytest.raises(LawDataError, match="found_within_issued: 'source'"):
+        relation_book(dated="    from: 2007-05-21\n")
+
+
+def test_a_relation_without_date_does_not_load() -> None:
+    with pytest.raises(LawDataError, match="effective date 'from'"):
+        relation_book(dated="    source: CL on Elections\n")
+
+
+@pytest.mark.parametrize(
+    ("check", "problem"),
+    [
+        ("ballots_found", "compares no two sides"),
+        ("ballots_found <= issued - 1", "is not a count"),
+        ("voters_added <= ceil(list * demo.nothing)", "no parameter demo.nothing"),
+        ("voters_added <= ceil(list * share)", "not an institution.parameter"),
+    ],
+)
+def test_a_malformed_relation_does_not_load(check: str, problem: str) -> None:
+    with pytest.raises(LawDataError, match=problem):
+        relation_book(check=check)
+
+
+def test_the_shipped_relations_are_dated_sourced_and_compile_on_every_boundary() -> None:
+    from saylau.tabulation.relations import relations_at
+
+    ids = {relation.id for relation in law_book().relations()}
+    assert {"received", "found_accounted", "on_list_as_defined", "same_list"} <= ids
+    for day in boundary_dates():
+        compiled = relations_at(day).ids()
+        against_all = rules_at(day).elections.against_all_on_ballot
+        assert ("against_all_on_ballot" in compiled) is not against_all, day

@@ -90,7 +90,11 @@ def test_the_precinct_s_own_list_passes_and_so_do_additions_up_to_the_bound() ->
     (broken,) = list_breaks(over, ELECTION)
     assert broken.relation == ADDED_WITHIN_LAW
     assert "open point" in broken.rule and "absentee" in broken.rule
-    assert broken.found == f"added {allowed + 1:,} > {allowed:,}"
+    assert broken.found == (
+        f"voters_added {allowed + 1:,} > 10 % of precinct_list {registered(P1):,} rounded up "
+        f"({allowed:,})"
+    )
+    assert broken.field == "voters_added"
 
 
 def test_a_list_smaller_than_the_definition_s_is_refused_too() -> None:
@@ -109,7 +113,7 @@ def test_contests_of_one_precinct_must_share_their_list() -> None:
     other = dataclasses.replace(district, voters_added=6)
     (broken,) = list_disagreements(listed, {"smd-1": [other]}, DAY)
     assert broken.relation == SAME_LIST and "one_list_per_precinct" in broken.rule
-    assert "smd-1: on the list 1,100 + added 6" in broken.found
+    assert "smd-1: voters_on_list 1,100, voters_added 6" in broken.found
     # one candidate agreeing is enough (a correction that will settle it)
     assert list_disagreements(listed, {"smd-1": [other, district]}, DAY) == []
     assert list_disagreements(listed, {"smd-1": []}, DAY) == []
@@ -177,7 +181,10 @@ def test_a_contest_disagreeing_with_the_accepted_one_is_refused(
     with pytest.raises(Unprocessable) as err:
         submit(ctx, who[P1], other)
     assert relations(err) == [SAME_LIST]
-    assert "mazhilis-list: on the list 1,100 + added 5" in err.value.extra["broken"][0]["found"]
+    assert (
+        "mazhilis-list: voters_on_list 1,100, voters_added 5"
+        in err.value.extra["broken"][0]["found"]
+    )
     assert stored(ctx) == before
     other["voters_added"] = 5
     assert submit(ctx, who[P1], other).status == "accepted"

@@ -11,25 +11,34 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saylau.election import Election, election_from_mapping
+from saylau.law import law_book
 from saylau.model import BadInput
 from saylau.protocol import (
-    AGAINST_ALL_ON_BALLOT,
     COUNT_FIELDS,
-    FOUND_ACCOUNTED,
-    FOUND_WITHIN_ISSUED,
-    ISSUED_WITHIN_LIST,
-    RECEIVED,
-    RELATIONS,
-    SOURCE,
     Protocol,
-    broken_relations,
+    ProtocolForm,
     protocol_from_mapping,
     protocol_to_mapping,
 )
+from saylau.tabulation.relations import protocol_breaks, relations_at
 from tests.test_election import valid_mapping
 
 ELECTION_DAY = dt.date(2023, 3, 19)
 BEFORE_AGAINST_ALL = dt.date(2019, 6, 9)  # presidential election without "against all"
+
+ZERO_BY_DEFAULT = ("voters_added", "against_all", "neither")
+
+# the ids of the relations in the law data (law/data/elections.yaml)
+RECEIVED = "received"
+FOUND_WITHIN_ISSUED = "found_within_issued"
+FOUND_ACCOUNTED = "found_accounted"
+ISSUED_WITHIN_LIST = "issued_within_list"
+AGAINST_ALL_ON_BALLOT = "against_all_on_ballot"
+
+
+def source_of(relation: str) -> str:
+    (found,) = {r.source for r in law_book().relations() if r.id == relation}
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +67,7 @@ def good_mapping() -> dict[str, Any]:
 def test_a_consistent_protocol_breaks_nothing(election: Election) -> None:
     protocol = protocol_from_mapping(good_mapping(), election)
     assert protocol.option_votes == 610
-    assert broken_relations(protocol) == []
-    assert broken_relations(protocol, ELECTION_DAY) == []
+    assert protocol_breaks(protocol, ELECTION_DAY) == []
 
 
 def test_mapping_round_trip(election: Election) -> None:
@@ -68,10 +76,20 @@ def test_mapping_round_trip(election: Election) -> None:
     assert protocol_from_mapping(protocol_to_mapping(protocol), election) == protocol
 
 
-def test_neither_may_be_left_out_and_then_is_zero(election: Election) -> None:
-    raw = good_mapping()
-    del raw["neither"]
-    assert protocol_from_mapping(raw, election).neither == 0
+@pytest.mark.parametrize("name", ["voters_added", "against_all", "neither"])
+def test_a_line_most_forms_leave_at_zero_may_be_left_out(election: Election, name: str) -> None:
+    """The API and the file readers share these defaults (one model, ProtocolForm)."""
+    raw = edited(**{name: ...})
+    read = protocol_from_mapping(raw, election)
+    assert getattr(read, name) == 0
+    assert ProtocolForm.model_fields[name].default == 0
+
+
+@pytest.mark.parametrize("name", [n for n in COUNT_FIELDS if n not in ZERO_BY_DEFAULT])
+def test_every_other_line_is_required(election: Election, name: str) -> None:
+    with pytest.raises(BadInput) as caught:
+        protocol_from_mapping(edited(**{name: ...}), election)
+    assert (caught.value.field, caught.value.rule) == (name, "is required")
 
 
 def test_content_hash_ignores_key_order_and_sees_every_count(election: Election) -> None:
@@ -132,12 +150,12 @@ def edited(**changes: Any) -> dict[str, Any]:
 
 INPUT_CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("missing count", edited(ballots_found=...), "ballots_found", "required"),
-    ("unknown field", edited(turnout=54), "turnout", "not a field"),
+    ("unknown field", edited(turnout=54), "turnout", "not a field of this form"),
     ("unknown precinct", edited(precinct="KZ-10-D01-P0999"), "precinct", "code of a unit"),
-    ("precinct not text", edited(precinct=17), "precinct", "code of a unit"),
+    ("precinct not text", edited(precinct=17), "precinct", "valid string"),
     ("a district is not a precinct", edited(precinct="KZ-10-D01"), "precinct", "not a district"),
     ("unknown contest", edited(contest="senate"), "contest", "id of a contest"),
-    ("missing contest", edited(contest=...), "contest", "id of a contest"),
+    ("missing contest", edited(contest=...), "contest", "is required"),
     ("outside the contest's area", edited(contest="smd-28"), "contest", "does not vote"),
     ("votes not an object", edited(votes=[400, 210]), "votes", "object"),
     ("unknown option", edited(votes={"amanat": 400, "auyl": 210, "adal": 1}), "votes.adal", "not"),
@@ -219,28 +237,40 @@ def test_each_relation_is_detected_alone(
     election: Election, changes: dict[str, Any], relation: str
 ) -> None:
     protocol = protocol_from_mapping(edited(**changes), election)
-    broken = broken_relations(protocol, ELECTION_DAY)
+    broken = protocol_breaks(protocol, ELECTION_DAY)
     assert [b.relation for b in broken] == [relation]
-    assert SOURCE in broken[0].rule
+    assert broken[0].source == source_of(relation)
+    assert source_of(relation) in broken[0].rule
     assert broken[0].found
+
+
+def test_a_refusal_names_the_field_and_the_check(election: Election) -> None:
+    protocol = protocol_from_mapping(edited(ballots_found=653, invalid=18), election)
+    (broken,) = protocol_breaks(protocol, ELECTION_DAY)
+    assert broken.field == "ballots_found"
+    assert broken.check == "ballots_found <= ballots_issued"
+    assert broken.as_json()["relation"] == FOUND_WITHIN_ISSUED
 
 
 def test_the_found_line_gives_the_numbers(election: Election) -> None:
     protocol = protocol_from_mapping(edited(ballots_received=699), election)
-    (broken,) = broken_relations(protocol)
-    assert broken.found == "received 699; issued 652 + cancelled 48 = 700"
+    (broken,) = protocol_breaks(protocol, ELECTION_DAY)
+    assert broken.found == (
+        "ballots_received 699 ≠ ballots_issued 652 + ballots_cancelled 48 = 700"
+    )
 
 
 def test_against_all_is_refused_when_not_on_the_ballot(election: Election) -> None:
     protocol = protocol_from_mapping(good_mapping(), election)
-    broken = broken_relations(protocol, BEFORE_AGAINST_ALL)
+    broken = protocol_breaks(protocol, BEFORE_AGAINST_ALL)
     assert [b.relation for b in broken] == [AGAINST_ALL_ON_BALLOT]
-    assert "2019-06-09" in broken[0].rule and SOURCE in broken[0].rule
-    assert broken_relations(protocol) == []  # without a date the ballot is not known
+    assert "2019-06-09" in broken[0].rule and broken[0].field == "against_all"
+    assert "elections.against_all_on_ballot" in broken[0].rule  # the flag it read, cited
+    assert protocol_breaks(protocol, ELECTION_DAY) == []  # on the ballot in 2023
     none_against = dataclasses.replace(
         protocol, against_all=0, invalid=40, votes={"amanat": 400, "auyl": 210}
     )
-    assert broken_relations(none_against, BEFORE_AGAINST_ALL) == []
+    assert protocol_breaks(none_against, BEFORE_AGAINST_ALL) == []
 
 
 def test_every_broken_relation_is_listed_at_once(election: Election) -> None:
@@ -253,9 +283,16 @@ def test_every_broken_relation_is_listed_at_once(election: Election) -> None:
         ballots_found=651,
     )
     protocol = protocol_from_mapping(raw, election)
-    relations = [b.relation for b in broken_relations(protocol, BEFORE_AGAINST_ALL)]
-    assert relations == list(RELATIONS)
-    assert [b.relation for b in broken_relations(protocol)] == [
+    relations = [b.relation for b in protocol_breaks(protocol, BEFORE_AGAINST_ALL)]
+    assert relations == list(relations_at(BEFORE_AGAINST_ALL).ids()[: len(relations)])
+    assert relations == [
+        RECEIVED,
+        FOUND_WITHIN_ISSUED,
+        FOUND_ACCOUNTED,
+        ISSUED_WITHIN_LIST,
+        AGAINST_ALL_ON_BALLOT,
+    ]
+    assert [b.relation for b in protocol_breaks(protocol, ELECTION_DAY)] == [
         RECEIVED,
         FOUND_WITHIN_ISSUED,
         FOUND_ACCOUNTED,
@@ -265,7 +302,7 @@ def test_every_broken_relation_is_listed_at_once(election: Election) -> None:
 
 def test_neither_accounts_for_ballots(election: Election) -> None:
     protocol = protocol_from_mapping(edited(invalid=10, neither=5), election)
-    assert broken_relations(protocol) == []
+    assert protocol_breaks(protocol, ELECTION_DAY) == []
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -302,7 +339,7 @@ def consistent_protocols(draw: st.DrawFn) -> Protocol:
 @settings(max_examples=200, deadline=None)
 @given(consistent_protocols(), st.integers(1, 1_000))
 def test_a_single_slip_breaks_exactly_its_relations(protocol: Protocol, slip: int) -> None:
-    assert broken_relations(protocol, ELECTION_DAY) == []
+    assert protocol_breaks(protocol, ELECTION_DAY) == []
     expected = {
         "ballots_received": [RECEIVED],
         "ballots_cancelled": [RECEIVED],
@@ -312,9 +349,9 @@ def test_a_single_slip_breaks_exactly_its_relations(protocol: Protocol, slip: in
     }
     for name, relations in expected.items():
         changed = dataclasses.replace(protocol, **{name: getattr(protocol, name) + slip})
-        assert [b.relation for b in broken_relations(changed, ELECTION_DAY)] == relations
+        assert [b.relation for b in protocol_breaks(changed, ELECTION_DAY)] == relations
     found_more = dataclasses.replace(protocol, ballots_found=protocol.ballots_found + slip)
-    relations = [b.relation for b in broken_relations(found_more)]
+    relations = [b.relation for b in protocol_breaks(found_more, ELECTION_DAY)]
     assert FOUND_ACCOUNTED in relations
     assert (FOUND_WITHIN_ISSUED in relations) == (
         found_more.ballots_found > protocol.ballots_issued

@@ -17,8 +17,9 @@ from saylau.election import election_from_mapping, election_to_mapping, load_ele
 from saylau.model import BadInput, Counts, Kind, parse_contest
 from saylau.outcome import decide
 from saylau.plausibility import list_breaks, precinct_disagreements
-from saylau.protocol import broken_relations, protocol_from_mapping
+from saylau.protocol import protocol_from_mapping
 from saylau.synth import LIST_CONTEST, SyntheticElection, generate, write_dataset
+from saylau.tabulation.relations import protocol_breaks
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -127,7 +128,7 @@ def test_every_protocol_keeps_every_control_relation(national: SyntheticElection
     assert len(protocols) == 2 * len(national.election.precincts())
     assert protocols.consistent().all()
     date = national.election.date
-    broken = [p for p in protocols if broken_relations(p, date)]
+    broken = [p for p in protocols if protocol_breaks(p, date)]
     assert broken == []
 
 

@@ -49,6 +49,28 @@ class BadInput(ValueError):
         super().__init__(text)
 
 
+def input_rule(error: Mapping[str, Any]) -> str:
+    """One validation error of a pydantic model, worded as Saylau words a rule.
+
+    The API's request bodies and the file readers validate with the same models; this is the
+    one wording of their refusals, so a protocol is refused alike wherever it is read."""
+    kind = error.get("type")
+    limits: Mapping[str, Any] = error.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a field of this form (extra fields are not permitted)"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return 'must be a JSON integer (not true, 1.5 or "7")'
+    if kind == "greater_than_equal":
+        return f"must be a whole number greater than or equal to {limits.get('ge')}"
+    if kind == "less_than_equal":
+        return f"must be less than or equal to {limits.get('le'):,}"
+    if kind in ("dict_type", "model_type"):
+        return "must be an object"
+    return str(error.get("msg", "is invalid"))
+
+
 def iso_date(value: object, field: str) -> dt.date:
     """The day ``value`` gives as YYYY-MM-DD (or as the date YAML read from that form).
 

@@ -1,23 +1,27 @@
-"""The precinct protocol: one per precinct and contest, and the control relations it must keep.
+"""The precinct protocol: one per precinct and contest, read by one model wherever it comes from.
 
-A protocol is read strictly (a count is a JSON integer ≥ 0, every option of the contest is
-present and named once, whatever the letter case or surrounding spaces, the precinct votes
-in the contest) and then checked against the arithmetic every commission's protocol must
-satisfy. A protocol that breaks relations is not rejected here:
-:func:`broken_relations` lists every relation it breaks, so the service can quarantine it
-and tell the commission exactly what does not add up.
+:class:`ProtocolForm` is the protocol's shape (its lines, their types, bounds and defaults):
+the API documents and validates request bodies with it, and :func:`protocol_from_mapping`
+reads every protocol from a file, a ledger leaf or a stored row with the same model, so a
+malformed protocol is refused with the same field and rule wherever it arrives. A count is a
+JSON integer ≥ 0 (``true``, ``1.5`` and ``"7"`` are not counts); the lines most forms leave
+at 0 (voters added, against all, neither) may be left out. The reader then checks the
+protocol against the election: every option of the contest present and named once, whatever
+the letter case or surrounding spaces, and the precinct votes in the contest. The control
+relations a protocol must keep are law data, evaluated by :mod:`saylau.tabulation.relations`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from saylau.election import Election, canonical_json
-from saylau.law.rules import rules_at
-from saylau.model import BadInput, plain_name, refuse_same_names
+from saylau.model import BadInput, input_rule, plain_name, refuse_same_names
 
 COUNT_FIELDS: tuple[str, ...] = (
     "voters_on_list",
@@ -32,25 +36,45 @@ COUNT_FIELDS: tuple[str, ...] = (
 )
 """The protocol's count lines, in the order of the form."""
 
-_OPTIONAL_ZERO = ("neither",)
-_FIELDS = ("precinct", "contest", *COUNT_FIELDS, "votes")
+MAX_COUNT = 1_000_000_000
+"""No line of a precinct's protocol comes near it: a bound on what a reader must add up."""
 
-SOURCE = "CL on Elections, precinct protocol control relations"
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
+Code = Annotated[StrictStr, Field(min_length=1, max_length=64)]
 
-RECEIVED = "received = issued + cancelled"
-FOUND_WITHIN_ISSUED = "found <= issued"
-FOUND_ACCOUNTED = "found = invalid + votes + against_all + neither"
-ISSUED_WITHIN_LIST = "issued <= voters_on_list + voters_added"
-AGAINST_ALL_ON_BALLOT = "against_all = 0 unless on the ballot"
 
-RELATIONS: tuple[str, ...] = (
-    RECEIVED,
-    FOUND_WITHIN_ISSUED,
-    FOUND_ACCOUNTED,
-    ISSUED_WITHIN_LIST,
-    AGAINST_ALL_ON_BALLOT,
-)
-"""Every control relation :func:`broken_relations` checks, by name."""
+class ProtocolForm(BaseModel):
+    """A precinct protocol for one contest, as sent (see docs/formats.md): the one model of
+    its shape for the API and every file reader."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    precinct: Code
+    contest: Code
+    voters_on_list: Count
+    voters_added: Count = 0
+    ballots_received: Count
+    ballots_issued: Count
+    ballots_cancelled: Count
+    ballots_found: Count
+    invalid: Count
+    against_all: Count = 0
+    neither: Count = 0
+    votes: dict[Code, Count]
+
+
+def read_form(raw: Any) -> ProtocolForm:
+    """``raw`` (parsed JSON) as a :class:`ProtocolForm`, or BadInput naming the first field
+    at fault and its rule, worded as the API words it (:func:`saylau.model.input_rule`)."""
+    if isinstance(raw, ProtocolForm):
+        return raw
+    if not isinstance(raw, Mapping):
+        raise BadInput("(document)", "must be a JSON object holding one precinct protocol")
+    try:
+        return ProtocolForm.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or "(document)"
+        raise BadInput(field, input_rule(error), error.get("input")) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,39 +107,18 @@ class Protocol:
         return hashlib.sha256(canonical_json(protocol_to_mapping(self))).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class Broken:
-    """A control relation the protocol breaks: which, the rule in words, and the numbers."""
-
-    relation: str
-    rule: str
-    found: str
-
-
-def _count(raw: dict[str, Any], name: str, where: str) -> int:
-    if name not in raw:
-        raise BadInput(where, "is required")
-    value = raw[name]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BadInput(where, "must be a non-negative integer", value)
-    return value
-
-
 def protocol_from_mapping(raw: Any, election: Election) -> Protocol:
-    """Check a protocol given as parsed JSON against the election and return it, or BadInput."""
-    if not isinstance(raw, dict):
-        raise BadInput("(document)", "must be a JSON object holding one precinct protocol")
-    for key in raw:
-        if key not in _FIELDS:
-            raise BadInput(str(key), f"is not a field of a protocol (known: {', '.join(_FIELDS)})")
-    precinct = raw.get("precinct")
-    if not isinstance(precinct, str) or not election.has_unit(precinct):
+    """Read a protocol (parsed JSON, or a form the API has read) with :class:`ProtocolForm`,
+    check it against the election and return it, or BadInput."""
+    form = read_form(raw)
+    precinct = form.precinct
+    if not election.has_unit(precinct):
         raise BadInput("precinct", "must be the code of a unit of the election", precinct)
     level = election.unit(precinct).level
     if level != "precinct":
         raise BadInput("precinct", f"must be a precinct, not a {level}", precinct)
-    contest_id = raw.get("contest")
-    if not isinstance(contest_id, str) or not election.has_contest(contest_id):
+    contest_id = form.contest
+    if not election.has_contest(contest_id):
         raise BadInput("contest", "must be the id of a contest of the election", contest_id)
     contest = election.contest(contest_id)
     if all(other.id != contest.id for other in election.contests_for(precinct)):
@@ -124,15 +127,8 @@ def protocol_from_mapping(raw: Any, election: Election) -> Protocol:
             f"precinct {precinct} does not vote in this contest (outside its area)",
             contest_id,
         )
-    counts = {
-        name: (0 if name in _OPTIONAL_ZERO and name not in raw else _count(raw, name, name))
-        for name in COUNT_FIELDS
-    }
-    votes_raw = raw.get("votes")
-    if not isinstance(votes_raw, dict):
-        raise BadInput("votes", "must be an object of option id → votes", votes_raw)
-    refuse_same_names(((f"votes.{option}", option) for option in votes_raw), "option ids")
-    given = {plain_name(option): option for option in votes_raw}
+    refuse_same_names(((f"votes.{option}", option) for option in form.votes), "option ids")
+    given = {plain_name(option): option for option in form.votes}
     options = contest.option_ids
     for option, written in given.items():
         if option not in options:
@@ -140,11 +136,15 @@ def protocol_from_mapping(raw: Any, election: Election) -> Protocol:
                 f"votes.{written}",
                 f"is not an option of contest {contest_id} (options: {', '.join(options)})",
             )
-    votes = {
-        option: _count(votes_raw, given.get(option, option), f"votes.{option}")
-        for option in options
-    }
-    return Protocol(precinct=precinct, contest=contest.id, votes=votes, **counts)
+    for option in options:
+        if option not in given:
+            raise BadInput(f"votes.{option}", "is required: every option of the contest is")
+    return Protocol(
+        precinct=precinct,
+        contest=contest.id,
+        votes={option: form.votes[given[option]] for option in options},
+        **{name: getattr(form, name) for name in COUNT_FIELDS},
+    )
 
 
 def protocol_to_mapping(protocol: Protocol) -> dict[str, Any]:
@@ -156,76 +156,12 @@ def protocol_to_mapping(protocol: Protocol) -> dict[str, Any]:
     return mapping
 
 
-def broken_relations(protocol: Protocol, date: dt.date | None = None) -> list[Broken]:
-    """Every control relation ``protocol`` breaks, in the order of the form; [] if none.
-
-    With the election ``date``, a vote "against all" is also checked against the law of
-    that day: where the option was not on the ballot, the line must be 0.
-    """
-    p = protocol
-    broken: list[Broken] = []
-    cite = f" ({SOURCE})"
-    if p.ballots_received != p.ballots_issued + p.ballots_cancelled:
-        broken.append(
-            Broken(
-                RECEIVED,
-                "the ballots the commission received must equal the ballots issued to voters "
-                "plus the ballots cancelled (unused or spoiled)" + cite,
-                f"received {p.ballots_received:,}; issued {p.ballots_issued:,} + cancelled "
-                f"{p.ballots_cancelled:,} = {p.ballots_issued + p.ballots_cancelled:,}",
-            )
-        )
-    if p.ballots_found > p.ballots_issued:
-        broken.append(
-            Broken(
-                FOUND_WITHIN_ISSUED,
-                "the ballots found in the boxes cannot exceed the ballots issued to voters" + cite,
-                f"found {p.ballots_found:,} > issued {p.ballots_issued:,}",
-            )
-        )
-    accounted = p.invalid + p.option_votes + p.against_all + p.neither
-    if p.ballots_found != accounted:
-        broken.append(
-            Broken(
-                FOUND_ACCOUNTED,
-                "every ballot found in the boxes is invalid, a vote for an option, a vote "
-                "against all, or neither invalid nor a vote: found must equal their sum" + cite,
-                f"found {p.ballots_found:,}; invalid {p.invalid:,} + votes {p.option_votes:,} "
-                f"+ against all {p.against_all:,} + neither {p.neither:,} = {accounted:,}",
-            )
-        )
-    voters = p.voters_on_list + p.voters_added
-    if p.ballots_issued > voters:
-        broken.append(
-            Broken(
-                ISSUED_WITHIN_LIST,
-                "the ballots issued cannot exceed the voters on the list plus the voters "
-                "added on the day" + cite,
-                f"issued {p.ballots_issued:,} > on the list {p.voters_on_list:,} + added "
-                f"{p.voters_added:,} = {voters:,}",
-            )
-        )
-    if date is not None and p.against_all > 0:
-        elections = rules_at(date).elections
-        if not elections.against_all_on_ballot:
-            citation = elections.cite("against_all_on_ballot")
-            broken.append(
-                Broken(
-                    AGAINST_ALL_ON_BALLOT,
-                    f"'against all' was not on the ballot on {date.isoformat()}, so no vote "
-                    f"can be counted against all ({citation.source}){cite}",
-                    f"against all {p.against_all:,}",
-                )
-            )
-    return broken
-
-
 __all__ = [
     "COUNT_FIELDS",
-    "RELATIONS",
-    "Broken",
+    "MAX_COUNT",
     "Protocol",
-    "broken_relations",
+    "ProtocolForm",
     "protocol_from_mapping",
     "protocol_to_mapping",
+    "read_form",
 ]

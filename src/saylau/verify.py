@@ -30,7 +30,8 @@ from saylau import ledger, strictjson
 from saylau.election import Election, election_from_mapping
 from saylau.model import BadInput
 from saylau.plausibility import list_breaks, precinct_disagreements
-from saylau.protocol import Protocol, broken_relations, protocol_from_mapping, protocol_to_mapping
+from saylau.protocol import Protocol, protocol_from_mapping, protocol_to_mapping
+from saylau.tabulation.relations import protocol_breaks
 from saylau.tabulation.replay import Replay, replay
 from saylau.tabulation.totals import empty_counts
 
@@ -381,8 +382,12 @@ def _check_records(
             except BadInput as exc:
                 report.fail(3, f"leaf {index} is not a protocol of this election: {exc}")
                 continue
-            for broken in broken_relations(protocol, election.date):
-                report.fail(3, f"leaf {index} ({protocol.precinct}): {broken.relation}")
+            for broken in protocol_breaks(protocol, election.date):
+                report.fail(
+                    3,
+                    f"leaf {index} ({protocol.precinct}): {broken.relation} ({broken.check}: "
+                    f"{broken.found}; {broken.source})",
+                )
             record = {**record, "protocol": protocol_to_mapping(protocol)}
         records.append(record)
     _check_plausible(election, records, report)
@@ -518,7 +523,7 @@ def _check_plausible(election: Election, records: list[dict[str, Any]], report: 
             report.fail(3, f"{where}: not a precinct of the published definition")
             continue
         for broken in list_breaks(protocol, election):
-            report.fail(3, f"{where}: {broken.relation} ({broken.found})")
+            report.fail(3, f"{where}: {broken.relation} ({broken.check}: {broken.found})")
 
 
 def _check_shared_lists(
@@ -527,7 +532,7 @@ def _check_shared_lists(
     """Check 3: the protocols that count at one precinct count the same voters' list."""
     protocols = [protocol for _version, protocol in current.values()]
     for precinct, broken in precinct_disagreements(protocols, election.date):
-        report.fail(3, f"{precinct}: {broken.relation} ({broken.found})")
+        report.fail(3, f"{precinct}: {broken.relation} ({broken.check}: {broken.found})")
 
 
 __all__ = ["CHECKS", "FILES", "Published", "Report", "parse_keys", "verify"]

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
 
 from saylau.api.strictbody import RepeatedKey
-from saylau.model import BadInput
+from saylau.model import BadInput, input_rule
 from saylau.service.errors import ServiceError, problem_of
 
 PROBLEM = "application/problem+json"
@@ -76,7 +76,7 @@ def _error(error: Any) -> dict[str, str]:
         why = (error.get("ctx") or {}).get("error", "")
         at = location[-1] if location else "?"
         return {"field": "(body)", "rule": f"is not valid JSON: {why} (at byte {at})"}
-    return {"field": _field(location), "rule": str(error.get("msg", ""))}
+    return {"field": _field(location), "rule": input_rule(error)}
 
 
 def install(app: FastAPI) -> None:

@@ -1,36 +1,21 @@
 """Request and response shapes as the OpenAPI schema documents them.
 
-Counts are strict JSON integers: ``true``, ``1.5`` and ``"7"`` are refused before any
+A protocol's shape is :class:`saylau.protocol.ProtocolForm`, the model the file readers use
+too: counts are strict JSON integers (``true``, ``1.5`` and ``"7"`` are refused) before any
 rule of the election is looked at; the service then checks the protocol against the
-election (its precinct, contest, options and control relations).
+election (its precinct, contest, options) and the control relations of the law.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-Count = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
-Code = Annotated[StrictStr, Field(min_length=1, max_length=64)]
+from saylau.protocol import ProtocolForm
 
-
-class ProtocolIn(BaseModel):
-    """A precinct protocol for one contest (see docs/election-format.md)."""
-
-    model_config = ConfigDict(extra="forbid")
-    precinct: Code
-    contest: Code
-    voters_on_list: Count
-    voters_added: Count = 0
-    ballots_received: Count
-    ballots_issued: Count
-    ballots_cancelled: Count
-    ballots_found: Count
-    invalid: Count
-    against_all: Count = 0
-    neither: Count = 0
-    votes: dict[Code, Count]
+ProtocolIn = ProtocolForm
+"""A precinct protocol for one contest: the one model every reader of a protocol uses."""
 
 
 class SubmissionIn(BaseModel):

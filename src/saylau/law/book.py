@@ -4,7 +4,8 @@ The YAML files in ``data/`` are the only place where a number of the law is writ
 Each file holds one institution: when it existed and its parameters; each parameter is
 a list of periods ``{from, value, source}`` (optionally ``until``, ``note`` and ``open``).
 A value without a source or an effective date does not load: a law nobody can check is
-not a law Saylau will apply.
+not a law Saylau will apply. A file may also list ``relations:``, the control relations a
+protocol must keep (:mod:`saylau.law.relations`), each dated and sourced the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from saylau.law.reading import ISO_DAY, RepeatedYamlKey, iso_day, read_yaml
+from saylau.law.relations import Relation, read_relations, relation_problems
 
 #: The value types a parameter may carry, by the ``unit`` named in the YAML file.
 LegalValue = int | bool | str | Fraction | dt.date | None
@@ -91,6 +93,7 @@ class Institution:
     until: dt.date | None
     existence_source: str
     parameters: Mapping[str, Parameter]
+    relations: tuple[Relation, ...] = ()
 
     def exists_on(self, day: dt.date) -> bool:
         return self.start <= day and (self.until is None or day <= self.until)
@@ -113,6 +116,14 @@ class LawBook:
     def parameters(self) -> Iterator[Parameter]:
         for inst in self.institutions.values():
             yield from inst.parameters.values()
+
+    def relations(self) -> Iterator[Relation]:
+        for inst in self.institutions.values():
+            yield from inst.relations
+
+    def relations_at(self, day: dt.date) -> tuple[Relation, ...]:
+        """The control relations in force on ``day``, in the order the law data lists them."""
+        return tuple(r for r in self.relations() if r.covers(day))
 
     def parameter(self, key: str) -> Parameter:
         """Find ``institution.name`` (or a bare name, if only one institution has it)."""
@@ -246,6 +257,7 @@ def _institution(raw: Any, origin: str) -> Institution:
         parameters={
             pname: _parameter(name, pname, praw, until) for pname, praw in params_raw.items()
         },
+        relations=read_relations(name, raw.get("relations"), _date, LawDataError),
     )
 
 
@@ -275,6 +287,29 @@ def check_periods(book: LawBook) -> list[str]:
                     f"{param.key}: first value starts {param.periods[0].start}, "
                     f"but {inst.name} exists from {inst.start}"
                 )
+    for inst in book.institutions.values():
+        problems += relation_problems(inst.relations)
+    for relation in book.relations():
+        problems += _relation_parameters(book, relation)
+    return problems
+
+
+def _relation_parameters(book: LawBook, relation: Relation) -> list[str]:
+    """A relation reads only parameters the book has: flags for ``when``, shares for
+    ``ceil``."""
+    wanted: list[tuple[str, tuple[str, ...]]] = [
+        (key, ("percent", "fraction")) for key in relation.check.parameters()
+    ]
+    if relation.when is not None:
+        wanted.append((relation.when, ("flag",)))
+    problems: list[str] = []
+    for key, units in wanted:
+        inst, _, name = key.partition(".")
+        param = book.institutions[inst].parameters.get(name) if inst in book.institutions else None
+        if param is None:
+            problems.append(f"relation {relation.id}: no parameter {key} in the law book")
+        elif param.unit not in units:
+            problems.append(f"relation {relation.id}: {key} is a {param.unit}, not a {units[0]}")
     return problems
 
 

@@ -55,4 +55,24 @@ def render_law_book(book: LawBook) -> str:
                     f"| {name} | {_cell(value)} | {period.start.isoformat()} | {until} | "
                     f"{_cell(period.source)} | {open_mark} |"
                 )
+        if inst.relations:
+            lines += [
+                "",
+                "Control relations every precinct protocol must keep "
+                "(checked by `saylau.tabulation.relations`):",
+                "",
+                "| relation | check | rule | applies | from | until | source | open |",
+                "|---|---|---|---|---|---|---|---|",
+            ]
+        for relation in inst.relations:
+            until = relation.until.isoformat() if relation.until else "today"
+            when = "always"
+            if relation.when is not None:
+                when = f"where `{relation.when}` is {'no' if relation.when_not else 'yes'}"
+            open_mark = f"**open**: {_cell(relation.open)}" if relation.open else ""
+            lines.append(
+                f"| `{relation.id}` | `{_cell(relation.text)}` | {_cell(relation.rule)} | "
+                f"{when} | {relation.start.isoformat()} | {until} | {_cell(relation.source)} | "
+                f"{open_mark} |"
+            )
     return "\n".join(lines) + "\n"

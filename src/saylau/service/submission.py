@@ -23,13 +23,7 @@ from sqlalchemy.orm import Session
 
 from saylau.model import BadInput
 from saylau.plausibility import list_breaks, list_disagreements
-from saylau.protocol import (
-    Broken,
-    Protocol,
-    broken_relations,
-    protocol_from_mapping,
-    protocol_to_mapping,
-)
+from saylau.protocol import Protocol, protocol_from_mapping, protocol_to_mapping
 from saylau.service import certification, ledgering
 from saylau.service.auth import Principal, authenticate, principal_of
 from saylau.service.context import Catalog, Context
@@ -45,6 +39,7 @@ from saylau.service.errors import (
 from saylau.service.running import apply_deltas
 from saylau.store.bulk import insert_rows, one_of
 from saylau.store.tables import CredentialRow, CurrentRow, ProtocolRow
+from saylau.tabulation.relations import Broken, protocol_breaks, refusal_detail
 from saylau.tabulation.totals import Counts, add, difference
 
 Pair = tuple[str, str]  # (precinct, contest)
@@ -121,7 +116,7 @@ def _prepare(
     protocol = protocol_from_mapping(raw, catalog.election)
     path = catalog.paths[protocol.precinct]
     may_write(principal, path)
-    broken = broken_relations(protocol, catalog.election.date)
+    broken = protocol_breaks(protocol, catalog.election.date)
     broken += list_breaks(protocol, catalog.election)
     if broken:
         raise _refusal(broken)
@@ -131,11 +126,10 @@ def _prepare(
 
 
 def _refusal(broken: list[Broken]) -> Unprocessable:
-    """The 422 naming every relation a protocol breaks, each with its rule and numbers."""
+    """The 422 naming every relation a protocol breaks: its id, check, source, the field at
+    fault, the rule in words and the numbers found."""
     return Unprocessable(
-        f"the protocol breaks {len(broken)} control relation(s): "
-        + "; ".join(b.relation for b in broken),
-        broken=[{"relation": b.relation, "rule": b.rule, "found": b.found} for b in broken],
+        refusal_detail(broken), field=broken[0].field, broken=[b.as_json() for b in broken]
     )
 
 

@@ -396,7 +396,7 @@ class ProtocolColumns:
 
     def consistent(self) -> NDArray[np.bool_]:
         """Per protocol, whether it keeps every arithmetic control relation (vectorised
-        counterpart of :func:`saylau.protocol.broken_relations` without the law check)."""
+        counterpart of :mod:`saylau.tabulation.relations` without the law check)."""
         accounted = self.invalid + self.option_votes() + self.against_all + self.neither
         result: NDArray[np.bool_] = (
             (self.ballots_received == self.ballots_issued + self.ballots_cancelled)
