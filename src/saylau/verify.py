@@ -523,7 +523,10 @@ def _check_plausible(election: Election, records: list[dict[str, Any]], report: 
             report.fail(3, f"{where}: not a precinct of the published definition")
             continue
         for broken in list_breaks(protocol, election):
-            report.fail(3, f"{where}: {broken.relation} ({broken.check}: {broken.found})")
+            report.fail(
+                3,
+                f"{where}: {broken.relation} ({broken.check}: {broken.found}; {broken.source})",
+            )
 
 
 def _check_shared_lists(
