@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from fractions import Fraction
 
@@ -259,6 +260,23 @@ def test_a_relation_without_date_does_not_load() -> None:
 def test_a_malformed_relation_does_not_load(check: str, problem: str) -> None:
     with pytest.raises(LawDataError, match=problem):
         relation_book(check=check)
+
+
+def test_a_relation_before_its_institution_does_not_load() -> None:
+    with pytest.raises(LawDataError, match="predates demo"):
+        relation_book(dated="    from: 2001-01-01\n    source: CL on Elections\n")
+
+
+def test_a_relation_reading_no_line_of_a_protocol_or_naming_unknown_words_is_refused() -> None:
+    from saylau.tabulation.relations import _compile
+
+    (relation,) = relation_book(check="ballots_found <= issued").relations()
+    with pytest.raises(ValueError, match="no line of a protocol"):
+        _compile(relation, dt.date(2023, 3, 19))
+    (relation,) = relation_book().relations()
+    worded = dataclasses.replace(relation, rule="found {found} exceeds")
+    with pytest.raises(ValueError, match="its rule names 'found'"):
+        _compile(worded, dt.date(2023, 3, 19))
 
 
 def test_the_shipped_relations_are_dated_sourced_and_compile_on_every_boundary() -> None:

@@ -291,6 +291,9 @@ def check_periods(book: LawBook) -> list[str]:
         problems += relation_problems(inst.relations)
     for relation in book.relations():
         problems += _relation_parameters(book, relation)
+        inst = book.institutions[relation.institution]
+        if relation.start < inst.start:
+            problems.append(f"relation {relation.id}: from {relation.start} predates {inst.name}")
     return problems
 
 

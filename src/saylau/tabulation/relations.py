@@ -247,6 +247,18 @@ class Relations:
         return broken
 
 
+def _words_known(relation: Relation, shares: Mapping[str, Fraction]) -> None:
+    """A rule's words name only what a refusal knows: refused once, here, not mid-intake."""
+    known = {*COUNT_FIELDS, OPTION_VOTES, LIST, "precinct", "contest", "date"}
+    known |= {key.partition(".")[2] for key in shares}
+    try:
+        relation.rule.format_map(dict.fromkeys(known, 0))
+    except (KeyError, ValueError, IndexError) as exc:
+        raise ValueError(
+            f"relation {relation.id}: its rule names {exc} (it may name {', '.join(sorted(known))})"
+        ) from None
+
+
 def _compile(relation: Relation, day: dt.date) -> _Compiled | None:
     rules = rules_at(day)
     citations: list[Citation] = []
@@ -264,6 +276,7 @@ def _compile(relation: Relation, day: dt.date) -> _Compiled | None:
         citations.append(record.cite(name))
     for name in relation.check.names():
         _count(name)  # a name no protocol has is refused here, not while checking
+    _words_known(relation, shares)
     return _Compiled(
         relation=relation,
         left=_side(relation.check.left, shares),
