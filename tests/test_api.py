@@ -358,6 +358,21 @@ def test_a_malformed_protocol_is_refused_alike_by_the_api_and_the_file_reader(
     assert body["field"] == broken.field
 
 
+def test_the_api_and_the_file_reader_leave_out_the_same_lines(served: Served) -> None:
+    """Voters added, 'against all' and 'neither' may be left out of a protocol, read as 0 by
+    the API and the file reader alike: the same protocol, the same content hash."""
+    document = protocol(P_BAD, "mazhilis-list", list_votes(400, 300, 200))
+    for name in ("voters_added", "against_all", "neither"):
+        assert document.pop(name) == 0
+    before = state(served)
+    answer = served.client(P_BAD).post("/protocols/check", json={"protocol": document})
+    assert answer.status_code == 200, answer.text
+    read = protocol_from_mapping(document, small_election())
+    assert (read.voters_added, read.against_all, read.neither) == (0, 0, 0)
+    assert answer.json()["content_hash"] == read.content_hash()
+    assert state(served) == before
+
+
 def test_broken_control_relations_are_all_listed(served: Served) -> None:
     document = protocol(P_BAD, "mazhilis-list", list_votes(400, 300, 200))
     document["ballots_received"] = 10  # received ≠ issued + cancelled
