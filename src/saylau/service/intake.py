@@ -200,9 +200,9 @@ class Intake:
                     # so each goes again in its own transaction and gets its own answer
                     log.warning("a group failed; its submissions are stored one by one")
                     answers = [self._alone(election_id, item) for item in items]
+            self.groups += 1  # counted before anyone is answered, who may look at it
             for item, answer in zip(items, answers, strict=True):
                 item.answer(answer)
-            self.groups += 1
 
     def _alone(self, election_id: str, item: _Waiting) -> Receipt | Problem | BaseException:
         try:
