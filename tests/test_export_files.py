@@ -19,8 +19,7 @@ from saylau.service.elections import import_election, issue_credentials
 from saylau.service.submission import submit
 from tests.databases import database, imported, principals
 from tests.elections_fixture import protocol
-from tests.serving import start_server
-from tests.test_exports import (
+from tests.open_data import (
     ELECTION,
     ELECTION_DEF,
     LIST,
@@ -28,6 +27,7 @@ from tests.test_exports import (
     counting_night,
     list_votes,
 )
+from tests.serving import start_server
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

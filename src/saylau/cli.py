@@ -501,14 +501,15 @@ def export_results(
 ) -> None:
     """Write results as open data (CSV, JSON, Parquet or NIST SP 1500-100 JSON), each file
     stamped with the ledger's signed tree head and its status, as the API serves them."""
+    from saylau.publication import FORMATS, LEVELS
     from saylau.service import exports
     from saylau.service.context import Context
     from saylau.service.errors import ServiceError
 
-    if fmt not in exports.FORMATS:
-        fail(f"field 'format': must be one of {', '.join(exports.FORMATS)} (found {fmt!r})")
-    if level not in exports.LEVELS:
-        fail(f"field 'level': must be one of {', '.join(exports.LEVELS)} (found {level!r})")
+    if fmt not in FORMATS:
+        fail(f"field 'format': must be one of {', '.join(FORMATS)} (found {fmt!r})")
+    if level not in LEVELS:
+        fail(f"field 'level': must be one of {', '.join(LEVELS)} (found {level!r})")
     try:
         written = exports.write(Context.open(db), election, fmt, level, out, contest)
     except ServiceError as exc:

@@ -31,6 +31,7 @@ from saylau.election import Election, election_from_mapping
 from saylau.model import BadInput
 from saylau.plausibility import list_breaks, precinct_disagreements
 from saylau.protocol import Protocol, protocol_from_mapping, protocol_to_mapping
+from saylau.publication import folder as published
 from saylau.tabulation.relations import protocol_breaks
 from saylau.tabulation.replay import Replay, replay
 from saylau.tabulation.totals import empty_counts
@@ -47,13 +48,7 @@ CHECKS = {
     8: "the log extends the checkpoint kept earlier",
 }
 
-FILES = (
-    "election.json",
-    "ledger-head.json",
-    "ledger-entries.jsonl",
-    "precinct-results.jsonl",
-    "totals.json",
-)
+FILES = published.FILES
 
 
 @dataclass

@@ -14,12 +14,13 @@ from fastapi import FastAPI, Path, Query, Request, Response
 from fastapi.responses import FileResponse
 from starlette.convertors import Convertor, register_url_convertor
 
+from saylau import publication
 from saylau.api.app import API, ElectionId
 from saylau.api.decisions import problems
 from saylau.service import exportfiles, exports
 from saylau.service.context import Context
 
-SUFFIX_FORMATS = {suffix: fmt for fmt, suffix in exports.SUFFIXES.items()}
+SUFFIX_FORMATS = {suffix: fmt for fmt, suffix in publication.SUFFIXES.items()}
 
 
 class ContestConvertor(Convertor[str]):

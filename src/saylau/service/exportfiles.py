@@ -30,7 +30,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from saylau.model import BadInput
+from saylau.publication import Stamp
+from saylau.publication.formats import check_format, check_level
 from saylau.service import exports, proofs
 from saylau.service.context import Context
 
@@ -78,7 +79,7 @@ class ExportFile:
     path: Path
     media_type: str
     filename: str
-    stamp: exports.Stamp
+    stamp: Stamp
     etag: str
     length: int
 
@@ -88,10 +89,8 @@ def export_file(
 ) -> ExportFile:
     """The download at the ledger's current size (or a later one): built now if no worker
     built it yet."""
-    if fmt not in exports.FORMATS:
-        raise BadInput("format", f"must be one of {', '.join(exports.FORMATS)}", fmt)
-    if level not in exports.LEVELS:
-        raise BadInput("level", f"must be one of {', '.join(exports.LEVELS)}", level)
+    check_format(fmt)
+    check_level(level)
     with ctx.sessions() as session:
         size = proofs.ledger_size(session, election_id)
     folder = data_dir(ctx) / "exports" / _safe(election_id)
@@ -150,7 +149,7 @@ def _load(folder: Path, key: str, size: int) -> ExportFile | None:
         path=body,
         media_type=described["media_type"],
         filename=described["filename"],
-        stamp=exports.Stamp(**described["stamp"]),
+        stamp=Stamp(**described["stamp"]),
         etag=described["etag"],
         length=length,
     )
