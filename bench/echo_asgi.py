@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from saylau.api.app import API, ElectionId, Token
 from saylau.api.asgi import app
+from saylau.api.params import API, ElectionId, Token
 from saylau.api.schemas import SubmissionIn
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Path
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from saylau.api.app import API, CODE, Caller, ElectionId
+from saylau.api.params import API, CODE, Caller, ElectionId, PublicSnapshots, ServiceContext
+from saylau.api.strictbody import StrictRoute
 from saylau.service import certification
-from saylau.service.context import Context
-from saylau.service.snapshots import Snapshots
+
+router = APIRouter(route_class=StrictRoute)
 
 ContestId = Annotated[str, Path(min_length=1, max_length=64, pattern=CODE)]
 
@@ -59,57 +60,62 @@ class DecisionOut(BaseModel):
     record: dict[str, Any] = Field(description="the ledger record, as its leaf holds it")
 
 
-def register(app: FastAPI) -> None:
-    """Add the decision routes to the application built by ``create_app``."""
-    context: Context = app.state.context
+@router.post(
+    API + "/contests/{contest_id}/certify",
+    response_model=DecisionOut,
+    status_code=201,
+    tags=["decisions"],
+    responses=problems(
+        {
+            401: "No credential, or not one of this election",
+            403: "Not the central commission's credential",
+            404: "No such election or contest",
+            409: "Precincts are missing, or the contest is already certified",
+            422: "The outcome cannot be decided from the totals",
+        }
+    ),
+)
+def certify_contest(
+    election_id: ElectionId,
+    contest_id: ContestId,
+    caller: Caller,
+    context: ServiceContext,
+    snapshots: PublicSnapshots,
+) -> dict[str, Any]:
+    """The central commission certifies a contest once every precinct of it has reported.
 
-    def seen(election_id: str, decision: certification.Decision) -> dict[str, Any]:
-        snapshots: Snapshots = app.state.snapshots
-        snapshots.saw(election_id, decision.tree_size)
-        return decision.as_json()
+    The ledger entry names the totals, the outcome decided from them and the tree size
+    they stand on; until a reopening, no correction of the contest is approved."""
+    decision = certification.certify(context, caller, contest_id)
+    snapshots.saw(election_id, decision.tree_size)
+    return decision.as_json()
 
-    @app.post(
-        API + "/contests/{contest_id}/certify",
-        response_model=DecisionOut,
-        status_code=201,
-        tags=["decisions"],
-        responses=problems(
-            {
-                401: "No credential, or not one of this election",
-                403: "Not the central commission's credential",
-                404: "No such election or contest",
-                409: "Precincts are missing, or the contest is already certified",
-                422: "The outcome cannot be decided from the totals",
-            }
-        ),
-    )
-    def certify_contest(
-        election_id: ElectionId, contest_id: ContestId, caller: Caller
-    ) -> dict[str, Any]:
-        """The central commission certifies a contest once every precinct of it has reported.
 
-        The ledger entry names the totals, the outcome decided from them and the tree size
-        they stand on; until a reopening, no correction of the contest is approved."""
-        return seen(election_id, certification.certify(context, caller, contest_id))
-
-    @app.post(
-        API + "/contests/{contest_id}/reopen",
-        response_model=DecisionOut,
-        status_code=201,
-        tags=["decisions"],
-        responses=problems(
-            {
-                401: "No credential, or not one of this election",
-                403: "Not the central commission's credential",
-                404: "No such election or contest",
-                409: "The contest is not certified",
-                422: "The reason is missing or empty",
-            }
-        ),
-    )
-    def reopen_contest(
-        election_id: ElectionId, contest_id: ContestId, body: ReopenIn, caller: Caller
-    ) -> dict[str, Any]:
-        """The central commission reopens a certified contest, saying why (ledgered), so that
-        corrections can be approved again and the contest certified anew."""
-        return seen(election_id, certification.reopen(context, caller, contest_id, body.reason))
+@router.post(
+    API + "/contests/{contest_id}/reopen",
+    response_model=DecisionOut,
+    status_code=201,
+    tags=["decisions"],
+    responses=problems(
+        {
+            401: "No credential, or not one of this election",
+            403: "Not the central commission's credential",
+            404: "No such election or contest",
+            409: "The contest is not certified",
+            422: "The reason is missing or empty",
+        }
+    ),
+)
+def reopen_contest(
+    election_id: ElectionId,
+    contest_id: ContestId,
+    body: ReopenIn,
+    caller: Caller,
+    context: ServiceContext,
+    snapshots: PublicSnapshots,
+) -> dict[str, Any]:
+    """The central commission reopens a certified contest, saying why (ledgered), so that
+    corrections can be approved again and the contest certified anew."""
+    decision = certification.reopen(context, caller, contest_id, body.reason)
+    snapshots.saw(election_id, decision.tree_size)
+    return decision.as_json()

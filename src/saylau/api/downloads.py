@@ -10,15 +10,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import FileResponse
 from starlette.convertors import Convertor, register_url_convertor
 
 from saylau import publication
-from saylau.api.app import API, ElectionId
 from saylau.api.decisions import problems
+from saylau.api.params import API, ElectionId, ServiceContext
+from saylau.api.strictbody import StrictRoute
 from saylau.service import exportfiles, exports
-from saylau.service.context import Context
 
 SUFFIX_FORMATS = {suffix: fmt for fmt, suffix in publication.SUFFIXES.items()}
 
@@ -50,6 +50,8 @@ class SuffixConvertor(Convertor[str]):
 register_url_convertor("saylau_contest", ContestConvertor())
 register_url_convertor("saylau_suffix", SuffixConvertor())
 
+router = APIRouter(route_class=StrictRoute)
+
 ContestId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00]+$")]
 Suffix = Annotated[
     Literal["csv", "json", "parquet", "nist.json"],
@@ -74,42 +76,39 @@ DOWNLOADED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def register(app: FastAPI) -> None:
-    """Add the download route to the application built by ``create_app``."""
-    context: Context = app.state.context
-
-    @app.get(
-        API + "/export/{contest_id:saylau_contest}.{fmt:saylau_suffix}",
-        response_class=Response,
-        tags=["open data"],
-        summary="Download a contest's results as open data",
-        responses=DOWNLOADED
-        | problems({404: "No such election or contest", 422: "Not a format or level"}),
-    )
-    def export_results(
-        request: Request,
-        election_id: ElectionId,
-        contest_id: ContestId,
-        fmt: Suffix,
-        level: Level = "precinct",
-    ) -> Response:
-        """A contest's results per precinct or per territorial unit as open data: CSV (UTF-8,
-        one row per unit, the stamp in columns), JSON, Parquet (the stamp also as schema
-        metadata) or the NIST SP 1500-100 v2 Election Results Common Data Format, with
-        names in Kazakh, Russian and English."""
-        done = exportfiles.export_file(context, election_id, contest_id, SUFFIX_FORMATS[fmt], level)
-        stamp = done.stamp
-        headers = {
-            "Content-Disposition": exports.content_disposition(done.filename),
-            "ETag": done.etag,
-            "Cache-Control": "public, no-cache",
-            "X-Saylau-Status": stamp.status,
-            "X-Saylau-Tree-Size": str(stamp.tree_size),
-            "X-Saylau-Tree-Root": stamp.tree_root,
-        }
-        if done.etag in _tags(request.headers.get("if-none-match", "")):
-            return Response(status_code=304, headers=headers)
-        return FileResponse(done.path, media_type=done.media_type, headers=headers)
+@router.get(
+    API + "/export/{contest_id:saylau_contest}.{fmt:saylau_suffix}",
+    response_class=Response,
+    tags=["open data"],
+    summary="Download a contest's results as open data",
+    responses=DOWNLOADED
+    | problems({404: "No such election or contest", 422: "Not a format or level"}),
+)
+def export_results(
+    request: Request,
+    election_id: ElectionId,
+    contest_id: ContestId,
+    fmt: Suffix,
+    context: ServiceContext,
+    level: Level = "precinct",
+) -> Response:
+    """A contest's results per precinct or per territorial unit as open data: CSV (UTF-8,
+    one row per unit, the stamp in columns), JSON, Parquet (the stamp also as schema
+    metadata) or the NIST SP 1500-100 v2 Election Results Common Data Format, with
+    names in Kazakh, Russian and English."""
+    done = exportfiles.export_file(context, election_id, contest_id, SUFFIX_FORMATS[fmt], level)
+    stamp = done.stamp
+    headers = {
+        "Content-Disposition": exports.content_disposition(done.filename),
+        "ETag": done.etag,
+        "Cache-Control": "public, no-cache",
+        "X-Saylau-Status": stamp.status,
+        "X-Saylau-Tree-Size": str(stamp.tree_size),
+        "X-Saylau-Tree-Root": stamp.tree_root,
+    }
+    if done.etag in _tags(request.headers.get("if-none-match", "")):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(done.path, media_type=done.media_type, headers=headers)
 
 
 def _tags(header: str) -> set[str]:
