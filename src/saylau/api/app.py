@@ -1,15 +1,15 @@
-"""The HTTP API: each handler a few lines over ``saylau.service``.
+"""The HTTP API: one router per area, each handler a few lines over ``saylau.service``.
 
 Writes need a commission's bearer token; reads are public. Handlers are synchronous and
 run in the worker's thread pool, except single submissions, which await the worker's writer
-that groups them; no state that another worker needs lives in memory.
+that groups them; no state that another worker needs lives in memory. ``create_app`` holds
+no route of its own: it puts the shared parts on ``app.state`` (see ``saylau.api.params``),
+mounts the routers in the order they are matched, and wraps them in the middleware.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import FastAPI, Response
+from fastapi import FastAPI
 
 from saylau import __version__
 from saylau.api import (
@@ -17,6 +17,7 @@ from saylau.api import (
     docs,
     downloads,
     health,
+    intake,
     ledger,
     openapi,
     problems,
@@ -27,15 +28,10 @@ from saylau.api.cache import ResponseCache
 from saylau.api.headers import SecurityHeaders
 from saylau.api.limits import BodyLimit
 from saylau.api.outage import DatabaseOutage
-from saylau.api.params import API, Caller, ElectionId, ProtocolId, Token
-from saylau.api.schemas import BatchIn, BatchOut, CheckOut, ReceiptOut, SubmissionIn
 from saylau.api.strictbody import StrictRoute
-from saylau.service import submission
 from saylau.service.context import Context
-from saylau.service.errors import Problem
-from saylau.service.intake import Intake, raise_problem
+from saylau.service.intake import Intake
 from saylau.service.snapshots import Snapshots
-from saylau.service.submission import Receipt
 
 BODY_LIMIT = 2 * 1024 * 1024
 
@@ -54,81 +50,13 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     )
     app.router.route_class = StrictRoute  # before any route: every JSON body read strictly
     app.state.context = context
-    intake = Intake(context)
-    app.state.intake = intake
+    app.state.intake = Intake(context)
     problems.install(app)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
     docs.install(app)
 
     app.include_router(health.router)
-
-    @app.post(
-        API + "/protocols",
-        response_model=ReceiptOut,
-        tags=["protocols"],
-        responses={403: {}, 409: {}, 422: {}},
-    )
-    async def submit_protocol(
-        election_id: ElectionId, body: SubmissionIn, token: Token, response: Response
-    ) -> dict[str, Any]:
-        """Submit a precinct protocol; a changed protocol for an accepted precinct needs a
-        reason and becomes a pending correction.
-
-        Protocols arriving together from many commissions are stored in one transaction
-        (see ``saylau.service.intake``); each is answered on its own after the commit."""
-        raw = body.protocol.model_dump()
-        receipt = await intake.submit(election_id, token, raw, body.reason)
-        if isinstance(receipt, Problem):
-            raise_problem(receipt)
-        assert isinstance(receipt, Receipt)
-        if receipt.tree_size is not None:
-            snapshots.saw(election_id, receipt.tree_size)
-        response.status_code = {"accepted": 201, "correction-pending": 202}.get(receipt.status, 200)
-        return receipt.as_json()
-
-    @app.post(
-        API + "/protocols/check",
-        response_model=CheckOut,
-        tags=["protocols"],
-        responses={403: {}, 422: {}},
-    )
-    def check_protocol(election_id: ElectionId, body: SubmissionIn, token: Token) -> dict[str, Any]:
-        """Check a protocol against the election's definition and control relations without
-        storing it: the answer a submission would get for its content (``acceptable``, or the
-        same problem, naming each broken relation), with its content hash."""
-        return submission.check_with_token(
-            context, election_id, token, body.protocol.model_dump(), body.reason
-        )
-
-    @app.post(API + "/protocols/batch", response_model=BatchOut, tags=["protocols"])
-    def submit_batch(election_id: ElectionId, body: BatchIn, caller: Caller) -> dict[str, Any]:
-        """Submit many protocols in one transaction; each item answered on its own."""
-        answers = submission.submit_batch(
-            context, caller, [(s.protocol.model_dump(), s.reason) for s in body.submissions]
-        )
-        items: list[dict[str, Any]] = []
-        for answer in answers:
-            if isinstance(answer, Problem):
-                items.append({"status": answer.status, "problem": answer.as_json()})
-            else:
-                items.append({"status": answer.status, "receipt": answer.as_json()})
-                if answer.tree_size is not None:
-                    snapshots.saw(election_id, answer.tree_size)
-        accepted = sum(1 for a in answers if not isinstance(a, Problem) and a.status == "accepted")
-        return {"accepted": accepted, "items": items}
-
-    @app.post(
-        API + "/corrections/{protocol_id}/approve", response_model=ReceiptOut, tags=["protocols"]
-    )
-    def approve_correction(
-        election_id: ElectionId, protocol_id: ProtocolId, caller: Caller
-    ) -> dict[str, Any]:
-        """A territorial commission above the precinct approves a pending correction."""
-        receipt = submission.approve(context, caller, protocol_id)
-        if receipt.tree_size is not None:
-            snapshots.saw(election_id, receipt.tree_size)
-        return receipt.as_json()
-
+    app.include_router(intake.router)
     snapshots = Snapshots(context)
     app.state.snapshots = snapshots
     app.include_router(results.router)
