@@ -307,14 +307,16 @@ def test_the_minimum_applied_is_the_one_read() -> None:
     roll = roll_of(people)
     app, register = application(roll), register_of(people)
     rules = rules_at(app.applied_on)
-    for name, value, rule in [
+    cases: list[tuple[str, int, str]] = [
         ("membership_minimum", 5001, "membership_minimum"),
         ("membership_per_unit_minimum", 251, "membership_per_unit_minimum"),
         ("initiative_group_minimum", 701, "initiative_group_minimum"),
         ("founding_congress_months", 2, "founding_congress_months"),
         ("member_min_age", 64, "membership_minimum"),
-    ]:
-        changed = dataclasses.replace(rules.parties, **{name: value})
+    ]
+    for name, value, rule in cases:
+        change: dict[str, Any] = {name: value}
+        changed = dataclasses.replace(rules.parties, **change)
         decision = decide(app, roll, register, dataclasses.replace(rules, parties=changed))
         assert isinstance(decision, Refused), name
         assert rule in {f.rule.value for f in decision.failures}, name
@@ -327,7 +329,7 @@ def test_the_minimum_applied_is_the_one_read() -> None:
         ({"applied_on": "2023-04-09"}, "applied_on"),
     ],
 )
-def test_dates_out_of_order_are_bad_input(change: dict[str, str], field: str) -> None:
+def test_dates_out_of_order_are_bad_input(change: dict[str, Any], field: str) -> None:
     people = population({unit: 1 for unit in UNITS_2023})
     roll = roll_of(people)
     with pytest.raises(BadInput) as caught:

@@ -37,7 +37,7 @@ UNITS = ("KZ-10", "KZ-11", "KZ-15")
 
 def _people(region: str, count: int, first_serial: int) -> list[Citizen]:
     birth = dt.date(1980, 5, 5)
-    people = []
+    people: list[Citizen] = []
     serial = first_serial
     while len(people) < count:
         try:
