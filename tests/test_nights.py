@@ -72,6 +72,18 @@ def test_2023_night_gives_the_official_mazhilis_seats(tmp_path: Path) -> None:
     }
     assert {by_name[k]: v for k, v in seats.items()} == official["seats"]
     assert len([k for k in decided if k.startswith("smd-")]) == 29
+    # The combined night: Astana's maslikhat list is decided by the service to its official
+    # seats, and every maslikhat district (constructed) elects one deputy.
+    astana = json.loads(shared("maslikhat-astana-2023.json").read_text("utf-8"))["official"]
+    list_seats = decided["maslikhat-KZ-71-list"]["seats"]
+    assert {by_name[k]: v for k, v in list_seats.items()} == astana["seats"]
+    (synthetic,) = elections("2023", 2023, 300)
+    assert set(decided) == {c.id for c in synthetic.election.contests}
+    districts = [
+        c.id for c in synthetic.election.contests if c.body == "maslikhat" and c.seats == 1
+    ]
+    assert len(districts) > 300
+    assert all(decided[c]["status"] == "elected" and decided[c]["winner"] for c in districts)
 
 
 def test_2022_presidential_night_elects_the_official_winner(tmp_path: Path) -> None:

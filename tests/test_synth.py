@@ -13,12 +13,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saylau.election import election_from_mapping, election_to_mapping, load_election
+from saylau.election import (
+    ContestDef,
+    Election,
+    election_from_mapping,
+    election_to_mapping,
+    load_election,
+)
 from saylau.model import BadInput, Counts, Kind, parse_contest
 from saylau.outcome import decide
 from saylau.plausibility import list_breaks, precinct_disagreements
 from saylau.protocol import protocol_from_mapping
 from saylau.synth import LIST_CONTEST, SyntheticElection, generate, write_dataset
+from saylau.synth.maslikhats import ASTANA, SEATS_2023, combined_2023, list_contest_id
 from saylau.tabulation.relations import protocol_breaks
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -330,3 +337,142 @@ def test_no_product_room_imports_the_synthetic_nights() -> None:
         or "from saylau import synth" in p.read_text("utf-8")
     ]
     assert importing == []
+
+
+# --- the combined night of 19 March 2023 -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def combined() -> SyntheticElection:
+    return combined_2023()
+
+
+def maslikhat_contests(election: Election) -> list[ContestDef]:
+    return [c for c in election.contests if c.body == "maslikhat"]
+
+
+def test_each_precinct_files_one_protocol_per_contest_on_its_ballot(
+    combined: SyntheticElection,
+) -> None:
+    election, protocols = combined.election, combined.protocols
+    filed: dict[str, list[str]] = {}
+    pairs = zip(protocols.precinct.tolist(), protocols.contest.tolist(), strict=True)
+    for precinct, contest in pairs:
+        filed.setdefault(protocols.precinct_codes[precinct], []).append(
+            protocols.contest_ids[contest]
+        )
+    republican_cities = {"KZ-71", "KZ-75", "KZ-79"}
+    for unit in election.precincts():
+        ballot = [c.id for c in election.contests_for(unit.code)]
+        assert filed[unit.code] == ballot, unit.code
+        # Mazhilis list and district, the region's maslikhat list and district, and the
+        # district's maslikhat outside the republican cities (whose districts have none).
+        city = election.path(unit.code)[1] in republican_cities
+        assert len(ballot) == (4 if city else 5), unit.code
+    assert 45_000 < len(protocols) < 50_000
+
+
+def test_the_combined_night_keeps_every_control_relation(combined: SyntheticElection) -> None:
+    protocols = combined.protocols
+    assert protocols.consistent().all()
+    date = combined.election.date
+    sample = [protocols[i] for i in range(0, len(protocols), 101)]
+    assert [p for p in sample if protocol_breaks(p, date)] == []
+    assert precinct_disagreements(list(protocols)[:5_000], date) == []
+
+
+def test_the_combined_night_keeps_the_official_mazhilis_totals(
+    combined: SyntheticElection, official: dict[str, Any]
+) -> None:
+    totals = combined.protocols.totals(LIST_CONTEST)
+    assert (totals.registered, totals.participated) == (
+        official["registered"],
+        official["participated"],
+    )
+    assert {RESULT_NAME[k]: v for k, v in totals.options.items()} == official["options"]
+    assert combined.protocols.totals("smd-01") == generate().protocols.totals("smd-01")
+
+
+def test_astana_maslikhat_list_totals_are_the_official_ones() -> None:
+    astana = json.loads(shared("maslikhat-astana-2023.json").read_text("utf-8"))
+    synthetic = combined_2023()
+    totals = synthetic.protocols.totals(list_contest_id(ASTANA))
+    assert totals.registered == astana["registered"]
+    assert totals.participated == astana["participated"]
+    assert totals.against_all == astana["against_all"]
+    assert {RESULT_NAME[k]: v for k, v in totals.options.items()} == astana["options"]
+    contest = synthetic.election.contest(list_contest_id(ASTANA))
+    assert contest.seats == sum(astana["official"]["seats"].values()) == 17
+    assert "constructed" not in contest.names["en"]
+
+
+def test_maslikhats_at_their_levels_total_the_seats_of_2023(combined: SyntheticElection) -> None:
+    contests = maslikhat_contests(combined.election)
+    lists = [c for c in contests if c.kind is Kind.MASLIKHAT_LIST]
+    districts = [c for c in contests if c.kind is Kind.SINGLE_MEMBER]
+    assert len(lists) == 20 and {c.level for c in lists} == {"regional"}
+    assert {c.area for c in lists} == {
+        (u.code,) for u in combined.election.units if u.level == "region"
+    }
+    assert {c.level for c in districts} == {"regional", "district"}
+    assert sum(c.seats or 0 for c in contests) == SEATS_2023 == 3_415
+    # Half of a regional maslikhat by lists, half by districts (the law of the date).
+    for contest in lists:
+        region = contest.area[0]
+        own = [
+            c
+            for c in districts
+            if c.level == "regional" and c.id.startswith(f"maslikhat-{region}-")
+        ]
+        assert len(own) == contest.seats, region
+    district_maslikhats = {c.id.rsplit("-", 1)[0] for c in districts if c.level == "district"}
+    assert len(district_maslikhats) == 205  # 168 districts and 37 cities of the data
+
+
+def test_constructed_maslikhat_contests_say_so(combined: SyntheticElection) -> None:
+    for contest in maslikhat_contests(combined.election):
+        official = contest.id == list_contest_id(ASTANA)
+        assert ("constructed" in contest.names["en"]) is not official, contest.id
+        assert ("құрастырылған" in contest.names["kk"]) is not official, contest.id
+        assert ("сконструировано" in contest.names["ru"]) is not official, contest.id
+
+
+def test_the_combined_definition_passes_its_own_validation(combined: SyntheticElection) -> None:
+    election = combined.election
+    assert election_from_mapping(election_to_mapping(election)) == election
+
+
+def test_a_district_maslikhat_party_list_in_2023_is_refused(combined: SyntheticElection) -> None:
+    mapping = election_to_mapping(combined.election)
+    index = next(i for i, c in enumerate(mapping["contests"]) if c["kind"] == "maslikhat-list")
+    mapping["contests"][index]["level"] = "district"
+    with pytest.raises(BadInput, match="district maslikhats elected no seats by party lists"):
+        election_from_mapping(mapping)
+
+
+@pytest.mark.parametrize("precincts", [223, 1_000])
+def test_fewer_precincts_give_no_empty_maslikhat_district(precincts: int) -> None:
+    synthetic = combined_2023(seed=7, precincts=precincts)
+    assert synthetic.protocols.consistent().all()
+    filed = set(np.unique(synthetic.protocols.contest).tolist())
+    assert filed == set(range(len(synthetic.election.contests)))
+
+
+def test_maslikhat_districts_overlap_only_across_levels() -> None:
+    """A precinct votes in one district of its region's maslikhat and one of its district's,
+    never in two districts of one level."""
+    mapping = election_to_mapping(combined_2023(seed=7, precincts=400).election)
+    contests = mapping["contests"]
+    district = next(c for c in contests if c.get("level") == "district" and c["seats"] == 1)
+    regional = [  # "regional" is the level a maslikhat's contest has when it names none
+        c for c in contests if c["body"] == "maslikhat" and "level" not in c and c["seats"] == 1
+    ]
+    assert any(district["area"][0] in c["area"] for c in regional)  # across levels: allowed
+    other = next(
+        c
+        for c in contests
+        if c.get("level") == "district" and c["seats"] == 1 and c is not district
+    )
+    other["area"] = [*other["area"], district["area"][0]]
+    with pytest.raises(BadInput, match=r"same body \(maslikhat, district level\)"):
+        election_from_mapping(mapping)

@@ -342,9 +342,9 @@ def synth(
         ),
     ] = False,
 ) -> None:
-    """Generate a night's dataset (by default the 2023 Mazhilis at Kazakhstan's scale); a
-    night of two rounds writes each election into a folder named by its id. With
-    --register, the register of citizens of the 2023 night as Parquet."""
+    """Generate a night's dataset (by default the 2023 Mazhilis and maslikhats at
+    Kazakhstan's scale); a night of two rounds writes each election into a folder named by
+    its id. With --register, the register of citizens of the 2023 night as Parquet."""
     from saylau.synth import write_dataset
     from saylau.synth.nights import elections
 

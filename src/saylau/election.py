@@ -569,31 +569,39 @@ def _check_maslikhat_lists(contest: ContestDef, where: str, rules: Rules) -> Non
 
 
 def _check_single_member_cover(election: Election) -> None:
-    """A voter votes in one single-member district of a body: areas of a body never overlap."""
-    by_body: dict[str | None, dict[str, int]] = {}
+    """A voter votes in one single-member district of a body at a level: areas of a body's
+    districts never overlap (a precinct votes in one district of its region's maslikhat and
+    one of its district's, but never in two of the same maslikhat's level)."""
+    by_body: dict[tuple[str | None, str | None], dict[str, int]] = {}
     for index, contest in enumerate(election.contests):
         if contest.kind is not Kind.SINGLE_MEMBER:
             continue
-        owners = by_body.setdefault(contest.body, {})
+        owners = by_body.setdefault((contest.body, contest.level), {})
         for position, code in enumerate(contest.area):
             if code in owners:
                 raise BadInput(
                     f"contests[{index}].area[{position}]",
                     f"is already in the area of contests[{owners[code]}], a single-member "
-                    f"district of the same body ({contest.body}): a voter votes in only one",
+                    f"district of the same body ({_body_words(contest.body, contest.level)}): "
+                    "a voter votes in only one",
                     code,
                 )
             owners[code] = index
-    for body, owners in by_body.items():
+    for (body, level), owners in by_body.items():
         for precinct in election.precincts():
             found = [owners[code] for code in election.path(precinct.code) if code in owners]
             if len(found) > 1:
                 raise BadInput(
                     f"contests[{found[-1]}].area",
                     f"covers precinct {precinct.code}, which contests[{found[0]}] covers too; "
-                    f"single-member districts of the same body ({body}) must not overlap",
+                    f"single-member districts of the same body ({_body_words(body, level)}) "
+                    "must not overlap",
                     precinct.code,
                 )
+
+
+def _body_words(body: str | None, level: str | None) -> str:
+    return f"{body}, {level} level" if level else str(body)
 
 
 def election_from_mapping(raw: Any) -> Election:

@@ -35,7 +35,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -61,6 +61,27 @@ _TYPICAL_VOTERS = {"city": 1_500.0, "rural": 800.0}
 """Typical voters per precinct: town precincts are larger than village ones."""
 
 _ITERATION_CHUNK = 65_536
+
+
+_CONSTRUCTED = {
+    "night": {
+        "kk": " (құрастырылған түн: ресми нәтиже емес)",
+        "ru": " (сконструированный вечер: не официальные итоги)",
+        "en": " (constructed night: not an official result)",
+    },
+    "contest": {
+        "kk": " (құрастырылған: ресми нәтиже емес)",
+        "ru": " (сконструировано: не официальные итоги)",
+        "en": " (constructed: not an official result)",
+    },
+}
+
+
+def constructed(names: Names, what: Literal["night", "contest"] = "night") -> Names:
+    """Names that say, in each language, that the night (or one contest of an official
+    night) is constructed, not official."""
+    words = _CONSTRUCTED[what]
+    return {language: text + words[language] for language, text in names.items()}
 
 
 # --- the source data ---------------------------------------------------------------------
@@ -91,6 +112,7 @@ class _Region:
     population: int
     voters: int | None
     turnout: float
+    counted_on_the_day: bool  # the voter figure is the list of 19 March 2023 itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +122,7 @@ class _District:
     names: Names
     keys: tuple[str, ...]
     population: int | None
+    own_maslikhat: bool  # a city district of a republican city has none
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +174,7 @@ def _sources() -> _Sources:
             population=int(row["population_2024_07_01"]),
             voters=_first_number(row["registered_voters"]),
             turnout=turnout[row["iso_3166_2"]],
+            counted_on_the_day=row["voters_event"].startswith(ELECTION_DATE.isoformat()),
         )
         for row in rows("regions.csv")
     )
@@ -166,6 +190,7 @@ def _sources() -> _Sources:
                 names={"kk": row["name_kk"], "ru": row["name_ru"], "en": english},
                 keys=keys,
                 population=_first_number(row["population"]) if row["population"] else None,
+                own_maslikhat=row["unit_type"] != "city_district_of_republican_city",
             )
         )
     smds = []
@@ -737,7 +762,7 @@ def generate(seed: int = 2023, precincts: int = 10_000) -> SyntheticElection:
     region_voter_figure = np.array([r.voters or 0 for r in regions], dtype=np.float64)
     adults = region_voter_figure[known].sum() / population[known].sum()
     region_weight = np.where(known, region_voter_figure, population * adults)
-    region_voters = _split(registered, region_weight)
+    region_voters = _region_voters(regions, registered, region_weight, scale)
     region_index = {r.code: k for k, r in enumerate(regions)}
     district_region = np.array([region_index[d.region] for d in districts], dtype=np.int64)
     district_weights = _district_weights(sources)
@@ -809,6 +834,17 @@ def generate(seed: int = 2023, precincts: int = 10_000) -> SyntheticElection:
         smd_tables=smd_tables,
     )
     return SyntheticElection(election, protocols)
+
+
+def _region_voters(regions: Sequence[_Region], registered: int, weight: F64, scale: float) -> I64:
+    """Voters of each region: a figure that is the list of election day itself (Astana's and
+    Kostanay's, from their maslikhat elections) is kept, scaled; the rest of the national
+    total goes to the others by weight."""
+    pinned = np.array([r.counted_on_the_day and r.voters is not None for r in regions])
+    kept = np.array([round((r.voters or 0) * scale) for r in regions], dtype=np.int64)
+    voters = np.where(pinned, kept, 0)
+    voters[~pinned] = _split(registered - int(voters.sum()), weight[~pinned])
+    return voters
 
 
 def _self_nominated_winners(rng: np.random.Generator, sources: _Sources) -> set[int]:

@@ -30,6 +30,7 @@ import numpy as np
 from saylau.election import ContestDef, Election, Names, OptionDef, Unit
 from saylau.law.rules import KurultaiRules, rules_at
 from saylau.model import BadInput, Kind
+from saylau.synth.maslikhats import combined_2023
 from saylau.synth.national import (
     BASE_PRECINCTS,
     I64,
@@ -42,18 +43,12 @@ from saylau.synth.national import (
     _sources,
     _split,
     _split_within,
+    constructed,
     draw_precincts,
-    generate,
     republic_unit,
 )
 
 DEFAULT_NIGHT = "2023"
-
-_CONSTRUCTED = {
-    "kk": " (құрастырылған түн: ресми нәтиже емес)",
-    "ru": " (сконструированный вечер: не официальные итоги)",
-    "en": " (constructed night: not an official result)",
-}
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -63,11 +58,6 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def _names(kk: str, ru: str, en: str) -> Names:
     return {"kk": kk, "ru": ru, "en": en}
-
-
-def constructed(names: Names) -> Names:
-    """Names that say, in each language, that the night is constructed, not official."""
-    return {language: text + _CONSTRUCTED[language] for language, text in names.items()}
 
 
 # --- the territory of a day ----------------------------------------------------------------
@@ -642,10 +632,12 @@ NIGHTS: dict[str, Night] = {
     for night in (
         Night(
             "2023",
-            "19 March 2023: the Mazhilis party lists and the 29 single-member districts, "
-            "official totals",
+            "19 March 2023, the combined night: the Mazhilis party lists and 29 districts "
+            "(official totals), the 20 regional maslikhats (half lists, half districts; "
+            "Astana's list official) and the district and city maslikhats (districts only; "
+            "constructed), about 5 protocols a precinct",
             False,
-            generate,
+            combined_2023,
         ),
         Night(
             "2022-presidential",
