@@ -142,7 +142,16 @@ def _precinct_rows(
         return []
     rows = session.execute(
         select(ProtocolRow, CurrentRow.protocol_id)
-        .outerjoin(CurrentRow, CurrentRow.protocol_id == ProtocolRow.id)
+        .outerjoin(
+            CurrentRow,
+            # By the current table's key, so each row is one index probe: joined on the id
+            # alone, SQLite scans every current protocol for every row (quadratic in a night
+            # of many contests).
+            (CurrentRow.election_id == ProtocolRow.election_id)
+            & (CurrentRow.precinct == ProtocolRow.precinct)
+            & (CurrentRow.contest == ProtocolRow.contest)
+            & (CurrentRow.protocol_id == ProtocolRow.id),
+        )
         .where(
             ProtocolRow.election_id == election_id,
             one_of(session, ProtocolRow.precinct, sorted(precincts)),
