@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from saylau.api import create_app
 from saylau.cli import app
 from saylau.election import load_election
 from saylau.model import BadInput, Counts
 from saylau.service.context import Context
+from saylau.service.overview import overview
 from saylau.synth.demo import run_night
 from saylau.synth.nights import NIGHTS, elections, night
 from tests.databases import fresh_postgres
@@ -225,3 +228,31 @@ def test_a_night_runs_through_the_service_on_postgresql() -> None:
     outcome = decided["constitution-2022"]
     assert outcome["valid"] is True and outcome["adopted"] is True
     assert len(outcome["units"]["with_yes_majority"]) == official["units_with_yes_majority"]
+
+
+def test_the_combined_night_s_pages_group_the_maslikhats(tmp_path: Path) -> None:
+    """Thousands of contests: the election page lists the Mazhilis contests and one row per
+    maslikhat, read in two statements; a maslikhat's page lists its own contests."""
+    url = f"sqlite:///{tmp_path / 'night.db'}"
+    ctx = Context.open(url)
+    run_night(ctx, "2023", 2023, 240)
+    found = overview(ctx, "elections-2023-synthetic")
+    assert [c.contest.id for c in found.contests][:2] == ["mazhilis-list", "smd-01"]
+    assert len(found.contests) == 30
+    assert len(found.maslikhats) == 20 + 205
+    astana = found.maslikhat("KZ-71")
+    assert astana is not None and astana.level == "regional"
+    assert astana.contests[0].contest.id == "maslikhat-KZ-71-list"
+    assert astana.counted == len(astana.contests)  # every precinct reported
+    assert {g.level for g in found.maslikhats} == {"regional", "district"}
+    with TestClient(create_app(ctx=ctx)) as client:
+        body = client.get("/en/elections-2023-synthetic/").text
+        assert "Maslikhats (local councils)" in body
+        assert "?maslikhat=KZ-71" in body and "maslikhat-KZ-71-list" not in body
+        own = client.get("/kk/elections-2023-synthetic/?maslikhat=KZ-71")
+        assert own.status_code == 200
+        assert "/maslikhat-KZ-71-list/" in own.text and "smd-01" not in own.text
+        assert "Мәслихат: Астана қаласы" in own.text
+        missing = client.get("/en/elections-2023-synthetic/?maslikhat=KZ-00")
+        assert missing.status_code == 404
+    ctx.engine.dispose()

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from saylau import territory
 from saylau.election import ContestDef, Election
-from saylau.service import elections, proofs, results
+from saylau.service import elections, overview, proofs, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.tabulation import figures as tally
@@ -115,21 +115,26 @@ def round_links(
     return links
 
 
-def election_page(context: Context, language: str, election_id: str, size: int) -> bytes:
+def election_page(
+    context: Context, language: str, election_id: str, size: int, maslikhat: str | None = None
+) -> bytes:
+    """Every contest's progress, read at once; the maslikhats one row each, or, with
+    ``maslikhat``, that maslikhat's own contests (a combined night has thousands)."""
     election = election_of(context, election_id)
-    republic = republic_of(context, election_id)
-    contests = [
-        (contest, results.unit_results(context, election_id, contest.id, republic))
-        for contest in election.contests
-    ]
+    found = overview.overview(context, election_id)
+    group = found.maslikhat(maslikhat) if maslikhat is not None else None
+    if maslikhat is not None and group is None:
+        raise NotFound(f"no maslikhat of {maslikhat!r} in election {election_id!r}")
     return render(
         language,
         "election.html",
         election=election,
-        contests=contests,
+        contests=group.contests if group is not None else found.contests,
+        maslikhats=() if group is not None else found.maslikhats,
+        group=group,
         rounds=round_links(context, election, None, language),
         tree_size=size,
-        page_path=f"/{election_id}/",
+        page_path=f"/{election_id}/" + (f"?maslikhat={maslikhat}" if maslikhat else ""),
     )
 
 

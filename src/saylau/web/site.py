@@ -102,11 +102,20 @@ results_pages = APIRouter(include_in_schema=False)
 
 
 @results_pages.get("/{lang}/{election_id}/")
-async def election_page(lang: Language, election_id: Code, site: SiteOf) -> Response:
-    def build(size: int) -> bytes:
-        return pages.election_page(site.context, lang, election_id, size)
+async def election_page(
+    lang: Language,
+    election_id: Code,
+    site: SiteOf,
+    maslikhat: Annotated[str | None, Query(max_length=64, pattern=CODE)] = None,
+) -> Response:
+    """The election's contests; a maslikhat's contests are one row each maslikhat, listed
+    on a page of their own (``?maslikhat=UNIT``): a combined night has thousands."""
 
-    return await site.page(lang, election_id, ("site", lang, election_id), build)
+    def build(size: int) -> bytes:
+        return pages.election_page(site.context, lang, election_id, size, maslikhat)
+
+    key = ("site", lang, election_id, maslikhat or "")
+    return await site.page(lang, election_id, key, build)
 
 
 @results_pages.get("/{lang}/{election_id}/{contest_id}/")
