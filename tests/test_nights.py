@@ -245,10 +245,14 @@ def test_the_combined_night_s_pages_group_the_maslikhats(tmp_path: Path) -> None
     assert astana.contests[0].contest.id == "maslikhat-KZ-71-list"
     assert astana.counted == len(astana.contests)  # every precinct reported
     assert {g.level for g in found.maslikhats} == {"regional", "district"}
+    first, second = found.maslikhats[:2]  # region by region, its own maslikhat first
+    assert (first.level, second.level) == ("regional", "district")
+    assert first.unit == first.region == second.region
     with TestClient(create_app(ctx=ctx)) as client:
         body = client.get("/en/elections-2023-synthetic/").text
         assert "Maslikhats (local councils)" in body
         assert "?maslikhat=KZ-71" in body and "maslikhat-KZ-71-list" not in body
+        assert body.count("?maslikhat=") == 225
         own = client.get("/kk/elections-2023-synthetic/?maslikhat=KZ-71")
         assert own.status_code == 200
         assert "/maslikhat-KZ-71-list/" in own.text and "smd-01" not in own.text

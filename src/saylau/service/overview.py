@@ -34,6 +34,7 @@ class MaslikhatGroup:
 
     unit: Unit
     level: str
+    region: Unit  # the region (or republican city) the maslikhat is in, or is
     contests: tuple[ContestProgress, ...]
 
     @property
@@ -111,8 +112,16 @@ def overview(ctx: Context, election_id: str) -> Overview:
             listed.append(progress)
         else:
             groups.setdefault(unit, []).append(progress)
-    maslikhats = tuple(
-        MaslikhatGroup(election.unit(code), members[0].contest.level or "regional", tuple(members))
-        for code, members in groups.items()
+    order = {unit.code: index for index, unit in enumerate(election.units)}
+
+    def group(code: str, members: list[ContestProgress]) -> MaslikhatGroup:
+        region = election.path(code)[1]
+        level = members[0].contest.level or "regional"
+        return MaslikhatGroup(election.unit(code), level, election.unit(region), tuple(members))
+
+    maslikhats = sorted(
+        (group(code, members) for code, members in groups.items()),
+        # region by region, its own maslikhat first, then its districts' in territory order
+        key=lambda g: (order[g.region.code], g.level != "regional", order[g.unit.code]),
     )
-    return Overview(tuple(listed), maslikhats)
+    return Overview(tuple(listed), tuple(maslikhats))
