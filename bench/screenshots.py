@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ELECTION = "mazhilis-2023-synthetic"
+ELECTION = "elections-2023-synthetic"  # the default night: Mazhilis and maslikhats
 CONTEST = "mazhilis-list"
 REGION = "KZ-10"  # Abay Region: every district has its Kazakh name
 REPO = Path(__file__).resolve().parents[1]
