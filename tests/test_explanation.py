@@ -15,8 +15,9 @@ import pytest
 
 from saylau.election import ContestDef, OptionDef
 from saylau.law.rules import Rules, rules_at
-from saylau.model import Kind, parse_contest
-from saylau.outcome import decide
+from saylau.model import parse_contest
+from saylau.outcome import AnyOutcome, decide, to_json
+from saylau.outcome.records import ListOutcome, Outcome
 from saylau.outcome.sentences import SENTENCES, Value, english
 from saylau.web.explanation import METHODS, steps
 from saylau.web.i18n import translations
@@ -201,11 +202,11 @@ CASES: list[tuple[str, dict[str, Any], Rules | None]] = [
 ]
 
 
-def outcome(fields: dict[str, Any], rules: Rules | None) -> dict[str, Any]:
+def outcome(fields: dict[str, Any], rules: Rules | None) -> AnyOutcome:
     return decide(parse_contest(BASE | fields), rules)
 
 
-def contest_for(result: dict[str, Any]) -> ContestDef:
+def contest_for(result: Outcome) -> ContestDef:
     """A definition naming the options of the outcome in three languages (yes/no too)."""
     parties = [
         OptionDef(option, {"kk": kk, "ru": ru, "en": en}, None)
@@ -216,11 +217,11 @@ def contest_for(result: dict[str, Any]) -> ContestDef:
         OptionDef("yes", {"kk": "Иә", "ru": "Да", "en": "Yes"}, None),
         OptionDef("no", {"kk": "Жоқ", "ru": "Нет", "en": "No"}, None),
     )
-    return ContestDef("c", Kind(result["kind"]), {"kk": "С", "ru": "В", "en": "C"}, options, 1, ())
+    return ContestDef("c", result.kind, {"kk": "С", "ru": "В", "en": "C"}, options, 1, ())
 
 
 @pytest.fixture(scope="module")
-def outcomes() -> dict[str, dict[str, Any]]:
+def outcomes() -> dict[str, AnyOutcome]:
     return {label: outcome(fields, rules) for label, fields, rules in CASES}
 
 
@@ -233,23 +234,23 @@ def test_every_sentence_names_exactly_its_values() -> None:
         assert "%" not in PLACEHOLDER.sub("", sentence.text), key
 
 
-def test_every_sentence_is_reached(outcomes: dict[str, dict[str, Any]]) -> None:
-    said = {step["message"] for result in outcomes.values() for step in result["steps"]}
+def test_every_sentence_is_reached(outcomes: dict[str, AnyOutcome]) -> None:
+    said = {step.message for result in outcomes.values() for step in result.reasons.steps}
     assert said == set(SENTENCES)
 
 
 def test_steps_carry_their_values_and_the_parameters_applied(
-    outcomes: dict[str, dict[str, Any]],
+    outcomes: dict[str, AnyOutcome],
 ) -> None:
     for label, result in outcomes.items():
-        applied = [rule["parameter"] for rule in result["rules_applied"]]
-        cited = [rule for step in result["steps"] for rule in step["rules"]]
+        applied = [rule.parameter for rule in result.reasons.cited]
+        cited = [rule for step in result.reasons.steps for rule in step.rules]
         assert set(cited) == set(applied), label  # each citation belongs to a step
-        for step in result["steps"]:
-            sentence = SENTENCES[step["message"]]
-            assert set(step["values"]) == set(sentence.values), label
+        for step in result.reasons.steps:
+            sentence = SENTENCES[step.message]
+            assert set(step.values) == set(sentence.values), label
             for name, kind in sentence.values.items():
-                value = step["values"][name]
+                value = step.values[name]
                 if kind in (Value.OPTIONS, Value.BOTH):
                     assert isinstance(value, list) and all(v in IDS for v in value), label
                 elif kind is Value.OPTION:
@@ -260,18 +261,18 @@ def test_steps_carry_their_values_and_the_parameters_applied(
                     assert re.fullmatch(r"\d+(/\d+)?", value), label
 
 
-def test_steps_rebuild_the_english_explanation(outcomes: dict[str, dict[str, Any]]) -> None:
+def test_steps_rebuild_the_english_explanation(outcomes: dict[str, AnyOutcome]) -> None:
     for label, result in outcomes.items():
-        text = result["explanation"]
+        text = result.reasons.text
         at = 0
-        for step in result["steps"]:
-            sentence = english(step["message"], step["values"])
+        for step in result.reasons.steps:
+            sentence = english(step.message, step.values)
             found = text.find(sentence, at)
             assert found == at, (label, sentence, text[at:])
             at = found + len(sentence)
-            if step["rules"]:
-                assert text[at:].startswith(" [" + step["rules"][0]), label
-                at = text.index("]", text.index(step["rules"][-1], at)) + 1
+            if step.rules:
+                assert text[at:].startswith(" [" + step.rules[0]), label
+                at = text.index("]", text.index(step.rules[-1], at)) + 1
             at += 1  # the space between sentences
         assert at >= len(text), label
 
@@ -280,8 +281,10 @@ def test_the_law_applied_moves_the_numbers_it_cites() -> None:
     """A cited share is the law's: 7 % in 2016, 5 % in 2023, in words and as a value."""
     for date, share in (("2016-03-20", "7/100"), ("2023-03-19", "1/20")):
         result = outcome({"kind": "mazhilis-list", "date": date, "options": {A: 700, B: 100}}, None)
-        (threshold,) = [s for s in result["steps"] if s["message"] == "threshold_valid_votes"]
-        assert threshold["values"]["share"] == share == result["threshold_share"]
+        (threshold,) = [s for s in result.reasons.steps if s.message == "threshold_valid_votes"]
+        assert isinstance(result, ListOutcome)
+        assert threshold.values["share"] == share == to_json(result)["threshold_share"]
+        assert result.threshold == Fraction(share)
 
 
 # --- as the site tells it -----------------------------------------------------------------
@@ -289,17 +292,17 @@ def test_the_law_applied_moves_the_numbers_it_cites() -> None:
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_kazakh_and_russian_steps_have_no_english_and_no_ids(
-    outcomes: dict[str, dict[str, Any]], language: str
+    outcomes: dict[str, AnyOutcome], language: str
 ) -> None:
     english_texts = {sentence.text for sentence in SENTENCES.values()}
     for label, result in outcomes.items():
         told = steps(result, contest_for(result), language)
-        assert len(told) == len(result["steps"]), label
-        for step, shown in zip(result["steps"], told, strict=True):
+        assert len(told) == len(result.reasons.steps), label
+        for step, shown in zip(result.reasons.steps, told, strict=True):
             assert not LATIN.search(shown.text), (label, shown.text)
             assert shown.text not in english_texts
-            names = [v for v in step["values"].values() if isinstance(v, str) and v in IDS]
-            names += [i for v in step["values"].values() if isinstance(v, list) for i in v]
+            names = [v for v in step.values.values() if isinstance(v, str) and v in IDS]
+            names += [i for v in step.values.values() if isinstance(v, list) for i in v]
             index = ("kk", "ru").index(language)
             for option in names:
                 assert NAMES[option][index] in shown.text, (label, shown.text)

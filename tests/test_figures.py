@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from saylau.model import parse_contest
 from saylau.outcome import decide
+from saylau.outcome.records import ReferendumOutcome
 from saylau.tabulation import figures
 
 #: (kind, date, extra fields): one contest of each kind, on a date its law was in force.
@@ -62,7 +63,9 @@ def engine_shares(kind: str, date: str, extra: dict[str, Any], counts: dict[str,
         **extra,
     }
     decided = decide(parse_contest(document))
-    return decided["percent_of_participants" if kind == "referendum" else "percent"]
+    if isinstance(decided, ReferendumOutcome):
+        return decided.percent_of_participants
+    return decided.percent
 
 
 @settings(max_examples=300, deadline=None)

@@ -13,17 +13,17 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from fractions import Fraction
-from typing import Any
 
 from saylau.law.rules import Rules, rules_at
 from saylau.model import BadInput
+from saylau.outcome.records import Outcome, Reasons
 from tests.test_explanation import BASE, CASES, outcome
 
-WORDS = {"explanation", "steps", "rules_applied", "rules_date"}
+WORDLESS = Reasons(dt.date.min, "", (), ())
 
 
-def decision(result: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in result.items() if key not in WORDS}
+def decision(result: Outcome) -> Outcome:
+    return dataclasses.replace(result, reasons=WORDLESS)
 
 
 def variants(value: object) -> list[object]:
@@ -59,8 +59,8 @@ def test_every_cited_parameter_moves_some_decision() -> None:
     for _label, fields, rules in CASES:
         law = rules or rules_at(dt.date.fromisoformat((BASE | fields)["date"]))
         result = outcome(fields, rules)
-        for cited in result["rules_applied"]:
-            parameter = cited["parameter"]
+        for cited in result.reasons.cited:
+            parameter = cited.parameter
             institution, name = parameter.split(".", 1)
             options = variants(getattr(getattr(law, institution), name))
             if not options:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -9,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from saylau.model import BadInput, parse_contest
-from saylau.outcome import decide
+from saylau.outcome import decide, to_json
+from saylau.outcome.records import Tie
 
 
 def contest(**fields: Any) -> dict[str, Any]:
@@ -22,7 +24,7 @@ def contest(**fields: Any) -> dict[str, Any]:
     return base | fields
 
 
-def run(**fields: Any) -> dict[str, Any]:
+def run(**fields: Any) -> Any:
     return decide(parse_contest(contest(**fields)))
 
 
@@ -33,9 +35,9 @@ def test_president_needs_more_than_half_not_half() -> None:
     exactly_half = run(
         kind="presidential", date="2019-06-09", options={"A": 400, "B": 300, "C": 100}
     )
-    assert exactly_half["status"] == "runoff" and exactly_half["runoff"] == ["A", "B"]
+    assert exactly_half.status == "runoff" and exactly_half.runoff == ("A", "B")
     above = run(kind="presidential", date="2019-06-09", options={"A": 401, "B": 299, "C": 100})
-    assert above["status"] == "elected" and above["winner"] == "A"
+    assert above.status == "elected" and above.winner == "A"
 
 
 def test_invalid_ballots_leave_the_base_against_all_stays() -> None:
@@ -47,7 +49,7 @@ def test_invalid_ballots_leave_the_base_against_all_stays() -> None:
         against_all=100,
         options={"A": 396, "B": 294},
     )
-    assert out["status"] == "elected"
+    assert out.status == "elected"
     # against all stays in the base: 350 of 800 is not a majority, though 350 > 700/2
     out = run(
         kind="presidential",
@@ -55,7 +57,7 @@ def test_invalid_ballots_leave_the_base_against_all_stays() -> None:
         against_all=100,
         options={"A": 350, "B": 340, "C": 10},
     )
-    assert out["status"] == "runoff" and out["runoff"] == ["A", "B"]
+    assert out.status == "runoff" and out.runoff == ("A", "B")
 
 
 def test_against_all_majority_is_no_rerun_but_a_runoff() -> None:
@@ -65,22 +67,22 @@ def test_against_all_majority_is_no_rerun_but_a_runoff() -> None:
         against_all=500,
         options={"A": 200, "B": 100},
     )
-    assert out["status"] == "runoff" and out["runoff"] == ["A", "B"]
+    assert out.status == "runoff" and out.runoff == ("A", "B")
 
 
 def test_tie_for_the_runoff_is_reported() -> None:
     out = run(kind="presidential", date="2019-06-09", options={"A": 300, "B": 250, "C": 250})
-    assert out["runoff"] is None and out["tie"] == {"candidates": ["B", "C"], "places": 1}
+    assert out.runoff is None and out.tie == Tie(frozenset({"B", "C"}), 1)
 
 
 def test_second_round_more_votes_wins() -> None:
     out = run(kind="presidential", date="2019-06-09", round=2, options={"A": 390, "B": 410})
-    assert (out["status"], out["winner"]) == ("elected", "B")
+    assert (out.status, out.winner) == ("elected", "B")
 
 
 def test_unknown_invalid_is_fine_when_it_cannot_matter() -> None:
     out = run(kind="presidential", date="2019-06-09", invalid=None, options={"A": 700, "B": 90})
-    assert out["status"] == "elected"
+    assert out.status == "elected"
 
 
 def test_unknown_invalid_is_named_when_it_decides() -> None:
@@ -106,14 +108,14 @@ def test_threshold_is_inclusive_at_the_boundary() -> None:
         participated=1000,
         options={"A": 700, "B": 250, "C": 50},
     )
-    assert "C" in out["passed_threshold"]
+    assert "C" in out.passed_threshold
     out = run(
         kind="mazhilis-list",
         date="2023-03-19",
         participated=1000,
         options={"A": 701, "B": 250, "C": 49},
     )
-    assert "C" not in out["passed_threshold"] and out["seats"]["C"] == 0
+    assert "C" not in out.passed_threshold and out.seats["C"] == 0
 
 
 def test_against_all_counts_in_the_threshold_base() -> None:
@@ -126,12 +128,12 @@ def test_against_all_counts_in_the_threshold_base() -> None:
         against_all=100,
         options={"A": 600, "B": 251, "C": 49},
     )
-    assert out["threshold_base_votes"] == 1000 and "C" not in out["passed_threshold"]
+    assert out.threshold_base_votes == 1000 and "C" not in out.passed_threshold
 
 
 def test_mazhilis_seats_come_from_the_law() -> None:
     out = run(kind="mazhilis-list", date="2016-03-20", options={"A": 500, "B": 300})
-    assert sum(out["seats"].values()) == 98
+    assert sum(out.seats.values()) == 98
     with pytest.raises(BadInput) as err:
         run(kind="mazhilis-list", date="2016-03-20", seats=107, options={"A": 500, "B": 300})
     assert err.value.field == "seats" and "98" in str(err.value)
@@ -139,15 +141,15 @@ def test_mazhilis_seats_come_from_the_law() -> None:
 
 def test_2007_rules_give_one_party_every_list_seat() -> None:
     out = run(kind="mazhilis-list", date="2007-08-18", options={"Nur Otan": 700, "B": 50, "C": 40})
-    assert out["seats"] == {"Nur Otan": 98, "B": 0, "C": 0}
-    assert out["admitted_by_second_party_rule"] is None
+    assert out.seats == {"Nur Otan": 98, "B": 0, "C": 0}
+    assert out.admitted_by_second_party_rule is None
 
 
 def test_second_party_rule_admits_the_runner_up() -> None:
     out = run(kind="mazhilis-list", date="2012-01-15", options={"A": 760, "B": 40, "C": 0})
-    assert out["admitted_by_second_party_rule"] == "B"
-    assert out["seats"]["B"] >= 2 and sum(out["seats"].values()) == 98
-    assert "second_party_factor" in " ".join(r["parameter"] for r in out["rules_applied"])
+    assert out.admitted_by_second_party_rule == "B"
+    assert out.seats["B"] >= 2 and sum(out.seats.values()) == 98
+    assert "second_party_factor" in " ".join(c.parameter for c in out.reasons.cited)
 
 
 def test_equal_remainders_go_to_the_party_registered_earlier() -> None:
@@ -160,9 +162,9 @@ def test_equal_remainders_go_to_the_party_registered_earlier() -> None:
     }
     # quotas: A 1, B 0.5, C 0.5: A gets one seat, the other goes to B or C on equal remainders
     tied = run(**fields)
-    assert tied["tie"] is not None and set(tied["tie"]["parties"]) == {"B", "C"}
+    assert tied.tie is not None and tied.tie.options == {"B", "C"}
     settled = run(**fields, registration_order=["C", "A", "B"])
-    assert settled["tie"] is None and settled["seats"]["C"] == 1 and settled["seats"]["B"] == 0
+    assert settled.tie is None and settled.seats["C"] == 1 and settled.seats["B"] == 0
 
 
 def test_kurultai_allocates_145_seats_under_5_percent() -> None:
@@ -176,11 +178,11 @@ def test_kurultai_allocates_145_seats_under_5_percent() -> None:
         against_all=100_000,
         options=votes,
     )
-    assert sum(out["seats"].values()) == 145
+    assert sum(out.seats.values()) == 145
     valid = sum(votes.values()) + 100_000
     for name, count in votes.items():
-        assert (out["seats"][name] > 0) == (count * 20 >= valid), name
-    assert out["threshold"] == "5 %"
+        assert (out.seats[name] > 0) == (count * 20 >= valid), name
+    assert out.threshold == Fraction(1, 20) and to_json(out)["threshold"] == "5 %"
 
 
 @pytest.mark.parametrize(
@@ -208,10 +210,10 @@ def test_list_seats_always_sum_to_the_tier(votes: list[int]) -> None:
         participated=sum(votes),
         options=options,
     )
-    given_seats = sum(out["seats"].values()) + (out["tie"]["seats"] if out["tie"] else 0)
-    assert given_seats == 69 or not out["passed_threshold"]
-    seated = set(out["passed_threshold"]) | {out["admitted_by_second_party_rule"]}
-    assert all(out["seats"][p] == 0 for p in options if p not in seated)
+    given_seats = sum(out.seats.values()) + (out.tie.seats if out.tie else 0)
+    assert given_seats == 69 or not out.passed_threshold
+    seated = set(out.passed_threshold) | {out.admitted_by_second_party_rule}
+    assert all(out.seats[p] == 0 for p in options if p not in seated)
 
 
 # --- Single-member districts and akims -------------------------------------------------
@@ -224,13 +226,13 @@ def test_single_member_plurality_against_all_never_wins() -> None:
         against_all=400,
         options={"A": 200, "B": 150},
     )
-    assert (out["status"], out["winner"]) == ("elected", "A")
+    assert (out.status, out.winner) == ("elected", "A")
 
 
 def test_single_member_tie_reads_as_repeat_with_open_mark() -> None:
     out = run(kind="single-member", date="2023-03-19", options={"A": 200, "B": 200})
-    assert out["status"] == "repeat" and out["tie"] == ["A", "B"]
-    assert "open point" in out["explanation"]
+    assert out.status == "repeat" and out.tie == Tie(frozenset({"A", "B"}), 1)
+    assert "open point" in out.reasons.text
 
 
 def test_single_member_mazhilis_districts_did_not_exist_in_2016() -> None:
@@ -240,12 +242,12 @@ def test_single_member_mazhilis_districts_did_not_exist_in_2016() -> None:
 
 
 def test_akim_levels_follow_the_dates() -> None:
-    assert run(kind="akim", date="2021-07-25", options={"A": 300, "B": 200})["winner"] == "A"
+    assert run(kind="akim", date="2021-07-25", options={"A": 300, "B": 200}).winner == "A"
     with pytest.raises(BadInput) as err:
         run(kind="akim", date="2021-07-25", level="district", options={"A": 300})
     assert err.value.field == "level"
     assert (
-        run(kind="akim", date="2023-11-05", level="district", options={"A": 1, "B": 2})["winner"]
+        run(kind="akim", date="2023-11-05", level="district", options={"A": 1, "B": 2}).winner
         == "B"
     )
     with pytest.raises(BadInput):
@@ -260,11 +262,11 @@ def test_akim_levels_follow_the_dates() -> None:
 def test_senate_quorum_majority_and_runoff() -> None:
     base = {"kind": "senate", "date": "2023-01-14", "registered": 200, "invalid": 0}
     out = run(**base, participated=100, options={"A": 90, "B": 10})
-    assert out["status"] == "invalid"
+    assert out.status == "invalid"
     out = run(**base, participated=180, options={"A": 91, "B": 80, "C": 9})
-    assert (out["status"], out["winner"]) == ("elected", "A")
+    assert (out.status, out.winner) == ("elected", "A")
     out = run(**base, participated=180, options={"A": 90, "B": 80, "C": 10})
-    assert out["status"] == "runoff" and out["runoff"] == ["A", "B"]
+    assert out.status == "runoff" and out.runoff == ("A", "B")
 
 
 # --- Referendums -----------------------------------------------------------------------
@@ -282,10 +284,10 @@ def region(participated: int, yes: int) -> dict[str, Any]:
 
 def test_ordinary_question_national_majority() -> None:
     fields = {"kind": "referendum", "date": "2024-10-06", "question_type": "ordinary"}
-    assert run(**fields, options={"yes": 401, "no": 399})["adopted"] is True
-    assert run(**fields, options={"yes": 400, "no": 400})["adopted"] is False
+    assert run(**fields, options={"yes": 401, "no": 399}).adopted is True
+    assert run(**fields, options={"yes": 400, "no": 400}).adopted is False
     invalid = run(**fields, participated=500, options={"yes": 450, "no": 50})
-    assert (invalid["valid"], invalid["adopted"]) == (False, False)
+    assert (invalid.valid, invalid.adopted) == (False, False)
 
 
 def test_constitutional_question_counts_regions() -> None:
@@ -299,7 +301,7 @@ def test_constitutional_question_counts_regions() -> None:
         registered=3980,
         regions=regions,
     )
-    assert out["adopted"] is True and out["units"]["needed"] == 14
+    assert out.adopted is True and out.units.needed == 14
     regions["R13"] = region(100, 50)
     out = run(
         **fields,
@@ -308,7 +310,7 @@ def test_constitutional_question_counts_regions() -> None:
         registered=3980,
         regions=regions,
     )
-    assert out["adopted"] is False
+    assert out.adopted is False
 
 
 def test_constitutional_question_partial_regions_stays_undecided() -> None:
@@ -322,7 +324,7 @@ def test_constitutional_question_partial_regions_stays_undecided() -> None:
         registered=3000,
         regions=regions,
     )
-    assert out["adopted"] is None and out["units"]["unknown"] == 10
+    assert out.adopted is None and out.units.unknown == 10
 
 
 def test_referendum_question_type_is_required() -> None:

@@ -92,7 +92,7 @@ def test_deciding_the_totals_gives_the_official_seats(
 ) -> None:
     totals = national.protocols.totals(LIST_CONTEST)
     outcome = decide(parse_contest(contest_mapping(totals, "mazhilis-list", seats=69)))
-    seats = {RESULT_NAME[k]: v for k, v in outcome["seats"].items()}
+    seats = {RESULT_NAME[k]: v for k, v in outcome.seats.items()}
     assert seats == official["official"]["seats"]
     assert seats["Amanat"] == 40 and seats["Baytaq"] == 0
 
@@ -105,8 +105,8 @@ def test_single_member_winners_are_about_the_official_split(
     for contest in election.contests[1:]:
         totals = national.protocols.totals(contest.id)
         outcome = decide(parse_contest(contest_mapping(totals, "single-member", body="mazhilis")))
-        assert outcome["status"] == "elected"
-        party = {o.id: o.party for o in contest.options}[outcome["winner"]]
+        assert outcome.status == "elected"
+        party = {o.id: o.party for o in contest.options}[outcome.winner]
         winners[party or "self-nominated"] += 1
     assert sum(winners.values()) == 29
     target = official["official"]["single_member_seats"]

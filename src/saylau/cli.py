@@ -22,6 +22,7 @@ from saylau.law.rules import NotInForce
 from saylau.ledger_cli import KeyOption, ledger_app
 from saylau.model import BadInput, iso_date, parse_contest
 from saylau.outcome import decide as decide_contest
+from saylau.outcome import to_json
 from saylau.register_cli import register_app
 
 app = typer.Typer(
@@ -84,7 +85,7 @@ def decide(
     except strictjson.DuplicateKey as exc:
         fail(f"{file}: {exc}")
     try:
-        emit(decide_contest(parse_contest(raw)))
+        emit(to_json(decide_contest(parse_contest(raw))))
     except BadInput as exc:
         fail(str(exc))
 
@@ -429,10 +430,11 @@ def demo(
             if server is not None:
                 server.terminate()
             fail(str(exc))
+    printed = {contest: None if d is None else to_json(d) for contest, d in decided.items()}
     if as_json:
-        emit(decided)
+        emit(printed)
     else:
-        for contest, decision in decided.items():
+        for contest, decision in printed.items():
             found = {k: v for k, v in (decision or {}).items() if k in _HEADLINE and v}
             console.print(f"{contest}: {found}")
     if server is None:

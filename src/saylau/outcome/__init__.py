@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from saylau.apportion import ApportionmentError
 from saylau.law.rules import NotInForce, Rules, rules_at
 from saylau.model import BadInput, Contest, Kind, check_units
 from saylau.outcome import party_list, plurality, presidential, referendum, senate
+from saylau.outcome.records import AnyOutcome, to_json
 
-Decider = Callable[[Contest, Rules], dict[str, Any]]
+Decider = Callable[[Contest, Rules], AnyOutcome]
 
 DECIDERS: dict[Kind, Decider] = {
     Kind.PRESIDENTIAL: presidential.decide,
@@ -29,7 +29,7 @@ NATIONAL: frozenset[Kind] = frozenset(
 """Kinds voted on across the country: their ``regions`` are the country's units."""
 
 
-def decide(contest: Contest, rules: Rules | None = None) -> dict[str, Any]:
+def decide(contest: Contest, rules: Rules | None = None) -> AnyOutcome:
     """The outcome of ``contest`` under the rules of its date (or the ``rules`` given).
 
     Per-unit counts of a national contest that name every unit of the country on that date
@@ -45,4 +45,4 @@ def decide(contest: Contest, rules: Rules | None = None) -> dict[str, Any]:
         raise BadInput("options", str(exc)) from None
 
 
-__all__ = ["DECIDERS", "NATIONAL", "decide"]
+__all__ = ["DECIDERS", "NATIONAL", "AnyOutcome", "decide", "to_json"]

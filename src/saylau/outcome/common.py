@@ -11,6 +11,7 @@ from typing import Any
 
 from saylau.law.rules import Citation, InstitutionRules, Rules
 from saylau.model import BadInput, Contest, Counts
+from saylau.outcome.records import Cited, Reasons, Step
 from saylau.outcome.sentences import english, step
 
 
@@ -29,7 +30,7 @@ class Reasoning:
 
     date: dt.date
     sentences: list[str] = field(default_factory=list)
-    steps: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
 
     def cite(self, rules: InstitutionRules, *names: str) -> tuple[Citation, ...]:
@@ -47,24 +48,17 @@ class Reasoning:
         if cited:
             text += " [" + " | ".join(_reference(c) for c in cited) + "]"
         self.sentences.append(text)
-        self.steps.append(step(message, values, [c.key for c in cited]))
+        said = step(message, values, [c.key for c in cited])
+        self.steps.append(Step(said["message"], said["values"], tuple(said["rules"])))
 
-    def fields(self) -> dict[str, Any]:
-        return {
-            "rules_date": self.date.isoformat(),
-            "explanation": " ".join(self.sentences),
-            "steps": self.steps,
-            "rules_applied": [
-                {
-                    "parameter": c.key,
-                    "since": c.since.isoformat(),
-                    "until": c.until.isoformat() if c.until else None,
-                    "source": c.source,
-                    "open": c.open,
-                }
-                for c in self.citations
-            ],
-        }
+    def reasons(self) -> Reasons:
+        """The steps said so far, as the outcome keeps them."""
+        return Reasons(
+            date=self.date,
+            text=" ".join(self.sentences),
+            steps=tuple(self.steps),
+            cited=tuple(Cited(c.key, c.since, c.until, c.source, c.open) for c in self.citations),
+        )
 
 
 def _reference(citation: Citation) -> str:

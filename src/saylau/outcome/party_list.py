@@ -8,9 +8,9 @@ next list is admitted with its quotient scaled by the law's factor.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
-from saylau.apportion import Allocation, Tie, allocate, passing
+from saylau.apportion import Allocation, allocate, passing
+from saylau.apportion import Tie as SeatTie
 from saylau.law.rules import (
     KurultaiRules,
     ListChamberRules,
@@ -28,7 +28,7 @@ from saylau.outcome.common import (
     percent,
     valid_votes,
 )
-from saylau.outcome.sentences import fraction_text, show_share
+from saylau.outcome.records import ListOutcome, Tie
 
 _CHAMBER: dict[Kind, type[ListChamberRules]] = {
     Kind.MAZHILIS_LIST: MazhilisRules,
@@ -62,7 +62,7 @@ def _base(contest: Contest, chamber: ListChamberRules, on_ballot: bool) -> tuple
     return valid_votes(contest, on_ballot), "against_all"
 
 
-def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
+def decide(contest: Contest, rules: Rules) -> ListOutcome:
     chamber = rules.require(_CHAMBER[contest.kind])
     why = Reasoning(rules.date)
     seats = _seats(contest, chamber, why)
@@ -114,27 +114,22 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
             parties=tie.parties,
         )
     shares_base = valid_votes(contest, on_ballot).low
-    result: dict[str, Any] = {
-        "kind": contest.kind.value,
-        "seats": seats_by_option,
-        "passed_threshold": passed,
-        "admitted_by_second_party_rule": admitted_second,
-        "threshold": show_share(threshold),
-        "threshold_share": fraction_text(threshold),
-        "threshold_base": chamber.threshold_base,
-        "threshold_base_votes": base.low,
-        "quota": _quota_text(allocation.quota),
-        "percent": {name: percent(v, shares_base) for name, v in contest.options.items()},
-        "against_all_percent": (
+    return ListOutcome(
+        contest.kind,
+        why.reasons(),
+        seats=seats_by_option,
+        passed_threshold=tuple(passed),
+        admitted_by_second_party_rule=admitted_second,
+        threshold=threshold,
+        threshold_base=chamber.threshold_base,
+        threshold_base_votes=base.low,
+        quota=allocation.quota,
+        percent={name: percent(v, shares_base) for name, v in contest.options.items()},
+        against_all_percent=(
             percent(contest.against_all, shares_base) if contest.against_all is not None else None
         ),
-        "tie": None if tie is None else {"parties": list(tie.parties), "seats": tie.seats},
-    }
-    return result | why.fields()
-
-
-def _quota_text(quota: Fraction | None) -> str | None:
-    return None if quota is None else fraction_text(quota)
+        tie=None if tie is None else Tie(frozenset(tie.parties), tie.seats),
+    )
 
 
 def _second_party(
@@ -171,7 +166,7 @@ def _second_party(
     if len(level) > 1:
         order = {name: index for index, name in enumerate(priority or ())}
         if not all(name in order for name in level):
-            tie = Tie(level, second_seats)
+            tie = SeatTie(level, second_seats)
             return Allocation({first: seats - second_seats}, tie=tie, quota=quota), None
         second = min(level, key=order.__getitem__)
         why.say("second_party_tie", parties=level, party=second)

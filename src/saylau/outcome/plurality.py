@@ -8,14 +8,13 @@ tie rule (read as a repeat election where the law is silent).
 
 from __future__ import annotations
 
-from typing import Any
-
 from saylau.law.rules import AkimRules, MazhilisRules, Rules
 from saylau.model import BadInput, Contest, Kind
 from saylau.outcome.common import Reasoning, check_against_all, percent, ranked
+from saylau.outcome.records import PluralityOutcome, Status, Tie
 
 
-def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
+def decide(contest: Contest, rules: Rules) -> PluralityOutcome:
     why = Reasoning(rules.date)
     if contest.kind is Kind.AKIM:
         _check_akim(contest, rules, why)
@@ -26,10 +25,12 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
     order = ranked(contest.options)
     leader, leader_votes = order[0]
     level = [name for name, votes in order if votes == leader_votes]
-    decided: dict[str, Any]
+    status: Status
+    winner: str | None = None
+    tie: Tie | None = None
     if leader_votes == 0:
         why.say("no_candidate_votes")
-        decided = {"status": "repeat", "winner": None, "tie": None}
+        status = Status.REPEAT
     elif len(level) > 1:
         why.say(
             f"first_place_tied_{law.single_member_tie}",
@@ -37,7 +38,7 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
             candidates=level,
             votes=leader_votes,
         )
-        decided = {"status": law.single_member_tie, "winner": None, "tie": level}
+        status, tie = Status(law.single_member_tie), Tie(frozenset(level), 1)
     else:
         why.say(
             "plurality_elected",
@@ -45,21 +46,23 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
             candidate=leader,
             votes=leader_votes,
         )
-        decided = {"status": "elected", "winner": leader, "tie": None}
+        status, winner = Status.ELECTED, leader
     against = contest.against_all or 0
     if against > leader_votes and law.against_all_can_win:
         why.say("against_all_first_repeat", why.cite(law, "against_all_can_win"), votes=against)
-        decided = {"status": "repeat", "winner": None, "tie": None}
+        status, winner, tie = Status.REPEAT, None, None
     elif against >= leader_votes and against > 0:
         why.say("against_all_not_a_candidate", why.cite(law, "against_all_can_win"), votes=against)
     valid = contest.option_votes + against
-    return {
-        "kind": contest.kind.value,
-        **decided,
-        "runoff": None,
-        "percent": {name: percent(votes, valid) for name, votes in contest.options.items()},
-        "against_all_percent": percent(against, valid),
-    } | why.fields()
+    return PluralityOutcome(
+        contest.kind,
+        why.reasons(),
+        status=status,
+        winner=winner,
+        tie=tie,
+        percent={name: percent(votes, valid) for name, votes in contest.options.items()},
+        against_all_percent=percent(against, valid),
+    )
 
 
 def _check_district(contest: Contest, rules: Rules, why: Reasoning) -> None:

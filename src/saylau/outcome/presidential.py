@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from saylau.law.rules import Rules
 from saylau.model import BadInput, Contest
 from saylau.outcome.common import (
@@ -13,10 +11,11 @@ from saylau.outcome.common import (
     participated_less_invalid,
     percent,
 )
-from saylau.outcome.majority import first_round, second_round
+from saylau.outcome.majority import Round, first_round, second_round
+from saylau.outcome.records import PresidentialOutcome, Status
 
 
-def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
+def decide(contest: Contest, rules: Rules) -> PresidentialOutcome:
     law = rules.presidency
     why = Reasoning(rules.date)
     check_against_all(contest, rules)
@@ -29,7 +28,7 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
                 why.cite(law, "turnout_threshold"),
                 share=law.turnout_threshold,
             )
-            return _result(contest, why, {"status": "invalid", "winner": None, "runoff": None})
+            return _result(contest, why, Round(Status.INVALID, weighed=False))
     else:
         why.say("no_turnout_threshold", why.cite(law, "turnout_threshold"))
     if contest.round == 2:
@@ -45,7 +44,7 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
             base=base.low,
             votes=against,
         )
-        return _result(contest, why, {"status": "repeat", "winner": None, "runoff": None})
+        return _result(contest, why, Round(Status.REPEAT, weighed=False))
     result = first_round(
         contest,
         base,
@@ -58,7 +57,7 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
     return _result(contest, why, result)
 
 
-def _result(contest: Contest, why: Reasoning, decided: dict[str, Any]) -> dict[str, Any]:
+def _result(contest: Contest, why: Reasoning, decided: Round) -> PresidentialOutcome:
     valid = contest.option_votes + (contest.against_all or 0)
     shares = {name: percent(votes, valid) for name, votes in contest.options.items()}
-    return {"kind": contest.kind.value, **decided, "percent": shares} | why.fields()
+    return decided.outcome(PresidentialOutcome, contest, why, shares)

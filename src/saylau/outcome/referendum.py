@@ -9,11 +9,11 @@ regional counts a constitutional question is decided only as far as the numbers 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from saylau.law.rules import Rules
 from saylau.model import BadInput, Contest, Counts
 from saylau.outcome.common import Reasoning, exceeds, percent
+from saylau.outcome.records import ReferendumOutcome, Units
 
 
 def _yes(counts: Counts, field: str) -> int:
@@ -22,7 +22,7 @@ def _yes(counts: Counts, field: str) -> int:
     return counts.options["yes"]
 
 
-def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
+def decide(contest: Contest, rules: Rules) -> ReferendumOutcome:
     law = rules.referendum
     why = Reasoning(rules.date)
     if contest.question_type is None:
@@ -43,7 +43,7 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
             share=law.validity_share,
         )
     adopted: bool | None
-    units: dict[str, Any] | None = None
+    units: Units | None = None
     if valid is False:
         adopted = False
         why.say("invalid_adopts_nothing")
@@ -59,14 +59,15 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
     shares = (
         {name: percent(votes, base) for name, votes in contest.options.items()} if base else None
     )
-    return {
-        "kind": contest.kind.value,
-        "question_type": contest.question_type,
-        "valid": valid,
-        "adopted": adopted,
-        "units": units,
-        "percent_of_participants": shares,
-    } | why.fields()
+    return ReferendumOutcome(
+        contest.kind,
+        why.reasons(),
+        question_type=contest.question_type,
+        valid=valid,
+        adopted=adopted,
+        units=units,
+        percent_of_participants=shares,
+    )
 
 
 def _ordinary(contest: Contest, yes: int, why: Reasoning, rules: Rules) -> bool | None:
@@ -87,7 +88,7 @@ def _ordinary(contest: Contest, yes: int, why: Reasoning, rules: Rules) -> bool 
 
 def _constitution(
     contest: Contest, why: Reasoning, rules: Rules
-) -> tuple[bool | None, dict[str, Any] | None]:
+) -> tuple[bool | None, Units | None]:
     law = rules.referendum
     total_units = rules.constitution.territorial_units
     needed = math.ceil(law.constitution_units_share * total_units)
@@ -117,12 +118,7 @@ def _constitution(
         elif exceeds(region_yes, law.adoption_share, region.participated):
             with_majority.append(name)
     missing = total_units - len(contest.regions) + len(unknown)
-    units = {
-        "total": total_units,
-        "needed": needed,
-        "with_yes_majority": with_majority,
-        "unknown": missing,
-    }
+    units = Units(total_units, needed, tuple(with_majority), missing)
     if len(with_majority) >= needed:
         why.say("constitution_adopted", count=len(with_majority))
         return True, units

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from saylau.law.rules import Rules, SenateRules
 from saylau.model import BadInput, Contest
 from saylau.outcome.common import Reasoning, exceeds, participated, percent
-from saylau.outcome.majority import first_round, second_round
+from saylau.outcome.majority import Round, first_round, second_round
+from saylau.outcome.records import SenateOutcome, Status
 
 
-def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
+def decide(contest: Contest, rules: Rules) -> SenateOutcome:
     law = rules.require(SenateRules)
     why = Reasoning(rules.date)
     if contest.registered is None or contest.participated is None:
@@ -26,7 +25,7 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
             registered=contest.registered,
             share=law.quorum_share,
         )
-        decided: dict[str, Any] = {"status": "invalid", "winner": None, "runoff": None}
+        decided = Round(Status.INVALID, weighed=False)
     elif contest.round == 2:
         decided = second_round(contest, why, why.cite(law, "runoff_candidates"))
     else:
@@ -47,4 +46,4 @@ def decide(contest: Contest, rules: Rules) -> dict[str, Any]:
         )
     base = contest.participated
     shares = {name: percent(votes, base) for name, votes in contest.options.items()}
-    return {"kind": contest.kind.value, **decided, "percent": shares} | why.fields()
+    return decided.outcome(SenateOutcome, contest, why, shares)

@@ -12,6 +12,13 @@ from typing import Any
 from saylau import __version__
 from saylau.election import LANGUAGES, ContestDef, Election, Names
 from saylau.model import Kind
+from saylau.outcome.records import (
+    AnyOutcome,
+    ListOutcome,
+    MajorityOutcome,
+    PluralityOutcome,
+    Status,
+)
 from saylau.publication.results import Results
 
 ISSUER = "Central Election Commission of the Republic of Kazakhstan"
@@ -166,14 +173,15 @@ def _parties(election: Election, contest: ContestDef) -> list[dict[str, Any]]:
     ]
 
 
-def _candidate_status(outcome: dict[str, Any] | None, option: str) -> str | None:
+def _candidate_status(outcome: AnyOutcome | None, option: str) -> str | None:
     """The certified outcome as NIST's post-election status of a candidate."""
-    if outcome is None:
+    if not isinstance(outcome, MajorityOutcome | PluralityOutcome):
         return None
-    if outcome.get("status") == "elected":
-        return "winner" if outcome.get("winner") == option else "defeated"
-    if outcome.get("status") == "runoff" and outcome.get("runoff"):
-        return "advanced-to-runoff" if option in outcome["runoff"] else "defeated"
+    if outcome.status is Status.ELECTED:
+        return "winner" if outcome.winner == option else "defeated"
+    runoff = outcome.runoff if isinstance(outcome, MajorityOutcome) else None
+    if outcome.status is Status.RUNOFF and runoff:
+        return "advanced-to-runoff" if option in runoff else "defeated"
     return None
 
 
@@ -209,7 +217,8 @@ def _selections(results: Results, district: str, own_district: str | None) -> li
             for gp_unit, counts in counted
         ]
 
-    seats = (results.certified_outcome or {}).get("seats") or {}
+    decided = results.certified_outcome
+    seats = decided.seats if isinstance(decided, ListOutcome) else {}
     selections: list[dict[str, Any]] = []
     for order, option in enumerate(contest.options, start=1):
         selection: dict[str, Any] = {

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from saylau.election import ContestDef, Election, Unit
+from saylau.outcome.records import AnyOutcome
 from saylau.tabulation.totals import Counts
 
 LEVELS = ("precinct", "territory")
@@ -56,7 +57,7 @@ class Results:
     stamp: Stamp
     territory: tuple[Line, ...]  # the units above the precincts, in definition order
     precincts: tuple[Line, ...]  # empty at the territory level
-    certified_outcome: dict[str, Any] | None
+    certified_outcome: AnyOutcome | None
     generated_at: dt.datetime
     against_all_on_ballot: bool  # the law of the election's date prints "against all"
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from saylau.election import ContestDef
 from saylau.model import BadInput
-from saylau.outcome import decide
+from saylau.outcome import decide, to_json
 from saylau.service import ledgering
 from saylau.service.auth import Principal
 from saylau.service.context import Context
@@ -170,7 +170,7 @@ def certify(ctx: Context, principal: Principal, contest_id: str) -> Decision:
             )
         counts = json.loads(total.counts)
         try:
-            outcome = decide(contest_input(catalog.election, contest, counts, units))
+            outcome = to_json(decide(contest_input(catalog.election, contest, counts, units)))
         except BadInput as exc:
             raise Undecidable(
                 f"contest {contest_id!r} cannot be certified: the outcome engine cannot decide "

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from saylau import publication
 from saylau.law.rules import rules_at
+from saylau.outcome.records import from_json
 from saylau.publication import Line, Results, Stamp
 from saylau.publication.formats import check_format, check_level
 from saylau.service import certification, ledgering
@@ -120,7 +121,11 @@ def read(ctx: Context, election_id: str, contest_id: str, level: str = "precinct
             precincts.append(
                 Line(unit, int(found is not None), 1, unit.registered or 0, version, counts)
             )
-    outcome = json.loads(decision.outcome) if certified and decision and decision.outcome else None
+    outcome = (
+        from_json(json.loads(decision.outcome))
+        if certified and decision and decision.outcome
+        else None
+    )
     return Results(
         election=election,
         contest=contest,

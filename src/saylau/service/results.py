@@ -8,6 +8,7 @@ the outcome engine from the republic's totals under the law of the election's da
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from saylau.election import ContestDef, Election
 from saylau.model import BadInput, parse_contest
-from saylau.outcome import decide
+from saylau.outcome import AnyOutcome, decide, to_json
 from saylau.service.certification import is_certified
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
@@ -236,7 +237,35 @@ def decision_totals(
     return republic, units
 
 
-def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A contest's outcome from its totals so far, with the counting status; ``outcome`` is
+    None, and ``explanation`` says why, while the totals decide nothing yet."""
+
+    election: str
+    contest: str
+    status: str
+    precincts_reported: int
+    precincts_expected: int
+    outcome: AnyOutcome | None
+    explanation: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The answer of the API's outcome route."""
+        document: dict[str, Any] = {
+            "election": self.election,
+            "contest": self.contest,
+            "status": self.status,
+            "precincts_reported": self.precincts_reported,
+            "precincts_expected": self.precincts_expected,
+            "outcome": None if self.outcome is None else to_json(self.outcome),
+        }
+        if self.outcome is None:
+            document["explanation"] = self.explanation
+        return document
+
+
+def standing(ctx: Context, election_id: str, contest_id: str) -> Standing:
     """The contest's outcome from its totals so far, with the counting status."""
     with ctx.sessions() as session:
         election = ctx.catalog(session, election_id).election
@@ -247,17 +276,17 @@ def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
             raise NotFound(f"contest {contest_id!r} has no totals")
         certified = is_certified(session, election_id, contest_id)
     counts = json.loads(row.counts)
-    base = {
-        "election": election_id,
-        "contest": contest_id,
-        "status": status_of(row.precincts_reported, row.precincts_expected, certified),
-        "precincts_reported": row.precincts_reported,
-        "precincts_expected": row.precincts_expected,
-    }
+    status = status_of(row.precincts_reported, row.precincts_expected, certified)
+    base = (election_id, contest_id, status, row.precincts_reported, row.precincts_expected)
     if row.precincts_reported == 0:
-        return base | {"outcome": None, "explanation": "No protocol has been accepted yet."}
+        return Standing(*base, None, "No protocol has been accepted yet.")
     try:
         decided = decide(contest_input(election, contest, counts, units))
     except BadInput as exc:
-        return base | {"outcome": None, "explanation": f"Not decidable yet: {exc}"}
-    return base | {"outcome": decided}
+        return Standing(*base, None, f"Not decidable yet: {exc}")
+    return Standing(*base, decided)
+
+
+def outcome(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any]:
+    """The contest's outcome from its totals so far, with the counting status, as JSON."""
+    return standing(ctx, election_id, contest_id).to_json()

@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from saylau.outcome.records import AnyOutcome
 from saylau.protocol import protocol_to_mapping
 from saylau.service.auth import Principal, authenticate
 from saylau.service.context import Context
 from saylau.service.elections import import_election, issue_credentials
 from saylau.service.errors import Problem
-from saylau.service.results import outcome
+from saylau.service.results import standing
 from saylau.service.submission import submit_batch
 from saylau.store import database_url
 from saylau.synth.national import SyntheticElection, generate
@@ -98,11 +99,11 @@ def count(
     return submit_all(ctx, synthetic, principals, seed, advance)
 
 
-def outcomes(ctx: Context, synthetic: SyntheticElection) -> dict[str, Any]:
-    """Each contest's outcome as the service decides it from its totals (as 'saylau decide'
-    prints it), keyed by contest id."""
+def outcomes(ctx: Context, synthetic: SyntheticElection) -> dict[str, AnyOutcome | None]:
+    """Each contest's outcome as the service decides it from its totals, keyed by contest
+    id (None while its totals decide nothing)."""
     election = synthetic.election
-    return {c.id: outcome(ctx, election.id, c.id).get("outcome") for c in election.contests}
+    return {c.id: standing(ctx, election.id, c.id).outcome for c in election.contests}
 
 
 def run_night(
@@ -112,7 +113,7 @@ def run_night(
     precincts: int,
     advance: Callable[[int], None] = lambda _: None,
     counted: Callable[[SyntheticElection, dict[str, int]], None] = lambda *_: None,
-) -> dict[str, Any]:
+) -> dict[str, AnyOutcome | None]:
     """A whole night through the service: each election generated, imported and counted; a
     repeat voting generated from the outcome the service gave the first round."""
     chosen = night(name)

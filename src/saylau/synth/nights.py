@@ -30,6 +30,7 @@ import numpy as np
 from saylau.election import ContestDef, Election, Names, OptionDef, Unit
 from saylau.law.rules import KurultaiRules, rules_at
 from saylau.model import BadInput, Kind
+from saylau.outcome.records import AnyOutcome, MajorityOutcome
 from saylau.synth.maslikhats import combined_2023
 from saylau.synth.national import (
     BASE_PRECINCTS,
@@ -499,12 +500,15 @@ def runoff_first_round(seed: int = 2022, precincts: int = BASE_PRECINCTS) -> Syn
 
 
 def runoff_second_round(
-    first: SyntheticElection, outcomes: Mapping[str, Any], seed: int, precincts: int
+    first: SyntheticElection,
+    outcomes: Mapping[str, AnyOutcome | None],
+    seed: int,
+    precincts: int,
 ) -> SyntheticElection:
     """Repeat voting between the two candidates the first round's outcome names, on the same
     territory; the first round's leader keeps a lead (constructed)."""
     decided = outcomes[PRESIDENT_CONTEST]
-    pair = decided.get("runoff") if decided else None
+    pair = decided.runoff if isinstance(decided, MajorityOutcome) else None
     if not pair or len(pair) != 2:
         raise BadInput("runoff", "the first round named no pair for repeat voting", pair)
     before = first.election.contest(PRESIDENT_CONTEST)
@@ -612,7 +616,9 @@ def kurultai_2026(seed: int = 2026, precincts: int = BASE_PRECINCTS) -> Syntheti
 
 # --- the registry --------------------------------------------------------------------------
 
-FollowUp = Callable[[SyntheticElection, Mapping[str, Any], int, int], SyntheticElection]
+FollowUp = Callable[
+    [SyntheticElection, Mapping[str, AnyOutcome | None], int, int], SyntheticElection
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -680,14 +686,14 @@ def night(name: str) -> Night:
     return found
 
 
-def decided_outcomes(synthetic: SyntheticElection) -> dict[str, Any]:
+def decided_outcomes(synthetic: SyntheticElection) -> dict[str, AnyOutcome | None]:
     """Each contest decided from the generated totals alone (no service): what a follow-up
     night reads when it is written to files rather than counted."""
     from saylau.outcome import decide
     from saylau.service.results import contest_input
 
     election = synthetic.election
-    result: dict[str, Any] = {}
+    result: dict[str, AnyOutcome | None] = {}
     for contest in election.contests:
         counts = _as_counts(synthetic.protocols.totals(contest.id))
         units = None

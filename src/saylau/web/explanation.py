@@ -9,11 +9,11 @@ the law data records them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from saylau.election import ContestDef
+from saylau.outcome.records import Outcome
 from saylau.outcome.sentences import SENTENCES, Value
 from saylau.web.i18n import N_, day, exact, listing, name, number, percent, share, translations
 
@@ -41,7 +41,7 @@ class Step:
     citations: tuple[Citation, ...]
 
 
-def steps(outcome: Mapping[str, Any], contest: ContestDef, language: str) -> list[Step]:
+def steps(outcome: Outcome, contest: ContestDef, language: str) -> list[Step]:
     """The outcome's steps in ``language``, each with the citations it applied."""
     gettext = translations(language).gettext
     labels = {option.id: name(dict(option.names), language) for option in contest.options}
@@ -68,17 +68,17 @@ def steps(outcome: Mapping[str, Any], contest: ContestDef, language: str) -> lis
         raise AssertionError(f"no way to show a {kind} value")
 
     cited = {
-        rule["parameter"]: Citation(day(rule["since"], language), rule["source"], rule["open"])
-        for rule in outcome.get("rules_applied", [])
+        rule.parameter: Citation(day(rule.since, language), rule.source, rule.open)
+        for rule in outcome.reasons.cited
     }
     told = []
-    for step in outcome.get("steps", []):
-        sentence = SENTENCES[step["message"]]
-        values = {key: shown(kind, step["values"][key]) for key, kind in sentence.values.items()}
+    for step in outcome.reasons.steps:
+        sentence = SENTENCES[step.message]
+        values = {key: shown(kind, step.values[key]) for key, kind in sentence.values.items()}
         told.append(
             Step(
                 gettext(sentence.text) % values,
-                tuple(cited[rule] for rule in step["rules"] if rule in cited),
+                tuple(cited[rule] for rule in step.rules if rule in cited),
             )
         )
     return told

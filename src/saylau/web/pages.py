@@ -5,7 +5,6 @@ bytes; the routes in :mod:`saylau.web.site` decide when a page is rebuilt."""
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 from functools import cache
 from typing import Any
 
@@ -15,6 +14,7 @@ from markupsafe import Markup, escape
 
 from saylau import territory
 from saylau.election import ContestDef, Election
+from saylau.outcome.records import ListOutcome
 from saylau.service import elections, overview, proofs, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
@@ -189,18 +189,18 @@ def unit_page(
     answer["as_of_tree_size"] = size
     if election.unit(unit).level == "precinct":
         return precinct_page(context, lang, election, contest, answer, size)
-    outcome = (
-        results.outcome(context, election_id, contest_id)
+    decided = (
+        results.standing(context, election_id, contest_id).outcome
         if unit == republic_of(context, election_id)
         else None
     )
-    view = views.unit_view(election, contest, answer, outcome, lang)
+    view = views.unit_view(election, contest, answer, decided, lang)
     _ = translations(lang).gettext
     jobs: dict[str, drawing.Job] = {}
     if view.rows and view.participated:
         threshold = None
-        if view.outcome and view.outcome.get("threshold_share"):
-            threshold = float(Fraction(view.outcome["threshold_share"]) * 100)
+        if isinstance(view.outcome, ListOutcome):
+            threshold = float(view.outcome.threshold * 100)
         jobs["shares"] = (
             "bars",
             (

@@ -8,6 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from saylau.election import ContestDef, Election
+from saylau.outcome.records import (
+    AnyOutcome,
+    ListOutcome,
+    MajorityOutcome,
+    PluralityOutcome,
+    ReferendumOutcome,
+)
 from saylau.tabulation import figures
 from saylau.web import charts
 from saylau.web.explanation import Step, steps
@@ -21,8 +28,6 @@ STATUS_WORDS = {
 
 #: States of a protocol version, shown translated on the precinct page (``_(v.state)``).
 PROTOCOL_STATES = (N_("accepted"), N_("pending"), N_("superseded"), N_("refused"))
-
-LIST_KINDS = {"mazhilis-list", "kurultai-list", "maslikhat-list"}
 
 
 @dataclass
@@ -85,7 +90,7 @@ class UnitView:
     invalid: int
     participated: int
     children: list[Child]
-    outcome: dict[str, Any] | None = None
+    outcome: AnyOutcome | None = None
     headline: dict[str, Any] = field(default_factory=dict)
     explanation: list[Step] = field(default_factory=list)
 
@@ -115,18 +120,17 @@ def unit_view(
     election: Election,
     contest: ContestDef,
     results: dict[str, Any],
-    outcome: dict[str, Any] | None,
+    decided: AnyOutcome | None,
     language: str,
 ) -> UnitView:
     """Gather what a unit's page shows from the service's answers."""
     counts = results["counts"] or {}
     against_all = counts.get("against_all", 0)
     rows = rows_of(contest, counts, language)
-    decided = (outcome or {}).get("outcome") or None
-    if decided and contest.kind.value in LIST_KINDS:
+    if isinstance(decided, ListOutcome):
         for row in rows:
-            row.seats = decided["seats"].get(row.id, 0)
-            row.passed = row.id in decided["passed_threshold"]
+            row.seats = decided.seats.get(row.id, 0)
+            row.passed = row.id in decided.passed_threshold
     unit = results["unit"]
     path = [(code, name(dict(election.unit(code).names), language)) for code in election.path(unit)]
     colours = option_colours(contest)
@@ -188,32 +192,33 @@ def option_label(contest: ContestDef, option_id: str | None, language: str) -> s
 
 
 def headline(
-    contest: ContestDef, decided: dict[str, Any] | None, language: str, election: Election
+    contest: ContestDef, decided: AnyOutcome | None, language: str, election: Election
 ) -> dict[str, Any]:
     """The plain facts of the outcome so far, for the sentence at the top of the page."""
-    if not decided:
-        return {"kind": "none"}
-    kind = contest.kind.value
 
     def label(option_id: str | None) -> str | None:
         return option_label(contest, option_id, language)
 
-    if kind in LIST_KINDS:
-        return {
-            "kind": "list",
-            "threshold": share(decided["threshold_share"], language),
-            "passed": listing([label(p) or p for p in decided["passed_threshold"]], language),
-        }
-    if kind == "referendum":
-        return {
-            "kind": "referendum",
-            "valid": decided.get("valid"),
-            "adopted": decided.get("adopted"),
-            "validity_share": share(figures.validity_share(election.date), language),
-        }
-    return {
-        "kind": "person",
-        "status": decided.get("status"),
-        "winner": label(decided.get("winner")),
-        "runoff": [label(c) for c in decided.get("runoff") or []],
-    }
+    match decided:
+        case ListOutcome():
+            return {
+                "kind": "list",
+                "threshold": share(decided.threshold, language),
+                "passed": listing([label(p) or p for p in decided.passed_threshold], language),
+            }
+        case ReferendumOutcome():
+            return {
+                "kind": "referendum",
+                "valid": decided.valid,
+                "adopted": decided.adopted,
+                "validity_share": share(figures.validity_share(election.date), language),
+            }
+        case MajorityOutcome() | PluralityOutcome():
+            runoff = decided.runoff if isinstance(decided, MajorityOutcome) else None
+            return {
+                "kind": "person",
+                "status": decided.status.value,
+                "winner": label(decided.winner),
+                "runoff": [label(c) for c in runoff or ()],
+            }
+    return {"kind": "none"}
