@@ -16,6 +16,7 @@ from saylau.api import create_app
 from saylau.cli import app
 from saylau.election import load_election
 from saylau.model import BadInput, Counts
+from saylau.outcome.records import ReferendumOutcome
 from saylau.service.context import Context
 from saylau.service.overview import overview
 from saylau.synth.demo import run_night
@@ -226,8 +227,9 @@ def test_a_night_runs_through_the_service_on_postgresql() -> None:
         finally:
             ctx.engine.dispose()
     outcome = decided["constitution-2022"]
-    assert outcome["valid"] is True and outcome["adopted"] is True
-    assert len(outcome["units"]["with_yes_majority"]) == official["units_with_yes_majority"]
+    assert isinstance(outcome, ReferendumOutcome) and outcome.units is not None
+    assert outcome.valid is True and outcome.adopted is True
+    assert len(outcome.units.with_yes_majority) == official["units_with_yes_majority"]
 
 
 def test_the_combined_night_s_pages_group_the_maslikhats(tmp_path: Path) -> None:
