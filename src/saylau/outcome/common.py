@@ -12,7 +12,7 @@ from typing import Any
 from saylau.law.rules import Citation, InstitutionRules, Rules
 from saylau.model import BadInput, Contest, Counts
 from saylau.outcome.records import Cited, Reasons, Step
-from saylau.outcome.sentences import english, step
+from saylau.outcome.sentences import english, step_values
 
 
 def percent(votes: int, base: int) -> float | None:
@@ -48,8 +48,8 @@ class Reasoning:
         if cited:
             text += " [" + " | ".join(_reference(c) for c in cited) + "]"
         self.sentences.append(text)
-        said = step(message, values, [c.key for c in cited])
-        self.steps.append(Step(said["message"], said["values"], tuple(said["rules"])))
+        rules = tuple(c.key for c in cited)
+        self.steps.append(Step(message, step_values(message, values), rules))
 
     def reasons(self) -> Reasons:
         """The steps said so far, as the outcome keeps them."""

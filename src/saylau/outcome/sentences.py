@@ -10,7 +10,7 @@ same templates with the values as the input gave them (option ids, 1,234).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -358,16 +358,12 @@ def english(message: str, values: Mapping[str, Any]) -> str:
     }
 
 
-def step(message: str, values: Mapping[str, Any], rules: Sequence[str]) -> dict[str, Any]:
-    """A step as data; the values must be exactly those the sentence names."""
+def step_values(message: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A step's values as data; they must be exactly those the sentence names."""
     sentence = SENTENCES[message]
-    if set(values) != set(sentence.values):
+    if values.keys() != sentence.values.keys():
         raise AssertionError(f"sentence {message!r} takes {sorted(sentence.values)}")
-    return {
-        "message": message,
-        "values": {name: json_value(kind, values[name]) for name, kind in sentence.values.items()},
-        "rules": list(rules),
-    }
+    return {name: json_value(kind, values[name]) for name, kind in sentence.values.items()}
 
 
-__all__ = ["SENTENCES", "Sentence", "Value", "english", "show_share", "step"]
+__all__ = ["SENTENCES", "Sentence", "Value", "english", "show_share", "step_values"]
