@@ -122,8 +122,9 @@ def test_referendum_validity_share_is_the_one_the_engine_decides_by() -> None:
             "against_all": None,
             "options": {"yes": participated, "no": 0},
         }
-        decided: bool | None = decide(parse_contest(counts))["valid"]
-        return decided
+        decided = decide(parse_contest(counts))
+        assert isinstance(decided, ReferendumOutcome)
+        return decided.valid
 
     assert valid(at_share) is False
     assert valid(at_share + 1) is True
