@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from saylau.model import BadInput, iso_date, name_key, parse_contest, plain_name
 from saylau.outcome import decide
+from saylau.outcome.records import MajorityOutcome, ReferendumOutcome
 
 # --- dates -----------------------------------------------------------------------------------
 
@@ -116,7 +117,8 @@ def contest(**fields: Any) -> dict[str, Any]:
 def test_option_names_are_stored_normalised() -> None:
     parsed = parse_contest(contest(options={" Тоқаев\u00a0": 500, "Е\u0308лкин": 300}))
     assert list(parsed.options) == ["Тоқаев", "Ёлкин"]
-    assert decide(parsed).winner == "Тоқаев"
+    decided = decide(parsed)
+    assert isinstance(decided, MajorityOutcome) and decided.winner == "Тоқаев"
 
 
 @pytest.mark.parametrize(
@@ -170,6 +172,12 @@ def unit(participated: int, yes: int, registered: int | None = None) -> dict[str
     }
 
 
+def decided_referendum(document: dict[str, Any]) -> ReferendumOutcome:
+    decided = decide(parse_contest(document))
+    assert isinstance(decided, ReferendumOutcome)
+    return decided
+
+
 def referendum(regions: dict[str, Any], **national: Any) -> dict[str, Any]:
     return {
         "kind": "referendum",
@@ -187,7 +195,7 @@ def referendum(regions: dict[str, Any], **national: Any) -> dict[str, Any]:
 def test_all_units_must_add_up_to_the_national_counts() -> None:
     regions = {f"R{i}": unit(100, 60) for i in range(20)}
     consistent = referendum(regions, registered=3000, participated=2000, yes=1200, no=800)
-    assert decide(parse_contest(consistent)).adopted is True
+    assert decided_referendum(consistent).adopted is True
     short = referendum(regions, registered=3000, participated=2100, yes=1200, no=800)
     with pytest.raises(BadInput) as caught:
         decide(parse_contest(short))
@@ -198,7 +206,7 @@ def test_all_units_must_add_up_to_the_national_counts() -> None:
 def test_some_units_cannot_add_up_to_more_than_the_nation() -> None:
     regions = {f"R{i}": unit(100, 60) for i in range(5)}
     fine = referendum(regions, registered=3000, participated=2000, yes=1200, no=800)
-    assert decide(parse_contest(fine)).adopted is None
+    assert decided_referendum(fine).adopted is None
     over = referendum(regions, registered=3000, participated=2000, yes=250, no=800)
     with pytest.raises(BadInput) as caught:
         parse_contest(over)
@@ -210,9 +218,9 @@ def test_a_unit_without_a_figure_leaves_only_the_upper_bound() -> None:
     regions = {f"R{i}": unit(100, 60) for i in range(20)}
     regions["R0"]["registered"] = None
     document = referendum(regions, registered=3000, participated=2000, yes=1200, no=800)
-    assert decide(parse_contest(document)).valid is True
+    assert decided_referendum(document).valid is True
     document["registered"] = None  # nothing to compare with
-    assert decide(parse_contest(document)).valid is None
+    assert decided_referendum(document).valid is None
 
 
 def test_a_unit_cannot_name_an_option_the_nation_lacks() -> None:

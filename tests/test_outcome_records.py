@@ -40,7 +40,7 @@ def test_every_sentence_case_reads_back_from_its_json() -> None:
         assert to_json(from_json(document)) == document, label
 
 
-KINDS = st.sampled_from(
+KINDS: st.SearchStrategy[tuple[str, str, dict[str, Any]]] = st.sampled_from(
     [
         ("presidential", "2019-06-09", {}),
         ("presidential", "1999-01-10", {}),

@@ -71,7 +71,9 @@ def test_official_percentages(path: Path) -> None:
     for name, value in printed.items():
         # one decimal printed for some parties: compare at the precision printed
         places = len(str(value).partition(".")[2]) or 1
-        assert round(shares[name], places) == pytest.approx(value, abs=10**-places), name
+        share = shares[name]
+        assert share is not None, name
+        assert round(share, places) == pytest.approx(value, abs=10**-places), name
 
 
 def test_referendum_2022_adoption_needs_the_regions() -> None:

@@ -22,6 +22,7 @@ from saylau.election import (
 )
 from saylau.model import BadInput, Counts, Kind, parse_contest
 from saylau.outcome import decide
+from saylau.outcome.records import ListOutcome, PluralityOutcome
 from saylau.plausibility import list_breaks, precinct_disagreements
 from saylau.protocol import protocol_from_mapping
 from saylau.synth import LIST_CONTEST, SyntheticElection, generate, write_dataset
@@ -92,6 +93,7 @@ def test_deciding_the_totals_gives_the_official_seats(
 ) -> None:
     totals = national.protocols.totals(LIST_CONTEST)
     outcome = decide(parse_contest(contest_mapping(totals, "mazhilis-list", seats=69)))
+    assert isinstance(outcome, ListOutcome)
     seats = {RESULT_NAME[k]: v for k, v in outcome.seats.items()}
     assert seats == official["official"]["seats"]
     assert seats["Amanat"] == 40 and seats["Baytaq"] == 0
@@ -105,6 +107,7 @@ def test_single_member_winners_are_about_the_official_split(
     for contest in election.contests[1:]:
         totals = national.protocols.totals(contest.id)
         outcome = decide(parse_contest(contest_mapping(totals, "single-member", body="mazhilis")))
+        assert isinstance(outcome, PluralityOutcome) and outcome.winner is not None
         assert outcome.status == "elected"
         party = {o.id: o.party for o in contest.options}[outcome.winner]
         winners[party or "self-nominated"] += 1
