@@ -1,7 +1,9 @@
 """What a group of single submissions costs the writer, with no HTTP and no other writer: the
 intake writer's own transaction (credentials, checks, ledger lock, rows, ledger, totals,
 commit) timed at several group sizes on PostgreSQL, and the line through them: a fixed cost
-per group and a cost per protocol.
+per group and a cost per protocol. Beside the wall time, the processor time per protocol of
+the writer's thread and of the database's processes serving it (from the kernel's counters:
+steadier than wall time on a machine shared with other work).
 
 Each size stores its own share of the national dataset's protocols (regions mixed, each under
 its precinct's token) in groups of that size, one after another, on one connection; every
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import text
 
 from benchlib import fresh_database
 from saylau.protocol import protocol_to_mapping
@@ -36,6 +39,28 @@ from saylau.synth import generate
 
 RESULTS = Path(__file__).with_name("results")
 SIZES = (1, 12, 25, 50, 100)
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _ticks(pid: int) -> int:
+    """utime + stime of a process so far, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _backends(ctx: Context) -> list[int]:
+    """The PostgreSQL processes serving this database (the writer's connections)."""
+    with ctx.engine.connect() as connection:
+        return list(
+            connection.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            ).scalars()
+        )
 
 
 def main() -> None:
@@ -74,16 +99,22 @@ def main() -> None:
                     )
                     for p in share
                 ]
-                started = time.perf_counter()
+                backends = _backends(ctx)
+                ticks = {pid: _ticks(pid) for pid in backends}
+                started, cpu = time.perf_counter(), time.thread_time()
                 for start in range(0, len(waiting), size):
                     answers = writer._answers(synthetic.election.id, waiting[start : start + size])
                     if not all(isinstance(a, Receipt) and a.status == "accepted" for a in answers):
                         raise RuntimeError(f"not accepted: {answers[:3]}")
                 seconds = time.perf_counter() - started
+                cpu = time.thread_time() - cpu
+                database = sum(max(0, _ticks(pid) - ticks[pid]) for pid in backends) / TICK
                 groups = -(-len(waiting) // size)
                 figures[str(size)] = {
                     "protocols_per_second": round(len(waiting) / seconds),
                     "ms_per_group": round(1000 * seconds / groups, 2),
+                    "writer_cpu_ms_per_protocol": round(1000 * cpu / len(waiting), 3),
+                    "database_cpu_ms_per_protocol": round(1000 * database / len(waiting), 3),
                 }
                 print(size, figures[str(size)], flush=True)
             loop.close()

@@ -23,7 +23,7 @@ from saylau import ledger
 from saylau.service import treenodes
 from saylau.service.context import COSIGNERS, SIGNER
 from saylau.service.errors import NotFound, ServiceError
-from saylau.store.bulk import insert_rows
+from saylau.store.bulk import holding, insert_rows, write_back
 from saylau.store.tables import LedgerEntryRow, LedgerKeyRow, LedgerStateRow, TreeHeadRow
 
 HASH = 32
@@ -187,16 +187,19 @@ def append(
         head, state.origin, [_current_signer(session, state), *cosigners]
     )
     if rows:
-        session.add(
-            TreeHeadRow(
-                election_id=state.election_id,
-                size=head.size,
-                root=head.root,
-                timestamp=head.timestamp,
-                signature=signed.signature,
-                note=signed.note,
-            )
-        )
+        stored = {
+            "election_id": state.election_id,
+            "size": head.size,
+            "root": head.root,
+            "timestamp": head.timestamp,
+            "signature": signed.signature,
+            "note": signed.note,
+        }
+        if holding(session):  # with the caller's other writes, in one statement
+            insert_rows(session, TreeHeadRow, [stored])
+        else:
+            session.add(TreeHeadRow(**stored))
+    write_back(session, state)
     return Appended(first, signed)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Table, bindparam, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from saylau.service.errors import NotFound
+from saylau.store.bulk import ROWS, hold
 from saylau.store.tables import TotalRow
 from saylau.tabulation.totals import add
 
@@ -46,6 +47,20 @@ _WRITE = text(
     WHERE t.election_id = :election AND t.contest = v.contest AND t.unit_code = v.unit_code
     """
 )
+
+#: The same, held by :func:`saylau.store.bulk.together` with the caller's other writes.
+_HELD_WRITE = f"""
+    UPDATE totals AS t
+    SET counts = v.counts,
+        precincts_reported = t.precincts_reported + v.reported,
+        updated_at = v.updated_at
+    FROM json_to_recordset({ROWS}) AS v(
+        election_id text, contest text, unit_code text, counts text, reported integer,
+        updated_at timestamptz
+    )
+    WHERE t.election_id = v.election_id AND t.contest = v.contest
+      AND t.unit_code = v.unit_code
+    """
 
 
 def apply_deltas(session: Session, election_id: str, deltas: Deltas, now: dt.datetime) -> None:
@@ -79,6 +94,19 @@ def apply_deltas(session: Session, election_id: str, deltas: Deltas, now: dt.dat
     contests = [contest for contest, _, _ in found]
     units = [unit for _, unit, _ in found]
     if postgres:
+        rows = [
+            {
+                "election_id": election_id,
+                "contest": c,
+                "unit_code": u,
+                "counts": n,
+                "reported": r,
+                "updated_at": now,
+            }
+            for c, u, n, r in zip(contests, units, counts, reported, strict=True)
+        ]
+        if hold(session, _HELD_WRITE, rows):  # sent with the group's other writes
+            return
         session.execute(
             _WRITE,
             {

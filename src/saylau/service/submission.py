@@ -37,8 +37,8 @@ from saylau.service.errors import (
     problem_of,
 )
 from saylau.service.running import apply_deltas
-from saylau.store.bulk import insert_rows, one_of
-from saylau.store.tables import CredentialRow, CurrentRow, ProtocolRow
+from saylau.store.bulk import insert_rows, one_of, together
+from saylau.store.tables import CredentialRow, CurrentRow, LedgerStateRow, ProtocolRow
 from saylau.tabulation.relations import Broken, protocol_breaks, refusal_detail
 from saylau.tabulation.totals import Counts, add, difference
 
@@ -403,21 +403,10 @@ def _store(
         for offset, row in enumerate(new_rows):
             row["id"] = state.next_protocol_id + offset
         state.next_protocol_id += len(new_rows)
-        insert_rows(session, ProtocolRow, [_stored(row) for row in new_rows])
+        with together(session):  # every write below in one statement (PostgreSQL)
+            _write(session, election_id, state, new_rows, accepted_positions, entries, deltas, now)
+        size = state.size
         by_position = {row["_position"]: row for row in new_rows}
-        current_rows = [
-            {
-                "election_id": election_id,
-                "precinct": by_position[p]["precinct"],
-                "contest": by_position[p]["contest"],
-                "protocol_id": by_position[p]["id"],
-            }
-            for p in accepted_positions
-        ]
-        insert_rows(session, CurrentRow, current_rows)
-        appended = ledgering.append(session, state, entries)
-        apply_deltas(session, election_id, deltas, now)
-        size = appended.head.head.size
         for position in accepted_positions:
             row = by_position[position]
             answers[position] = Receipt(
@@ -446,6 +435,33 @@ def _store(
                 None,
             )
     return answers
+
+
+def _write(
+    session: Session,
+    election_id: str,
+    state: LedgerStateRow,
+    new_rows: list[dict[str, Any]],
+    accepted_positions: list[int],
+    entries: list[tuple[str, dict[str, Any]]],
+    deltas: dict[tuple[str, str], list[Any]],
+    now: dt.datetime,
+) -> None:
+    """Store the group's rows, append its entries to the ledger and add it to the totals."""
+    insert_rows(session, ProtocolRow, [_stored(row) for row in new_rows])
+    by_position = {row["_position"]: row for row in new_rows}
+    current_rows = [
+        {
+            "election_id": election_id,
+            "precinct": by_position[p]["precinct"],
+            "contest": by_position[p]["contest"],
+            "protocol_id": by_position[p]["id"],
+        }
+        for p in accepted_positions
+    ]
+    insert_rows(session, CurrentRow, current_rows)
+    ledgering.append(session, state, entries)
+    apply_deltas(session, election_id, deltas, now)
 
 
 def _row(
