@@ -55,7 +55,7 @@ def _ticks(stat: Path) -> int:
 
 
 def _children(pid: int) -> list[int]:
-    found = []
+    found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         children = (task / "children").read_text().split()
         found.extend(int(c) for c in children)
