@@ -1,7 +1,7 @@
 """Every kind of night in Kazakh, in a real browser: the contest's national page and a region's
-page of each night other than 2023 (whose pages tests/test_site_browser.py visits) name no
-place in English and show the units' Kazakh names, and each round of repeat voting has its
-page."""
+page of each night other than 2023 (whose Mazhilis pages tests/test_site_browser.py visits)
+name no place in English and show the units' Kazakh names, each round of repeat voting has its
+page, and the combined 2023 night's maslikhat pages do the same."""
 
 from __future__ import annotations
 
@@ -238,5 +238,65 @@ def test_runoff_and_referendum_numbers_are_written_the_kazakh_and_russian_way(
                 assert ENGLISH_FORMATS.findall(text) == [], (language, path)
             page.goto(f"{server.base}/en{path}")
             assert ENGLISH_FORMATS.search(readable(page.content())), path
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def combined(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Election]]:
+    """The combined night of 19 March 2023 (Mazhilis and maslikhats) counted and served."""
+    folder = tmp_path_factory.mktemp("combined")
+    url = f"sqlite:///{folder / 'saylau.db'}"
+    elections: list[Election] = []
+
+    def counted(synthetic: SyntheticElection, _figures: Any) -> None:
+        elections.append(synthetic.election)
+
+    ctx = Context.open(url)
+    try:
+        run_night(ctx, "2023", 2023, PRECINCTS, counted=counted)
+    finally:
+        ctx.engine.dispose()
+    server = start_server(url, folder)
+    try:
+        yield server, elections[0]
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log_text(), server.log_text()
+
+
+def test_the_combined_nights_maslikhat_pages_name_no_place_in_english(
+    combined: tuple[Server, Election], browser: Browser
+) -> None:
+    """The 2023 night's election page, a region's maslikhat page, its party lists and a
+    district maslikhat's single-member district, in Kazakh: every place by its Kazakh name,
+    no word of an English one (the same pages in English do show them)."""
+    server, election = combined
+    regional = next(c for c in election.contests if c.level == "regional" and (c.seats or 0) > 1)
+    district = next(c for c in election.contests if c.level == "district")
+    region_code = regional.id.removeprefix("maslikhat-").removesuffix("-list")
+    region = election.unit(region_code)
+    home = election.unit(district.id.removeprefix("maslikhat-").rsplit("-", 1)[0])
+    pages = {
+        "election": f"/kk/{election.id}/",
+        "maslikhat": f"/kk/{election.id}/?maslikhat={region_code}",
+        "regional list": f"/kk/{election.id}/{regional.id}/",
+        "regional list, region": f"/kk/{election.id}/{regional.id}/{region_code}/",
+        "district maslikhat": f"/kk/{election.id}/{district.id}/",
+    }
+    page = browser.new_page()
+    try:
+        for kind, path in pages.items():
+            response = page.goto(server.base + path)
+            assert response is not None and response.status == 200, path
+            text = readable(page.content())
+            assert english_names_in(text, election) == [], kind
+            if kind in ("maslikhat", "regional list, region"):
+                assert region.names["kk"] in text, kind
+            if kind == "district maslikhat":
+                assert home.names["kk"] in text, kind
+            page.goto(server.base + path.replace("/kk/", "/en/", 1))
+            if kind != "district maslikhat":
+                assert english_names_in(readable(page.content()), election), path
     finally:
         page.close()
