@@ -16,11 +16,11 @@ from saylau.api import create_app
 from saylau.cli import app
 from saylau.election import load_election
 from saylau.model import BadInput, Counts
-from saylau.outcome.records import ReferendumOutcome
+from saylau.outcome.records import ReferendumOutcome, to_json
 from saylau.service.context import Context
 from saylau.service.overview import overview
 from saylau.synth.demo import run_night
-from saylau.synth.nights import NIGHTS, elections, night
+from saylau.synth.nights import NIGHTS, decided_outcomes, elections, night
 from tests.databases import fresh_postgres
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -262,3 +262,28 @@ def test_the_combined_night_s_pages_group_the_maslikhats(tmp_path: Path) -> None
         missing = client.get("/en/elections-2023-synthetic/?maslikhat=KZ-00")
         assert missing.status_code == 404
     ctx.engine.dispose()
+
+
+@pytest.mark.parametrize("name", list(NIGHTS))
+def test_every_night_is_decided_through_the_service_on_postgresql_as_its_totals_say(
+    name: str,
+) -> None:
+    """Each night counted through the service on PostgreSQL (protocols, checks, ledger,
+    running totals) gives every contest the outcome its generated totals give when decided
+    without the service; the repeat voting is drawn from the service's own first round."""
+    with fresh_postgres() as url:
+        ctx = Context.open(url)
+        try:
+            served = run_night(ctx, name, 2023, 240)
+        finally:
+            ctx.engine.dispose()
+    expected: dict[str, Any] = {}
+    for synthetic in elections(name, 2023, 240):
+        expected |= decided_outcomes(synthetic)
+    assert set(served) == set(expected)
+    differing = [c for c in expected if as_json(expected[c]) != as_json(served[c])]
+    assert differing == [], differing
+
+
+def as_json(outcome: Any) -> Any:
+    return None if outcome is None else to_json(outcome)
