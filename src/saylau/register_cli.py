@@ -14,7 +14,7 @@ from saylau.law.rules import NotInForce, rules_at
 from saylau.model import BadInput
 
 register_app = typer.Typer(
-    help="Decide registrations under the law of their date: parties, signatures.",
+    help="Decide registrations under the law of their date: parties, candidates, signatures.",
     no_args_is_help=True,
 )
 
@@ -76,6 +76,27 @@ def party(
         where = register if exc.field == "units" else file
         _fail(f"{where}: {exc}")
     sys.stdout.write(json.dumps(decision_json(decision), ensure_ascii=False, indent=2) + "\n")
+
+
+@register_app.command("candidate")
+def candidate(
+    file: Annotated[
+        str,
+        typer.Argument(
+            help='one candidate\'s application, or {"applications": [...]}, as JSON; - for stdin'
+        ),
+    ],
+) -> None:
+    """Decide whether candidates may be registered under the law of their election day,
+    every rule checked listed with its citation (docs/formats.md)."""
+    from saylau.register.candidate_files import decide_document
+
+    raw = _read_json(file)
+    try:
+        body = decide_document(raw)
+    except BadInput as exc:
+        _fail(f"{file}: {exc}")
+    sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
 
 
 @register_app.command("signatures")

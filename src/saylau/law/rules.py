@@ -102,6 +102,9 @@ class PresidencyRules(InstitutionRules):
     residence_years: int
     public_service_years: int
     qualifications: str
+    citizen_by_birth: bool
+    state_language_required: bool
+    higher_education_required: bool
     nomination: str
     deposit_tenge: int
     deposit_return_share: Fraction
@@ -132,6 +135,8 @@ class MazhilisRules(ListChamberRules):
     list_seats: int
     single_member_seats: int
     assembly_seats: int
+    candidate_min_age: int
+    candidate_residence_years: int
     term_years: int
     mandate_quota_share: Fraction | None
 
@@ -154,6 +159,7 @@ class MaslikhatRules(ListChamberRules):
     institution: ClassVar[str] = "maslikhat"
     regional_list_share: Fraction
     district_list_share: Fraction
+    candidate_min_age: int
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,7 @@ class SenateRules(InstitutionRules):
     candidate_min_age: int
     candidate_work_years: int
     candidate_qualifications: str
+    candidate_higher_education: bool
     candidate_residence_years: int
     signature_share: Fraction
     signature_one_candidate: bool
@@ -182,6 +189,7 @@ class AkimRules(InstitutionRules):
     rural_candidate_min_age: int | None
     self_nomination_signature_share: Fraction | None
     district_elected: bool
+    district_candidate_min_age: int | None
     district_term_years: int | None
     regional_elected: bool
     regional_appointment: str

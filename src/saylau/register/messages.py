@@ -81,6 +81,56 @@ MESSAGES: dict[str, str] = {
         "%(unit)s has %(found)s members on the roll; the law requires at least %(required)s "
         "in each region and city of republican significance."
     ),
+    # the rules of a candidate's registration
+    "candidate_age": N_(
+        "The candidate is %(found)s years old on election day; the law requires at least "
+        "%(required)s."
+    ),
+    "candidate_citizen": N_("The candidate must be a citizen of Kazakhstan; found: %(found)s."),
+    "candidate_citizen_by_birth": N_("The candidate must be a citizen by birth; found: %(found)s."),
+    "candidate_residence": N_(
+        "The candidate has lived here for %(found)s full years before election day; the law "
+        "requires at least %(required)s."
+    ),
+    "candidate_state_language": N_(
+        "The candidate must be fluent in the state language; found: %(found)s."
+    ),
+    "candidate_higher_education": N_("The candidate must have higher education; found: %(found)s."),
+    "candidate_public_service": N_(
+        "The candidate has %(found)s years in public service or elected state office; the law "
+        "requires at least %(required)s."
+    ),
+    "candidate_work": N_(
+        "The candidate has %(found)s years of work; the law requires at least %(required)s."
+    ),
+    "candidate_term_limit": N_(
+        "The candidate has already been elected President %(found)s times under this rule; the "
+        "law allows at most %(required)s before standing again."
+    ),
+    "candidate_nominator": N_(
+        "The candidate was nominated by: %(found)s; the law allows: %(required)s."
+    ),
+    "candidate_nominator_republican": N_(
+        "The nominating association must be a republican one; found: %(found)s."
+    ),
+    "candidate_supreme_body": N_(
+        "%(found)s members of the association's supreme body voted for the nomination; a "
+        "majority is %(required)s."
+    ),
+    "candidate_signatures": N_(
+        "%(found)s valid signatures were submitted; the law requires at least %(required)s."
+    ),
+    "candidate_signature_units": N_(
+        "The signatures represent %(found)s regions and cities equally; the law requires at "
+        "least %(required)s."
+    ),
+    "candidate_deposit": N_(
+        "A deposit of %(found)s tenge was paid; the law requires %(required)s tenge."
+    ),
+    "candidate_deposit_refund": N_(
+        "The candidate received %(found)s votes of those who took part; %(required)s earn the "
+        "deposit back."
+    ),
     # how a person is excluded
     "exclusion_incapable": N_("declared legally incapable by a court"),
     "exclusion_confined": N_("held in a place of confinement by a court sentence"),
