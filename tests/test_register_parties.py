@@ -506,6 +506,10 @@ def test_every_rule_has_its_sentence_and_every_sentence_a_rule() -> None:
 
     keys = {r.value for r in [*IinRule, *MemberRule, *PartyRule, *SignatureRule]}
     keys |= {kind.message for kind in ExclusionKind}
+    # the rules of a candidate's registration, and the refund of the deposit
+    from saylau.register.candidates import DEPOSIT_REFUND, CandidateRule
+
+    keys |= {r.value for r in CandidateRule} | {DEPOSIT_REFUND}
     assert keys == set(MESSAGES)
 
 

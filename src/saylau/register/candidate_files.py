@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from saylau.law.rules import Rules, rules_at
 from saylau.model import BadInput, iso_date, plain_name
 from saylau.register.candidates import (
+    DEPOSIT_REFUND,
     CandidateApplication,
     CandidateDecision,
     DepositRefund,
@@ -209,9 +210,9 @@ def refund_json(refund: DepositRefund) -> dict[str, Any]:
         "votes": refund.votes,
         "took_part": refund.took_part,
         "required_votes": refund.required_votes,
-        "message": "candidate_deposit_refund",
+        "message": DEPOSIT_REFUND,
         "values": values,
-        "text": english("candidate_deposit_refund", values),
+        "text": english(DEPOSIT_REFUND, values),
         "citation": citation_json(refund.citation),
     }
 

@@ -63,6 +63,10 @@ class CandidateRule(StrEnum):
     DEPOSIT = "candidate_deposit"
 
 
+DEPOSIT_REFUND = "candidate_deposit_refund"
+"""The message key of the deposit's refund after the vote."""
+
+
 @dataclass(frozen=True, slots=True)
 class Signatures:
     """A candidate's standing on the signature sheets, as ``register/signatures.py``
