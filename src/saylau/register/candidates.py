@@ -274,10 +274,8 @@ def _requirements(office: Office, rules: Rules) -> _Requirements:
             )
 
 
-def _signature_checks(
-    application: CandidateApplication, rules: Rules
-) -> tuple[list[RuleCheck], bool]:
-    """The signature rules of the office, and whether the application needed any."""
+def _signature_checks(application: CandidateApplication, rules: Rules) -> list[RuleCheck]:
+    """The signature rules of the office (none where it needs no signatures)."""
     office, given = application.office, application.signatures
     share: Fraction | None = None
     units: tuple[int, Citation] | None = None
@@ -296,7 +294,7 @@ def _signature_checks(
         share = rules.akim.self_nomination_signature_share
         citation = rules.akim.cite("self_nomination_signature_share")
     if share is None:
-        return [], False
+        return []
     if given is None:
         raise BadInput("signatures", f"{office.value} needs the checked signature sheets")
     checks = [
@@ -320,7 +318,7 @@ def _signature_checks(
                 units[1],
             )
         )
-    return checks, True
+    return checks
 
 
 def _nomination_checks(
@@ -432,8 +430,7 @@ def decide_candidate(application: CandidateApplication, rules: Rules) -> Candida
         checks += _nomination_checks(
             application.nomination, *need.nominators, application.office is Office.PRESIDENT
         )
-    signature_checks, _ = _signature_checks(application, rules)
-    checks += signature_checks
+    checks += _signature_checks(application, rules)
     if application.office is Office.PRESIDENT:
         p = rules.presidency
         check(
