@@ -152,6 +152,7 @@ class KurultaiRules(ListChamberRules):
     candidate_min_age: int
     candidate_residence_years: int
     party_mandate: str
+    mandate_quota_share: Fraction | None
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,10 @@ class PartyRules(InstitutionRules):
     list_quota_share: Fraction | None
     list_quota_groups: str
     youth_age_limit: int | None
+    youth_age_judged_on: str
+    one_list_only: bool
+    list_and_district_allowed: bool
+    list_order: str
 
 
 @dataclass(frozen=True)

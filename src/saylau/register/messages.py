@@ -131,6 +131,34 @@ MESSAGES: dict[str, str] = {
         "The candidate received %(found)s votes of those who took part; %(required)s earn the "
         "deposit back."
     ),
+    # the rules of a party list
+    "list_order": N_(
+        "The list's positions must run %(required)s without gaps or repeats; position "
+        "%(found)s breaks the order."
+    ),
+    "list_quota": N_(
+        "The list has %(found)s women, young people and persons with disabilities counted "
+        "by the quota; the law requires at least %(required)s."
+    ),
+    "list_one_list_only": N_(
+        "%(candidate)s already stands on the list of %(found)s and may not stand on the list "
+        "of %(required)s too."
+    ),
+    "list_and_district": N_(
+        "%(candidate)s stands in a single-member district and may not stand on a party list "
+        "in the same election."
+    ),
+    # how list seats become mandates
+    "mandate_in_order": N_("%(deputy)s takes the mandate at position %(position)s of the list."),
+    "mandate_via_quota": N_(
+        "%(deputy)s, at position %(position)s, is moved up to keep the mandate quota of "
+        "women, young people and persons with disabilities."
+    ),
+    "mandate_vacated_death": N_("The mandate of %(deputy)s is vacated by death."),
+    "mandate_vacated_resignation": N_("The mandate of %(deputy)s is vacated by resignation."),
+    "mandate_vacated_left_party": N_(
+        "The mandate of %(deputy)s is vacated: the deputy left the party."
+    ),
     # how a person is excluded
     "exclusion_incapable": N_("declared legally incapable by a court"),
     "exclusion_confined": N_("held in a place of confinement by a court sentence"),
