@@ -501,10 +501,13 @@ def test_cli_refuses_a_key_given_twice(tmp_path: Path) -> None:
 
 def test_every_rule_has_its_sentence_and_every_sentence_a_rule() -> None:
     from saylau.register.iin import IinRule
+    from saylau.register.lists import ListRule
+    from saylau.register.mandates import MandateMessage
     from saylau.register.messages import MESSAGES
     from saylau.register.signatures import SignatureRule
 
     keys = {r.value for r in [*IinRule, *MemberRule, *PartyRule, *SignatureRule]}
+    keys |= {r.value for r in [*ListRule, *MandateMessage]}
     keys |= {kind.message for kind in ExclusionKind}
     # the rules of a candidate's registration, and the refund of the deposit
     from saylau.register.candidates import DEPOSIT_REFUND, CandidateRule

@@ -31,6 +31,16 @@ class Chamber(StrEnum):
     KURULTAI = "kurultai"
 
 
+class MandateMessage(StrEnum):
+    """The sentence a mandate or a vacancy is told in; the value is its message key."""
+
+    IN_ORDER = "mandate_in_order"
+    VIA_QUOTA = "mandate_via_quota"
+    DEATH = "mandate_vacated_death"
+    RESIGNATION = "mandate_vacated_resignation"
+    LEFT_PARTY = "mandate_vacated_left_party"
+
+
 class VacancyReason(StrEnum):
     """Why a mandate falls vacant; the value ends its message key."""
 
@@ -53,8 +63,8 @@ class Mandate:
     via_quota: bool = False
 
     @property
-    def key(self) -> str:
-        return "mandate_via_quota" if self.via_quota else "mandate_in_order"
+    def key(self) -> MandateMessage:
+        return MandateMessage.VIA_QUOTA if self.via_quota else MandateMessage.IN_ORDER
 
     @property
     def values(self) -> dict[str, object]:
@@ -90,8 +100,8 @@ class Vacancy:
     on: dt.date
 
     @property
-    def key(self) -> str:
-        return f"mandate_vacated_{self.reason.value}"
+    def key(self) -> MandateMessage:
+        return MandateMessage(f"mandate_vacated_{self.reason.value}")
 
 
 @dataclass(frozen=True)
