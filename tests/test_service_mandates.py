@@ -14,11 +14,13 @@ import pytest
 from sqlalchemy import select
 
 from saylau.election import election_from_mapping
+from saylau.model import BadInput
+from saylau.register.mandates import VacancyReason
 from saylau.service.auth import Principal
 from saylau.service.certification import certify
 from saylau.service.context import Context
-from saylau.service.errors import Conflict, Forbidden
-from saylau.service.mandates import ListsRefused, assign, register_lists
+from saylau.service.errors import Conflict, Forbidden, Unprocessable
+from saylau.service.mandates import ListsRefused, assign, register_lists, vacate
 from saylau.service.submission import submit_batch
 from saylau.store.tables import LedgerEntryRow
 from saylau.synth.lists import constructed_lists
@@ -131,3 +133,32 @@ def test_before_certification_the_current_count_is_named_as_the_basis(
     record = assign(ctx, who["KZ"], LIST).record
     assert record["basis"] == "current" and record["certified_index"] is None
     assert sum(m["seats"] for m in record["mandates"].values()) == 69
+
+
+def test_a_vacated_mandate_passes_down_the_list_in_the_ledger(
+    ctx: Context, who: dict[str, Principal]
+) -> None:
+    central = who["KZ"]
+    register_lists(ctx, central, LIST, list(constructed_lists().values()))
+    report_all(ctx, central)
+    given = assign(ctx, central, LIST)
+    on = dt.date(2024, 4, 1)
+    first = vacate(ctx, central, LIST, "respublica", 1, VacancyReason.DEATH, on)
+    assert first.record["follows_index"] == given.ledger_index
+    assert first.record["successor"]["position"] == 5  # 1-4, 11 and 12 were seated
+    second = vacate(
+        ctx, central, LIST, "respublica", 5, VacancyReason.RESIGNATION, on, unavailable=[6]
+    )
+    assert second.record["successor"]["position"] == 7
+    third = vacate(ctx, central, LIST, "respublica", 11, VacancyReason.RESIGNATION, on)
+    assert third.record["successor"]["position"] == 8  # 1, 5 and 6 are gone
+    held = third.record["mandates"]["respublica"]
+    assert [d["position"] for d in held["deputies"]] == [2, 3, 4, 7, 8, 12]
+    assert held["quota_held"] == 1  # refilling is not governed by the quota (open reading)
+    assert third.record["mandates"]["amanat"] == given.record["mandates"]["amanat"]
+    with pytest.raises(Unprocessable, match="leaving the party"):
+        vacate(ctx, central, LIST, "amanat", 1, VacancyReason.LEFT_PARTY, on)
+    with pytest.raises(BadInput, match="'on'"):
+        vacate(ctx, central, LIST, "amanat", 1, VacancyReason.DEATH, dt.date(2023, 3, 1))
+    with pytest.raises(Unprocessable, match="holds no mandate"):
+        vacate(ctx, central, LIST, "respublica", 1, VacancyReason.DEATH, on)

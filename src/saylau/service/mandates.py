@@ -26,7 +26,15 @@ from saylau.model import BadInput, Kind
 from saylau.outcome import decide
 from saylau.outcome.records import ListOutcome
 from saylau.register.lists import ListCandidate, PartyList, check_lists
-from saylau.register.mandates import Chamber, PartyMandates, assign_mandates
+from saylau.register.mandates import (
+    Chamber,
+    Mandate,
+    PartyMandates,
+    Vacancy,
+    VacancyReason,
+    assign_mandates,
+    fill_vacancy,
+)
 from saylau.service import ledgering
 from saylau.service.auth import Principal
 from saylau.service.certification import CERTIFICATION, latest_decision
@@ -36,6 +44,7 @@ from saylau.store.tables import LedgerEntryRow
 
 LISTS = "party-lists"
 MANDATES = "mandates"
+VACANCY = "vacancy"
 _CHAMBERS = {Kind.MAZHILIS_LIST: Chamber.MAZHILIS, Kind.KURULTAI_LIST: Chamber.KURULTAI}
 
 
@@ -243,3 +252,115 @@ def assign(ctx: Context, principal: Principal, contest_id: str) -> Recorded:
         index = state.size
         appended = ledgering.append(session, state, [(MANDATES, record)])
         return Recorded(MANDATES, index, appended.head.head.size, record)
+
+
+def _current(session: Session, election_id: str, contest_id: str) -> tuple[int, dict[str, Any]]:
+    """The newest mandates or vacancy record of the contest: who holds its seats now."""
+    rows = session.scalars(
+        select(LedgerEntryRow)
+        .where(
+            LedgerEntryRow.election_id == election_id,
+            LedgerEntryRow.kind.in_((MANDATES, VACANCY)),
+        )
+        .order_by(LedgerEntryRow.index.desc())
+    )
+    for row in rows:
+        record = json.loads(row.leaf)
+        if record["contest"] == contest_id:
+            return row.index, record
+    raise Conflict(f"no mandates of contest {contest_id!r} are given yet")
+
+
+def _held(party: str, body: dict[str, Any]) -> PartyMandates:
+    return PartyMandates(
+        party,
+        body["seats"],
+        body["quota_required"],
+        tuple(
+            Mandate(
+                f"{party}/{d['position']}",
+                d["name"],
+                party,
+                d["position"],
+                d["quota_member"],
+                d["via_quota"],
+            )
+            for d in body["deputies"]
+        ),
+        (),
+    )
+
+
+def vacate(
+    ctx: Context,
+    principal: Principal,
+    contest_id: str,
+    party: str,
+    position: int,
+    reason: VacancyReason,
+    on: dt.date,
+    unavailable: Collection[int] = (),
+) -> Recorded:
+    """The mandate of the deputy at ``position`` of ``party``'s list falls vacant on ``on``;
+    the next candidate on the list who is not seated, not gone before and not in
+    ``unavailable`` (positions of candidates who withdrew or died) takes it, under the law
+    of that day; the decision is ledgered with the whole party's mandates after it."""
+    _central(principal, "fill a vacated mandate")
+    election_id = principal.election_id
+    now = dt.datetime.now(dt.UTC)
+    with ctx.transaction() as session:
+        state = ledgering.lock(session, election_id)
+        _, day, chamber = _list_contest(ctx, session, election_id, contest_id)
+        if on < day:
+            raise BadInput("on", f"a mandate falls vacant after election day {day.isoformat()}")
+        _, lists = stored_lists(session, election_id, contest_id)
+        previous_index, previous = _current(session, election_id, contest_id)
+        if party not in previous["mandates"]:
+            raise BadInput("party", "holds no mandate of this contest", party)
+        gone: list[int] = list(previous.get("gone", {}).get(party, []))
+        current = _held(party, previous["mandates"][party])
+        skip = [f"{party}/{p}" for p in [*gone, *unavailable]]
+        try:
+            succession = fill_vacancy(
+                current,
+                Vacancy(f"{party}/{position}", party, reason, on),
+                lists[party],
+                skip,
+                rules_at(on),
+                chamber,
+                election_day=day,
+            )
+        except BadInput as exc:
+            raise Unprocessable(f"the mandate cannot be filled: {exc}") from None
+        mandates = dict(previous["mandates"])
+        mandates[party] = _mandates_json(succession.mandates)
+        gone_after = dict(previous.get("gone", {}))
+        gone_after[party] = sorted({*gone, position, *unavailable})
+        record: dict[str, Any] = {
+            "type": VACANCY,
+            "election": election_id,
+            "contest": contest_id,
+            "chamber": chamber.value,
+            "law_date": on.isoformat(),
+            "follows_index": previous_index,
+            "vacated": {
+                "party": party,
+                "position": position,
+                "name": succession.vacated.name,
+                "reason": reason.value,
+                "on": on.isoformat(),
+            },
+            "successor": {
+                "position": succession.successor.position,
+                "name": succession.successor.name,
+            },
+            "mandates": mandates,
+            "gone": gone_after,
+            "citations": sorted(str(c) for c in succession.citations),
+            "tree_size": state.size,
+            "decided_by": principal.as_record(),
+            "decided_at": now.isoformat(),
+        }
+        index = state.size
+        appended = ledgering.append(session, state, [(VACANCY, record)])
+        return Recorded(VACANCY, index, appended.head.head.size, record)
