@@ -13,17 +13,21 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from saylau import ledger
 from saylau.election import election_from_mapping
 from saylau.model import BadInput
 from saylau.register.mandates import VacancyReason
+from saylau.service import ledgering
 from saylau.service.auth import Principal
 from saylau.service.certification import certify
 from saylau.service.context import Context
 from saylau.service.errors import Conflict, Forbidden, Unprocessable
 from saylau.service.mandates import ListsRefused, assign, register_lists, vacate
+from saylau.service.publication import publish
 from saylau.service.submission import submit_batch
 from saylau.store.tables import LedgerEntryRow
 from saylau.synth.lists import constructed_lists
+from saylau.verify import Published, verify
 from tests.databases import imported, principals
 from tests.elections_fixture import names, protocol, small_election_mapping
 
@@ -68,8 +72,9 @@ def report_all(ctx: Context, central: Principal) -> None:
 
 
 def test_the_2023_lists_become_named_deputies_with_the_quota_held(
-    ctx: Context, who: dict[str, Principal]
+    ctx: Context, who: dict[str, Principal], tmp_path: Path
 ) -> None:
+    """The decisions stand in the published log, which still verifies."""
     central = who["KZ"]
     lists = constructed_lists()
     with pytest.raises(Forbidden):
@@ -103,6 +108,13 @@ def test_the_2023_lists_become_named_deputies_with_the_quota_held(
             select(LedgerEntryRow.kind).where(LedgerEntryRow.election_id == ELECTION)
         ).all()
     assert kinds.count("party-lists") == 1 and kinds.count("mandates") == 1
+    folder = tmp_path / "published"
+    publish(ctx, ELECTION, folder)
+    with ctx.sessions() as session:
+        signed, public = ledgering.latest_head(session, ELECTION)
+    key = ledger.NoteKey(signed.origin, ledger.VerifyingKey.from_bytes(public))
+    checked = verify(Published.read(folder), [key])
+    assert checked.ok, checked.failures
 
 
 def test_a_list_breaking_the_quota_is_refused_and_nothing_is_stored(
