@@ -4,6 +4,7 @@ ages of the day, and a candidate standing twice."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -143,3 +144,9 @@ def test_the_constructed_2023_lists_all_pass() -> None:
     assert len(decisions) == 7
     assert all(decision.accepted for decision in decisions)
     assert all(len(d.quota_members) * 10 >= d.size * 3 for d in decisions)
+
+
+def test_a_candidate_twice_on_one_list_is_refused_once() -> None:
+    again = person(3, woman=True)
+    twice = a_list(person(1, woman=True), person(2, woman=True), again, replace(again, position=4))
+    assert check(twice) == [ListRule.ONE_LIST]

@@ -180,12 +180,14 @@ def _check_list(
     one_list = parties.cite("one_list_only")
     cited.append(one_list)
     if parties.one_list_only:
+        here: set[str] = set()
         for c in party_list.candidates:
             other = first_list[c.iin]
-            if other != party_list.party:
+            if other != party_list.party or c.iin in here:
                 failures.append(
                     FailedListRule(ListRule.ONE_LIST, other, party_list.party, one_list, c.name)
                 )
+            here.add(c.iin)
     both = parties.cite("list_and_district_allowed")
     cited.append(both)
     if not parties.list_and_district_allowed:
