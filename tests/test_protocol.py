@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from saylau.election import Election, election_from_mapping
 from saylau.law import law_book
+from saylau.law.rules import NotInForce
 from saylau.model import BadInput
 from saylau.protocol import (
     COUNT_FIELDS,
@@ -271,6 +272,17 @@ def test_against_all_is_refused_when_not_on_the_ballot(election: Election) -> No
         protocol, against_all=0, invalid=40, votes={"amanat": 400, "auyl": 210}
     )
     assert protocol_breaks(none_against, BEFORE_AGAINST_ALL) == []
+
+
+def test_a_day_before_the_law_checks_nothing_but_is_refused(election: Election) -> None:
+    """With no relation in force before the law's coverage, a protocol of such a day would
+    pass every check however its lines add up: the day is refused instead, as rules_at does."""
+    broken = protocol_from_mapping(edited(ballots_received=1), election)
+    before = law_book().coverage_start - dt.timedelta(days=1)
+    with pytest.raises(NotInForce):
+        protocol_breaks(broken, before)
+    with pytest.raises(NotInForce):
+        relations_at(before)
 
 
 def test_every_broken_relation_is_listed_at_once(election: Election) -> None:

@@ -290,7 +290,9 @@ def _compile(relation: Relation, day: dt.date) -> _Compiled | None:
 
 @cache
 def relations_at(day: dt.date) -> Relations:
-    """The relations of the law book in force on ``day``, compiled once (cached per date)."""
+    """The relations of the law book in force on ``day``, compiled once (cached per date);
+    NotInForce for a day outside the law, where no relation would hold a protocol to anything."""
+    rules_at(day)  # fails closed: an empty set of relations would pass any protocol
     compiled = [_compile(r, day) for r in law_book().relations_at(day)]
     kept = [c for c in compiled if c is not None]
     return Relations(
