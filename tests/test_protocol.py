@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from saylau.election import Election, election_from_mapping
 from saylau.law import law_book
 from saylau.law.rules import NotInForce
-from saylau.model import BadInput
+from saylau.model import CODE_LENGTH, BadInput
 from saylau.protocol import (
     COUNT_FIELDS,
     Protocol,
@@ -377,3 +377,34 @@ def test_any_consistent_protocol_round_trips(protocol: Protocol) -> None:
     again = protocol_from_mapping(protocol_to_mapping(protocol), election)
     assert again == protocol
     assert again.content_hash() == protocol.content_hash()
+
+
+@pytest.mark.parametrize("part", ["unit", "contest", "option"])
+def test_a_definition_naming_what_no_protocol_can_name_is_refused(part: str) -> None:
+    """A protocol names its precinct, contest and options in at most CODE_LENGTH characters;
+    a definition with a longer one would import and then never be counted."""
+    raw = valid_mapping()
+    long = "x" * (CODE_LENGTH + 1)
+    if part == "unit":
+        precinct = raw["units"][-1]
+        precinct["code"] = long
+        field = "units[10].code"
+    elif part == "contest":
+        raw["contests"][0]["id"] = long
+        field = "contests[0].id"
+    else:
+        raw["contests"][0]["options"][0]["id"] = long
+        field = "contests[0].options[0].id"
+    with pytest.raises(BadInput) as refused:
+        election_from_mapping(raw)
+    assert refused.value.field == field
+    assert str(CODE_LENGTH) in refused.value.rule
+
+
+def test_the_longest_code_a_definition_may_hold_is_one_a_protocol_names() -> None:
+    raw = valid_mapping()
+    longest = "c" * CODE_LENGTH
+    raw["contests"][0]["id"] = longest
+    election = election_from_mapping(raw)
+    protocol = protocol_from_mapping({**good_mapping(), "contest": longest}, election)
+    assert protocol.contest == longest

@@ -35,7 +35,7 @@ from saylau.law.rules import (
     SenateRules,
     rules_at,
 )
-from saylau.model import BadInput, Kind, iso_date, plain_name, refuse_same_names
+from saylau.model import CODE_LENGTH, BadInput, Kind, iso_date, plain_name, refuse_same_names
 from saylau.outcome.plurality import akim_refusal, maslikhat_district_refusal
 
 Names: TypeAlias = dict[str, str]
@@ -231,6 +231,20 @@ def _text(raw: Mapping[str, Any], name: str, where: str) -> str:
     return value
 
 
+def _code(raw: Mapping[str, Any], name: str, where: str, plain: bool = False) -> str:
+    """A code or id a protocol names (:data:`saylau.model.CODE_LENGTH` at most)."""
+    value = _text(raw, name, where)
+    if plain:
+        value = plain_name(value)
+    if len(value) > CODE_LENGTH:
+        raise BadInput(
+            f"{where}.{name}",
+            f"must be at most {CODE_LENGTH} characters, the most a protocol may name",
+            value,
+        )
+    return value
+
+
 def _optional_choice(
     raw: Mapping[str, Any], name: str, where: str, allowed: tuple[str, ...]
 ) -> str | None:
@@ -266,7 +280,7 @@ def _whole(value: object) -> TypeGuard[int]:
 
 def _unit(raw: Any, where: str) -> Unit:
     item = _object(raw, where, _UNIT_FIELDS, "a territorial unit")
-    code = _text(item, "code", where)
+    code = _code(item, "code", where)
     level = item.get("level")
     if level not in LEVELS:
         raise BadInput(f"{where}.level", f"must be one of {', '.join(LEVELS)}", level)
@@ -335,13 +349,13 @@ def _option(raw: Any, where: str) -> OptionDef:
     party = item.get("party")
     if party is not None and (not isinstance(party, str) or not plain_name(party)):
         raise BadInput(f"{where}.party", "must be a party id or null", party)
-    option_id = plain_name(_text(item, "id", where))
+    option_id = _code(item, "id", where, plain=True)
     return OptionDef(option_id, _names(item, where), plain_name(party) if party else None)
 
 
 def _contest(raw: Any, where: str, codes: set[str]) -> ContestDef:
     item = _object(raw, where, _CONTEST_FIELDS, "a contest")
-    contest_id = _text(item, "id", where)
+    contest_id = _code(item, "id", where)
     kind_raw = item.get("kind")
     if kind_raw not in KINDS:
         raise BadInput(f"{where}.kind", f"must be one of {', '.join(KINDS)}", kind_raw)

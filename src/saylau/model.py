@@ -84,6 +84,12 @@ def iso_date(value: object, field: str) -> dt.date:
     return day
 
 
+CODE_LENGTH = 64
+"""The most characters of a unit code, contest id or option id: a protocol names its precinct,
+contest and options in no more (:class:`saylau.protocol.ProtocolForm`), so a definition is held
+to it too, or it would import and then never be counted."""
+
+
 def plain_name(text: str) -> str:
     """A name as it is stored and compared: Unicode NFC, without surrounding spaces.
 

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from saylau.election import Election, canonical_json
-from saylau.model import BadInput, input_rule, plain_name, refuse_same_names
+from saylau.model import CODE_LENGTH, BadInput, input_rule, plain_name, refuse_same_names
 
 COUNT_FIELDS: tuple[str, ...] = (
     "voters_on_list",
@@ -40,7 +40,7 @@ MAX_COUNT = 1_000_000_000
 """No line of a precinct's protocol comes near it: a bound on what a reader must add up."""
 
 Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
-Code = Annotated[StrictStr, Field(min_length=1, max_length=64)]
+Code = Annotated[StrictStr, Field(min_length=1, max_length=CODE_LENGTH)]
 
 
 class ProtocolForm(BaseModel):
