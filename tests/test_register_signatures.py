@@ -268,3 +268,19 @@ def test_the_command_answers_json_and_refuses_bad_input_in_one_line(
     assert refused.stderr.strip().count("\n") == 0 and "signatures.unit" in refused.stderr
     wrong_day = runner.invoke(app, [*args[:2], str(good), *args[3:6], "10.10.2022"])
     assert wrong_day.exit_code == 2 and "'on'" in wrong_day.stderr
+
+
+def test_a_register_holding_a_citizen_twice_is_refused_naming_the_iin(
+    tmp_path: Path, crowd: dict[str, list[Citizen]]
+) -> None:
+    """A signer found twice on the register would be joined twice: the check is refused with
+    the IIN and the rule, not left to fail on mismatched columns or to count one person twice."""
+    people = crowd["KZ-10"]
+    twice = people[0]
+    folder = _register(tmp_path, [*people, twice])
+    rows = [(twice.iin, "A", "KZ-10", ON), (people[1].iin, "A", "KZ-10", ON)]
+    with pytest.raises(BadInput) as refused:
+        check_signatures(signatures(rows), folder, RULES, voters={"KZ-10": 40})
+    assert refused.value.field == "register.iin"
+    assert refused.value.found == twice.iin
+    assert "once" in refused.value.rule

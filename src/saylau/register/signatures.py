@@ -356,9 +356,26 @@ def _reasons(
                 "one_candidate": one_candidate,
             },
         ).to_arrow_table()
+        if result.num_rows != signatures.num_rows:  # a signer joined to two register rows
+            _refuse_repeated(con, register)
     finally:
         con.unregister("sig")
     return as_numpy(result["reason"]).astype(np.int64), iins.verdict, result["region"]
+
+
+_REPEATED = """
+SELECT iin FROM read_parquet($register)
+WHERE iin IN (SELECT iin FROM sig WHERE verdict = 0)
+GROUP BY iin HAVING count(*) > 1 ORDER BY iin LIMIT 1
+"""
+
+
+def _refuse_repeated(con: duckdb.DuckDBPyConnection, register: Path) -> None:
+    """Refuse a register that holds a signer twice (asked only when the join has more rows
+    than the signatures, so a sound register costs nothing more)."""
+    found = con.sql(_REPEATED, params={"register": str(register)}).fetchall()
+    iin = found[0][0] if found else None
+    raise BadInput("register.iin", "a citizen is on the register once", iin)
 
 
 def _one_candidate(rules: Rules, office: Office) -> tuple[bool, Citation]:
