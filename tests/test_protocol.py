@@ -22,7 +22,7 @@ from saylau.protocol import (
     protocol_to_mapping,
 )
 from saylau.tabulation.relations import protocol_breaks, relations_at
-from tests.test_election import valid_mapping
+from tests.test_election import names, option, valid_mapping
 
 ELECTION_DAY = dt.date(2023, 3, 19)
 BEFORE_AGAINST_ALL = dt.date(2019, 6, 9)  # presidential election without "against all"
@@ -312,9 +312,38 @@ def test_every_broken_relation_is_listed_at_once(election: Election) -> None:
     ]
 
 
-def test_neither_accounts_for_ballots(election: Election) -> None:
-    protocol = protocol_from_mapping(edited(invalid=10, neither=5), election)
+def referendum_election() -> Election:
+    raw = valid_mapping()
+    raw["contests"] = [
+        {
+            "id": "referendum",
+            "kind": "referendum",
+            "names": names("Question"),
+            "options": [option("yes"), option("no")],
+            "seats": None,
+            "area": ["KZ"],
+            "question_type": "constitution",
+        }
+    ]
+    return election_from_mapping(raw)
+
+
+def test_neither_accounts_for_ballots_on_a_referendum() -> None:
+    raw = edited(invalid=10, neither=5, against_all=0, contest="referendum")
+    raw["votes"] = {"yes": 425, "no": 210}
+    protocol = protocol_from_mapping(raw, referendum_election())
+    assert protocol.neither == 5
     assert protocol_breaks(protocol, ELECTION_DAY) == []
+
+
+def test_neither_is_refused_on_a_form_without_the_line(election: Election) -> None:
+    """Only a referendum's ballot can be neither invalid nor a vote; elsewhere a ballot moved
+    from invalid to 'neither' would still add up and raise the base a majority is taken of
+    (those who took part less the invalid), so the line must be 0."""
+    with pytest.raises(BadInput) as refused:
+        protocol_from_mapping(edited(invalid=10, neither=5), election)
+    assert refused.value.field == "neither"
+    assert "referendum" in refused.value.rule and refused.value.found == 5
 
 
 # --- properties ----------------------------------------------------------------------------
@@ -323,10 +352,12 @@ counts = st.integers(0, 5_000)
 
 
 @st.composite
-def consistent_protocols(draw: st.DrawFn) -> Protocol:
-    """Any protocol whose lines add up, built from the voters down."""
+def consistent_protocols(draw: st.DrawFn, with_neither: bool = True) -> Protocol:
+    """Any protocol whose lines add up, built from the voters down (with 'neither' only
+    where asked: the reader takes the line on a referendum's form alone)."""
     votes = {"amanat": draw(counts), "auyl": draw(counts)}
-    invalid, against_all, neither = draw(counts), draw(counts), draw(counts)
+    invalid, against_all = draw(counts), draw(counts)
+    neither = draw(counts) if with_neither else 0
     found = invalid + sum(votes.values()) + against_all + neither
     issued = found + draw(st.integers(0, 50))
     voters_added = draw(st.integers(0, 100))
@@ -371,7 +402,7 @@ def test_a_single_slip_breaks_exactly_its_relations(protocol: Protocol, slip: in
 
 
 @settings(max_examples=100, deadline=None)
-@given(consistent_protocols())
+@given(consistent_protocols(with_neither=False))
 def test_any_consistent_protocol_round_trips(protocol: Protocol) -> None:
     election = election_from_mapping(valid_mapping())
     again = protocol_from_mapping(protocol_to_mapping(protocol), election)

@@ -7,7 +7,8 @@ malformed protocol is refused with the same field and rule wherever it arrives. 
 JSON integer ≥ 0 (``true``, ``1.5`` and ``"7"`` are not counts); the lines most forms leave
 at 0 (voters added, against all, neither) may be left out. The reader then checks the
 protocol against the election: every option of the contest present and named once, whatever
-the letter case or surrounding spaces, and the precinct votes in the contest. The control
+the letter case or surrounding spaces, the precinct votes in the contest, and 'neither' is 0
+but on a referendum's form, the only one with that line (electoral-rules §11). The control
 relations a protocol must keep are law data, evaluated by :mod:`saylau.tabulation.relations`.
 """
 
@@ -21,7 +22,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from saylau.election import Election, canonical_json
-from saylau.model import CODE_LENGTH, BadInput, input_rule, plain_name, refuse_same_names
+from saylau.model import CODE_LENGTH, BadInput, Kind, input_rule, plain_name, refuse_same_names
 
 COUNT_FIELDS: tuple[str, ...] = (
     "voters_on_list",
@@ -126,6 +127,13 @@ def protocol_from_mapping(raw: Any, election: Election) -> Protocol:
             "contest",
             f"precinct {precinct} does not vote in this contest (outside its area)",
             contest_id,
+        )
+    if form.neither and contest.kind is not Kind.REFERENDUM:
+        raise BadInput(
+            "neither",
+            f"must be 0: only a referendum's protocol has the line (a ballot neither invalid "
+            f"nor a vote); contest {contest_id} is {contest.kind.value}",
+            form.neither,
         )
     refuse_same_names(((f"votes.{option}", option) for option in form.votes), "option ids")
     given = {plain_name(option): option for option in form.votes}
