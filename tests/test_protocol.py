@@ -439,3 +439,12 @@ def test_the_longest_code_a_definition_may_hold_is_one_a_protocol_names() -> Non
     election = election_from_mapping(raw)
     protocol = protocol_from_mapping({**good_mapping(), "contest": longest}, election)
     assert protocol.contest == longest
+
+
+def test_against_all_is_refused_on_a_referendum() -> None:
+    """A referendum ballot asks yes or no; whatever the date, it has no 'against all'."""
+    raw = edited(invalid=10, neither=0, against_all=5, contest="referendum")
+    raw["votes"] = {"yes": 425, "no": 210}
+    with pytest.raises(BadInput) as refused:
+        protocol_from_mapping(raw, referendum_election())
+    assert (refused.value.field, refused.value.found) == ("against_all", 5)

@@ -7,8 +7,9 @@ malformed protocol is refused with the same field and rule wherever it arrives. 
 JSON integer ≥ 0 (``true``, ``1.5`` and ``"7"`` are not counts); the lines most forms leave
 at 0 (voters added, against all, neither) may be left out. The reader then checks the
 protocol against the election: every option of the contest present and named once, whatever
-the letter case or surrounding spaces, the precinct votes in the contest, and 'neither' is 0
-but on a referendum's form, the only one with that line (electoral-rules §11). The control
+the letter case or surrounding spaces, the precinct votes in the contest, 'neither' is 0 but
+on a referendum's form, the only one with that line (electoral-rules §11), and 'against all',
+never on a referendum's ballot, is 0 on it. The control
 relations a protocol must keep are law data, evaluated by :mod:`saylau.tabulation.relations`.
 """
 
@@ -127,6 +128,12 @@ def protocol_from_mapping(raw: Any, election: Election) -> Protocol:
             "contest",
             f"precinct {precinct} does not vote in this contest (outside its area)",
             contest_id,
+        )
+    if form.against_all and contest.kind is Kind.REFERENDUM:
+        raise BadInput(
+            "against_all",
+            "must be 0: a referendum ballot asks yes or no and has no 'against all'",
+            form.against_all,
         )
     if form.neither and contest.kind is not Kind.REFERENDUM:
         raise BadInput(
