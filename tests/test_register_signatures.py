@@ -284,3 +284,18 @@ def test_a_register_holding_a_citizen_twice_is_refused_naming_the_iin(
     assert refused.value.field == "register.iin"
     assert refused.value.found == twice.iin
     assert "once" in refused.value.rule
+
+
+def test_a_senate_check_is_not_counted_against_the_voter_register(
+    tmp_path: Path, crowd: dict[str, list[Citizen]]
+) -> None:
+    """A Senate candidate needs a share of the unit's electors (its maslikhats' deputies),
+    not of every voter of the country: without their number the check is refused rather
+    than ask for a tenth of the register."""
+    folder = _register(tmp_path, crowd["KZ-10"])
+    rows = [(crowd["KZ-10"][0].iin, "A", "KZ-10", ON)]
+    with pytest.raises(BadInput) as refused:
+        check_signatures(signatures(rows), folder, RULES, Office.SENATE)
+    assert refused.value.field == "voters" and "electors" in refused.value.rule
+    given = check_signatures(signatures(rows), folder, RULES, Office.SENATE, voters={"KZ-10": 50})
+    assert given.candidates[0].required == 5  # 10 % of the 50 electors given

@@ -405,6 +405,13 @@ def check_signatures(
     per region, when known, spares counting them on the register."""
     path = register_file(register)
     one_candidate, one_rule = _one_candidate(rules, office)
+    if office is Office.SENATE and voters is None:
+        raise BadInput(
+            "voters",
+            "a Senate candidate needs a share of the unit's electors, the deputies of its "
+            "maslikhats, whom the voter register does not hold: give their number "
+            f"({rules.senate.cite('signature_share') if rules.senate else 'senate'})",
+        )
     age = rules.elections.voting_age
     with duckdb.connect() as con:
         reasons, verdicts, regions = _reasons(con, signatures, path, age, one_candidate)
