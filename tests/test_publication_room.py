@@ -1,5 +1,6 @@
-"""The publication room stays pure: its writers import the plain records and the figures,
-never storage, the service or a web framework, so a file is a function of what it is given."""
+"""The publication room stays pure: its writers import the plain records (the election, the
+counts, the typed outcome records) and the figures, never storage, the service, the deciding
+code or a web framework, so a file is a function of what it is given."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import ast
 from pathlib import Path
 
 ROOM = Path(__file__).resolve().parents[1] / "src" / "saylau" / "publication"
-ALLOWED = ("saylau.election", "saylau.model", "saylau.tabulation", "saylau.publication")
+ALLOWED = (
+    "saylau.election",
+    "saylau.model",
+    "saylau.outcome.records",
+    "saylau.tabulation",
+    "saylau.publication",
+)
 
 
 def imports_of(path: Path) -> set[str]:
