@@ -117,7 +117,9 @@ def _iin_ok_sql() -> str:
         ELSE {expected} = substr(s.iin, 12, 1)::int END"""
 
 
-def postgres_query(one_candidate: bool) -> str:
+def postgres_query(one_candidate: bool, voting_age: int) -> str:
+    """The same rejections as ``register.signatures``, as one plain PostgreSQL query; the
+    voting age is the law's of the day, passed in."""
     return f"""
 WITH s AS (SELECT s.*, {_iin_ok_sql()} AS ok FROM sig s),
 joined AS (
@@ -133,7 +135,7 @@ first_pass AS (
         WHEN extract(year FROM signed_on) - extract(year FROM birth_date)
              - CASE WHEN extract(month FROM signed_on) * 100 + extract(day FROM signed_on)
                     < extract(month FROM birth_date) * 100 + extract(day FROM birth_date)
-               THEN 1 ELSE 0 END < 18 THEN 3
+               THEN 1 ELSE 0 END < {voting_age:d} THEN 3
         WHEN exclusion IS NOT NULL AND excluded_since <= signed_on
              AND (excluded_until IS NULL OR signed_on <= excluded_until) THEN 4
         WHEN unit NOT IN (region, district, precinct) THEN 5
@@ -265,7 +267,7 @@ def main() -> None:
         with psycopg.connect(url) as conn:
             start = time.perf_counter()
             found = conn.execute(
-                postgres_query(rules.presidency.signature_one_candidate)
+                postgres_query(rules.presidency.signature_one_candidate, rules.elections.voting_age)
             ).fetchall()
             pg_seconds = time.perf_counter() - start
         pg_reasons = {("valid" if code == 0 else _RULE_OF[code].value): n for code, n in found}

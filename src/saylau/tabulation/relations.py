@@ -187,7 +187,8 @@ def _side(terms: tuple[Term, ...], shares: Mapping[str, Fraction]) -> Getter:
 def _record(rules: Any, key: str) -> tuple[InstitutionRules, str]:
     institution, _, name = key.partition(".")
     record = getattr(rules, institution)
-    assert isinstance(record, InstitutionRules), key
+    if not isinstance(record, InstitutionRules):
+        raise TypeError(f"relation parameter {key!r} names no institution of the law")
     return record, name
 
 
@@ -271,7 +272,8 @@ def _compile(relation: Relation, day: dt.date) -> _Compiled | None:
     for key in relation.check.parameters():
         record, name = _record(rules, key)
         value = getattr(record, name)
-        assert isinstance(value, Fraction), key
+        if not isinstance(value, Fraction):
+            raise TypeError(f"relation parameter {key!r} is not a share")
         shares[key] = value
         citations.append(record.cite(name))
     for name in relation.check.names():
