@@ -20,6 +20,7 @@ from saylau.api import (
     intake,
     ledger,
     openapi,
+    parties,
     problems,
     results,
     throttle,
@@ -67,6 +68,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     site.install(app, context, snapshots)
     app.include_router(decisions.router)
     app.include_router(downloads.router)
+    app.include_router(parties.router)
     app.add_middleware(ResponseCache, snapshots=snapshots)
     throttle.install(app)
     app.add_middleware(DatabaseOutage)  # a lost database anywhere is a 503

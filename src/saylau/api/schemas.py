@@ -8,7 +8,7 @@ election (its precinct, contest, options) and the control relations of the law.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
@@ -87,3 +87,60 @@ class ProofOut(BaseModel):
     size: int
     leaf_hash: str | None = None
     proof: list[str]
+
+
+NoNul = Annotated[StrictStr, Field(max_length=64, pattern=r"^[^\x00]*$")]
+PartyName = Annotated[StrictStr, Field(min_length=1, max_length=300, pattern=r"^[^\x00]+$")]
+IsoDay = Annotated[StrictStr, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+
+
+class PartyNamesIn(BaseModel):
+    """A party's name in Kazakh, Russian and English."""
+
+    model_config = ConfigDict(extra="forbid")
+    kk: PartyName
+    ru: PartyName
+    en: PartyName
+
+
+class PartyApplicationIn(BaseModel):
+    """An application to register a party: its id in the registry, its names (required
+    when the party is new to the registry), the dates, the initiative group and the
+    membership roll (IINs as strings of 12 digits)."""
+
+    model_config = ConfigDict(extra="forbid")
+    party: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+    names: PartyNamesIn | None = None
+    applied_on: IsoDay
+    group_notified_on: IsoDay
+    congress_on: IsoDay
+    initiative_group: Annotated[list[NoNul], Field(max_length=100_000)]
+    members: Annotated[list[NoNul], Field(max_length=150_000)]
+
+
+class PartyDecisionOut(BaseModel):
+    party: str
+    event: int
+    kind: str  # registered | re-registered | refused
+    status: str
+    decision: dict[str, Any]
+
+
+class PartyEventOut(BaseModel):
+    number: int
+    kind: str
+    on: str | None
+    into: str | None
+    former_names: dict[str, str | None] | None
+    sources: list[str]
+    recorded_at: str
+    decision: dict[str, Any] | None = None
+
+
+class PartyOut(BaseModel):
+    id: str
+    names: dict[str, str]
+    status: str
+    registered_on: str | None
+    sources: list[str]
+    history: list[PartyEventOut]

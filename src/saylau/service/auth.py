@@ -19,11 +19,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from saylau.service.errors import Unauthenticated
+from saylau.service.errors import Forbidden, Unauthenticated
 from saylau.store.bulk import one_of
-from saylau.store.tables import CredentialRow
+from saylau.store.tables import BodyCredentialRow, CredentialRow
 
 ROLES = ("precinct", "territorial", "central", "observer")
+#: Roles of registering bodies that are not commissions: the Ministry of Justice registers
+#: parties (electoral-rules §7).
+BODY_ROLES = ("justice",)
+
+
+@dataclass(frozen=True, slots=True)
+class Official:
+    """Who is calling for a registering body: a named official holding its credential."""
+
+    credential_id: int
+    role: str
+    name: str
+    position: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +147,31 @@ def authenticate_many(
         else:
             found[token] = refused or Unauthenticated("the token is not a credential")
     return found
+
+
+def authenticate_official(session: Session, role: str, token: str | None) -> Official:
+    """The official of ``role`` behind ``token``: Unauthenticated if the token is nobody's
+    or no longer valid, Forbidden if it is a commission's or another body's credential."""
+    if not token:
+        raise Unauthenticated(f"send 'Authorization: Bearer <token>' with the {role} credential")
+    digest = hash_token(token)
+    row = session.scalars(
+        select(BodyCredentialRow).where(BodyCredentialRow.token_hash == digest)
+    ).one_or_none()
+    if row is None:
+        commission = session.scalars(
+            select(CredentialRow.id).where(CredentialRow.token_hash == digest)
+        ).first()
+        if commission is not None:
+            raise Forbidden(f"a commission's credential does not carry the {role} role")
+        raise Unauthenticated("the token is not a credential")
+    now = dt.datetime.now(dt.UTC)
+    if row.revoked_at is not None:
+        when = aware(row.revoked_at).isoformat(timespec="seconds")
+        raise Unauthenticated(f"the token was revoked on {when}")
+    if aware(row.expires_at) <= now:
+        when = aware(row.expires_at).isoformat(timespec="seconds")
+        raise Unauthenticated(f"the token expired on {when}")
+    if row.role != role:
+        raise Forbidden(f"the credential's role is {row.role}, not {role}")
+    return Official(row.id, row.role, row.owner_name, row.owner_position)

@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 
 from saylau import strictjson
 from saylau.model import BadInput, plain_name
-from saylau.service.auth import aware, hash_token, new_token
+from saylau.service.auth import BODY_ROLES, aware, hash_token, new_token
 from saylau.service.context import Context
 from saylau.service.errors import Conflict, NotFound
-from saylau.store.tables import CredentialRow, ElectionRow, UnitRow
+from saylau.store.tables import BodyCredentialRow, CredentialRow, ElectionRow, UnitRow
 
 #: How long a credential is valid unless the operator says otherwise: election day, the
 #: count, the complaints and a repeat vote fit in a month. Not a legal number: an
@@ -366,3 +366,30 @@ def listing(ctx: Context, election_id: str) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+def issue_official(
+    ctx: Context,
+    role: str,
+    name: str,
+    position: str,
+    valid_for: dt.timedelta = DEFAULT_VALIDITY,
+) -> IssuedCredential:
+    """A credential for one named official of a registering body (``role`` one of
+    ``BODY_ROLES``: the Ministry of Justice is ``justice``); the token is shown once."""
+    if role not in BODY_ROLES:
+        raise BadInput("role", f"must be one of {list(BODY_ROLES)}", role)
+    name, position = _text(name, "name", "official"), _text(position, "position", "official")
+    expires_at = dt.datetime.now(dt.UTC) + _validity(valid_for)
+    token = new_token()
+    with ctx.transaction() as session:
+        row = BodyCredentialRow(
+            role=role,
+            token_hash=hash_token(token),
+            owner_name=name,
+            owner_position=position,
+            expires_at=expires_at,
+        )
+        session.add(row)
+        session.flush()
+        return IssuedCredential(role, None, token, row.id, name, position, expires_at)

@@ -239,3 +239,62 @@ class CitizenRow(Base):
     exclusion: Mapped[str | None] = mapped_column(String(16))
     excluded_since: Mapped[dt.date | None] = mapped_column(Date)
     excluded_until: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class BodyCredentialRow(Base):
+    """A credential of a registering body that is not an election commission (the Ministry
+    of Justice registers parties): held by one named official, only the token's SHA-256
+    kept, expiring and revocable like a commission's. Kept apart from ``credentials``,
+    whose rows each belong to one election."""
+
+    __tablename__ = "body_credentials"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    role: Mapped[str] = mapped_column(String(16))  # justice
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    owner_name: Mapped[str] = mapped_column(String(200))
+    owner_position: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PartyRow(Base):
+    """A party in the registry of parties, named in the three languages; its status is
+    read from its events, never stored."""
+
+    __tablename__ = "parties"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_kk: Mapped[str] = mapped_column(String(300))
+    name_ru: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    sources: Mapped[str] = mapped_column(Text)
+
+
+class PartyEventRow(Base):
+    """One event of a party's history, numbered in order: registered, re-registered,
+    refused (with every failed rule in ``decision``), renamed (the former names), merged
+    (``into`` another party), dissolved. ``on`` is None where no source gives the day.
+    An event is never changed: a later one is a new row."""
+
+    __tablename__ = "party_events"
+    party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    on: Mapped[dt.date | None] = mapped_column(Date)
+    into: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
+    former_kk: Mapped[str | None] = mapped_column(String(300))
+    former_ru: Mapped[str | None] = mapped_column(String(300))
+    former_en: Mapped[str | None] = mapped_column(String(300))
+    decision: Mapped[str | None] = mapped_column(Text)  # JSON: the registration decision
+    sources: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("body_credentials.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class PartyMemberRow(Base):
+    """A member a registered party's roll counted, so that a later roll of another party
+    is checked against it where the law allows one party only."""
+
+    __tablename__ = "party_members"
+    iin: Mapped[str] = mapped_column(String(12), primary_key=True)
+    party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"), primary_key=True)
