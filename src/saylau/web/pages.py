@@ -15,11 +15,11 @@ from markupsafe import Markup, escape
 from saylau import territory
 from saylau.election import ContestDef, Election
 from saylau.outcome.records import ListOutcome
-from saylau.service import elections, overview, proofs, results
+from saylau.service import elections, overview, parties, proofs, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.tabulation import figures as tally
-from saylau.web import charts, drawing, evidence, geo, views
+from saylau.web import charts, drawing, evidence, geo, registry, views
 from saylau.web.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -299,4 +299,33 @@ def precinct_page(
         tree_size=size,
         page_path=f"/{election.id}/{contest.id}/{answer['unit']}/",
         twin=f"/api/v1/elections/{election.id}/results/{contest.id}?unit={answer['unit']}",
+    )
+
+
+def _party_names(context: Context) -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
+    listed = parties.registry(context)
+    return listed, {p["id"]: p["names"] for p in listed}
+
+
+def parties_page(context: Context, language: str) -> bytes:
+    """The registry of parties: each named in the language, its status, registration
+    date and history."""
+    listed, names = _party_names(context)
+    shown = [registry.party_view(p, names, language) for p in listed]
+    shown.sort(key=lambda p: (p["status"] != "registered", p["name"].casefold()))
+    return render(
+        language, "parties.html", parties=shown, page_path="/parties/", twin="/api/v1/parties"
+    )
+
+
+def party_page(context: Context, language: str, party_id: str) -> bytes:
+    """One party with its history, each refusal's rules told in the language."""
+    found = parties.party(context, party_id)
+    _listed, names = _party_names(context)
+    return render(
+        language,
+        "party.html",
+        party=registry.party_view(found, names, language),
+        page_path=f"/parties/{party_id}/",
+        twin=f"/api/v1/parties/{party_id}",
     )

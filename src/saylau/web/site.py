@@ -96,6 +96,30 @@ def language_root(lang: Language, site: SiteOf) -> RedirectResponse:
     return RedirectResponse(f"/{lang}/{site.latest_election()}/", status_code=307)
 
 
+# --- parties: the registry of parties (before the results, whose paths would match) ------
+
+party_pages = APIRouter(include_in_schema=False)
+PartyId = Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+
+
+def _html(body: bytes, language: str) -> Response:
+    response = Response(body, media_type=HTML)
+    response.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, samesite="lax")
+    return response
+
+
+@party_pages.get("/{lang}/parties/")
+def parties_page(lang: Language, site: SiteOf) -> Response:
+    """The registry of parties with each party's status, registration date and history."""
+    return _html(pages.parties_page(site.context, lang), lang)
+
+
+@party_pages.get("/{lang}/parties/{party_id}/")
+def party_page(lang: Language, party_id: PartyId, site: SiteOf) -> Response:
+    """One party and its history, each refusal with the rules it failed."""
+    return _html(pages.party_page(site.context, lang, party_id), lang)
+
+
 # --- results: an election, a contest, a unit, a precinct ------------------------------------
 
 results_pages = APIRouter(include_in_schema=False)
@@ -224,7 +248,7 @@ async def live(
     )
 
 
-ROUTERS = (entry, results_pages, widgets, live_numbers)
+ROUTERS = (entry, party_pages, results_pages, widgets, live_numbers)
 
 
 def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
