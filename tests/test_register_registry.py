@@ -5,6 +5,7 @@ recorded as a new event, refusals kept with every failed rule, nothing overwritt
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from saylau.service.credentials import issue_official
 from saylau.service.errors import NotFound, Unauthenticated
 from saylau.store.tables import CitizenRow, PartyEventRow, PartyMemberRow, PartyRow
 from tests.databases import database
-from tests.test_register_parties import UNITS_2023, population, roll_of
+from tests.test_register_parties import UNITS_2023, population, roll_of, saylau
 
 EVEN = {unit: 250 for unit in UNITS_2023}  # 5,000 members, 250 in each of the 20 units
 NAMES = {"kk": "«Сынақ» партиясы", "ru": "Партия «Сынақ»", "en": "Test Party"}
@@ -205,4 +206,39 @@ def test_status_is_read_from_the_events_in_order() -> None:
     )
     assert status_of([Event(EventKind.REGISTERED, None), Event(EventKind.RENAMED, day)]) is (
         Status.REGISTERED
+    )
+
+
+def test_the_operator_issues_the_ministrys_credential(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'saylau.db'}"
+    out = tmp_path / "justice.json"
+    args = ["election", "credentials", "official", "--out", str(out), "--db", url]
+    done = saylau(*args, "--name", "A. Officer", "--position", "head of registration")
+    assert done.returncode == 0, done.stderr
+    (issued,) = json.loads(out.read_text(encoding="utf-8"))
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    ctx = Context.open(url)
+    try:
+        with ctx.sessions() as session:
+            official = authenticate_official(session, "justice", issued["token"])
+    finally:
+        ctx.engine.dispose()
+    assert (official.role, official.name) == ("justice", "A. Officer")
+    refused = saylau(
+        *args[:-4],
+        "--out",
+        str(tmp_path / "x.json"),
+        "--db",
+        url,
+        "--name",
+        "B",
+        "--position",
+        "p",
+        "--role",
+        "central",
+    )
+    assert refused.returncode == 2
+    assert (
+        refused.stderr.strip()
+        == "saylau: field 'role': must be one of ['justice'] (found 'central')"
     )

@@ -198,3 +198,26 @@ def list_command(election_id: ElectionArgument, db: DbOption = None) -> None:
 
     found = _run(lambda: listing(_context(db), election_id))
     sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
+
+
+@credentials_app.command("official")
+def official_command(
+    out: Annotated[Path, typer.Option(help="where to write the new token (JSON, mode 0600)")],
+    name: Annotated[str, typer.Option("--name", help="the official who holds it")],
+    position: Annotated[str, typer.Option("--position", help="the official's position")],
+    role: Annotated[
+        str, typer.Option("--role", help="the registering body: justice (registers parties)")
+    ] = "justice",
+    valid_days: ValidDays = 31,
+    db: DbOption = None,
+) -> None:
+    """Issue a credential to an official of a registering body that is not a commission
+    (the Ministry of Justice, which registers parties); it belongs to no election."""
+    from saylau.service.credentials import issue_official
+
+    _free(out)
+    ctx = _context(db)
+    validity = dt.timedelta(days=valid_days)
+    issued = _run(lambda: issue_official(ctx, role, name, position, validity))
+    write_private(out, [issued.as_json()])
+    sys.stdout.write(f"wrote 1 credential to {out}\n")
