@@ -29,6 +29,10 @@ class Api:
     commission: str
     roll: list[str]
 
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.justice}"}
+
     def file(self, token: str | None, body: dict[str, Any]) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return self.client.post(PARTIES + "/applications", json=body, headers=headers)
@@ -115,3 +119,19 @@ def test_bad_input_names_the_field_and_records_nothing(
     assert problem["field"].startswith(field), problem
     assert field in problem["detail"]
     is_problem(api.client.get(PARTIES + "/synaq"), 404)
+
+
+def test_the_ministry_records_a_merger_and_a_commission_may_not(api: Api) -> None:
+    event = {"kind": "merged", "on": "2026-09-01", "into": "amanat", "sources": ["order 1"]}
+    path = PARTIES + "/osdp/events"
+    refused = api.client.post(
+        path, json=event, headers={"Authorization": f"Bearer {api.commission}"}
+    )
+    is_problem(refused, 403)
+    is_problem(api.client.post(path, json=event | {"on": "1.9.2026"}, headers=api.auth), 422)
+    answer = api.client.post(path, json=event, headers=api.auth)
+    assert answer.status_code == 201, answer.text
+    assert answer.json() == {"party": "osdp", "event": 2, "kind": "merged", "status": "merged"}
+    assert api.client.get(PARTIES + "/osdp").json()["history"][-1]["into"] == "amanat"
+    problem = is_problem(api.client.post(path, json=event, headers=api.auth), 409)
+    assert "merged" in problem["detail"]

@@ -20,7 +20,7 @@ from saylau.service import parties
 from saylau.service.auth import Official, authenticate_official
 from saylau.service.context import Context
 from saylau.service.credentials import issue_official
-from saylau.service.errors import NotFound, Unauthenticated
+from saylau.service.errors import Conflict, NotFound, Unauthenticated
 from saylau.store.tables import CitizenRow, PartyEventRow, PartyMemberRow, PartyRow
 from tests.databases import database
 from tests.test_register_parties import UNITS_2023, population, roll_of, saylau
@@ -242,3 +242,56 @@ def test_the_operator_issues_the_ministrys_credential(tmp_path: Path) -> None:
         refused.stderr.strip()
         == "saylau: field 'role': must be one of ['justice'] (found 'central')"
     )
+
+
+def test_a_merger_and_a_dissolution_are_new_events(ctx: Context, justice: Official) -> None:
+    before = parties.party(ctx, "osdp")["history"]
+    merged = parties.record_event(
+        ctx, justice, "osdp", "merged", dt.date(2026, 9, 1), ["decision 1"], into="auyl"
+    )
+    assert (merged["kind"], merged["status"], merged["event"]) == ("merged", "merged", 2)
+    after = parties.party(ctx, "osdp")
+    assert after["status"] == "merged"
+    assert after["history"][:-1] == before  # nothing earlier changed
+    assert (after["history"][-1]["into"], after["history"][-1]["on"]) == ("auyl", "2026-09-01")
+    dissolved = parties.record_event(
+        ctx, justice, "baytaq", "dissolved", dt.date(2026, 9, 2), ["decision 2"]
+    )
+    assert dissolved["status"] == "dissolved"
+    assert parties.party(ctx, "auyl")["status"] == "registered"
+
+
+@pytest.mark.parametrize(
+    ("party", "kind", "on", "into", "sources", "error", "field"),
+    [
+        ("osdp", "renamed", "2026-09-01", None, ["d"], BadInput, "kind"),
+        ("osdp", "merged", "2026-09-01", None, ["d"], BadInput, "into"),
+        ("osdp", "dissolved", "2026-09-01", "auyl", ["d"], BadInput, "into"),
+        ("osdp", "merged", "2026-09-01", "osdp", ["d"], BadInput, "into"),
+        ("osdp", "merged", "2026-09-01", "nowhere", ["d"], BadInput, "into"),
+        ("osdp", "dissolved", "2026-09-01", None, [], BadInput, "sources"),
+        ("baytaq", "dissolved", "2022-11-27", None, ["d"], BadInput, "on"),  # before it
+        ("adal", "dissolved", "2026-09-01", None, ["d"], Conflict, "party"),  # merged already
+        ("osdp", "merged", "2026-09-01", "adal", ["d"], Conflict, "into"),
+        ("nowhere", "dissolved", "2026-09-01", None, ["d"], NotFound, None),
+    ],
+)
+def test_a_later_event_that_breaks_a_rule_records_nothing(
+    ctx: Context,
+    justice: Official,
+    party: str,
+    kind: str,
+    on: str,
+    into: str | None,
+    sources: list[str],
+    error: type[Exception],
+    field: str | None,
+) -> None:
+    before = event_count(ctx)
+    with pytest.raises(error) as caught:
+        parties.record_event(ctx, justice, party, kind, dt.date.fromisoformat(on), sources, into)
+    if isinstance(caught.value, BadInput):
+        assert caught.value.field == field
+    elif field is not None:
+        assert f"field '{field}'" in str(caught.value)
+    assert event_count(ctx) == before

@@ -9,8 +9,15 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
 from saylau.api.params import CODE, ServiceContext, bearer
-from saylau.api.schemas import PartyApplicationIn, PartyDecisionOut, PartyOut
+from saylau.api.schemas import (
+    PartyApplicationIn,
+    PartyDecisionOut,
+    PartyEventIn,
+    PartyEventRecordedOut,
+    PartyOut,
+)
 from saylau.api.strictbody import StrictRoute
+from saylau.model import iso_date
 from saylau.register.reading import read_application
 from saylau.service import parties
 from saylau.service.auth import Official, authenticate_official
@@ -53,6 +60,22 @@ def file_application(
     application, roll = read_application(raw)
     names = body.names.model_dump() if body.names is not None else None
     return parties.apply(context, official, application, roll, names)
+
+
+@router.post(
+    PARTIES + "/{party_id}/events",
+    response_model=PartyEventRecordedOut,
+    status_code=201,
+    tags=["parties"],
+    responses={403: {}, 404: {}, 409: {}, 422: {}},
+)
+def record_event(
+    party_id: PartyId, body: PartyEventIn, official: Justice, context: ServiceContext
+) -> dict[str, Any]:
+    """Record that a registered party merged into another registered party, or was
+    dissolved: a new event of its history, never a change to an earlier one."""
+    on = iso_date(body.on, "on")
+    return parties.record_event(context, official, party_id, body.kind, on, body.sources, body.into)
 
 
 @router.get(PARTIES, response_model=list[PartyOut], tags=["parties"])

@@ -144,3 +144,24 @@ class PartyOut(BaseModel):
     registered_on: str | None
     sources: list[str]
     history: list[PartyEventOut]
+
+
+class PartyEventIn(BaseModel):
+    """A later event of a registered party: merged into another registered party, or
+    dissolved, on a day, with the sources that record it."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Annotated[StrictStr, Field(pattern=r"^(merged|dissolved)$")]
+    on: IsoDay
+    into: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")] | None = None
+    sources: Annotated[
+        list[Annotated[StrictStr, Field(min_length=1, max_length=1000, pattern=r"^[^\x00]+$")]],
+        Field(min_length=1, max_length=20),
+    ]
+
+
+class PartyEventRecordedOut(BaseModel):
+    party: str
+    event: int
+    kind: str
+    status: str

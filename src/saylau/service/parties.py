@@ -116,6 +116,18 @@ def voter_register(session: Session, iins: Sequence[str]) -> VoterRegister:
     return VoterRegister.build(units, voters, registered)
 
 
+def _flush(session: Session, party_id: str) -> None:
+    """Write what the transaction holds; another decision on the same party at the same
+    moment (the same new party, or the same event number) is a conflict, not an error."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"another decision on {party_id!r} was recorded at the same moment; "
+            "nothing was recorded: read the party's history and try again"
+        ) from None
+
+
 def apply(
     ctx: Context,
     official: Official,
@@ -149,7 +161,7 @@ def apply(
                 sources="applications to the Ministry of Justice recorded in this registry",
             )
             session.add(party)
-            session.flush()
+            _flush(session, party_id)
         history = _events(session, [party_id])[party_id]
         register = voter_register(session, [*application.initiative_group, *roll])
         decision = decide_registration(application, roll, register, rules)
@@ -183,13 +195,7 @@ def apply(
                 for iin in decision.members.counted
                 if iin not in have
             )
-        try:
-            session.flush()
-        except IntegrityError:
-            raise Conflict(
-                f"another decision on {party_id!r} was recorded at the same moment; "
-                "nothing was recorded: read the party's history and apply again"
-            ) from None
+        _flush(session, party_id)
         status = status_of([*(_event(row) for row in history), Event(kind, application.applied_on)])
         return {
             "party": party_id,
@@ -198,6 +204,69 @@ def apply(
             "status": status.value,
             "decision": body,
         }
+
+
+#: Events the Ministry records on a registered party besides its registration decisions.
+LATER_EVENTS = (EventKind.MERGED, EventKind.DISSOLVED)
+
+
+def record_event(
+    ctx: Context,
+    official: Official,
+    party_id: str,
+    kind: str,
+    on: dt.date,
+    sources: Sequence[str],
+    into: str | None = None,
+) -> dict[str, Any]:
+    """Record that a registered party merged ``into`` another registered party, or was
+    dissolved, on ``on`` (not before its last dated event), citing ``sources``; a new event,
+    nothing changed. BadInput or Conflict changes nothing."""
+    kinds = [k.value for k in LATER_EVENTS]
+    if kind not in kinds:
+        raise BadInput("kind", f"must be one of {kinds}", kind)
+    event = EventKind(kind)
+    cited = [plain_name(s) for s in sources if isinstance(s, str) and plain_name(s)]
+    if not cited or len(cited) != len(sources):
+        raise BadInput("sources", "name at least one source, none of them empty")
+    if event is EventKind.MERGED and into is None:
+        raise BadInput("into", "a merger names the party the other one joins")
+    if event is not EventKind.MERGED and into is not None:
+        raise BadInput("into", "only a merger names another party")
+    if into == party_id:
+        raise BadInput("into", "a party cannot merge into itself", into)
+    with ctx.transaction() as session:
+        if session.get(PartyRow, party_id, with_for_update=True) is None:
+            raise NotFound(f"no party {party_id!r} in the registry")
+        involved = [party_id, *([into] if into else [])]
+        events = _events(session, involved)
+        if into is not None and session.get(PartyRow, into) is None:
+            raise BadInput("into", "must be a party of the registry", into)
+        for party in involved:
+            status = _status(events[party])
+            if status is not Status.REGISTERED:
+                field = "party" if party == party_id else "into"
+                raise Conflict(f"field '{field}': {party!r} is {status.value}, not registered")
+        days = [row.on for row in events[party_id] if row.on is not None]
+        if days and on < max(days):
+            raise BadInput(
+                "on", f"the party's history already reaches {max(days).isoformat()}", on.isoformat()
+            )
+        number = len(events[party_id]) + 1
+        session.add(
+            PartyEventRow(
+                party_id=party_id,
+                number=number,
+                kind=event.value,
+                on=on,
+                into=into,
+                sources=" ; ".join(cited),
+                recorded_by=official.credential_id,
+            )
+        )
+        _flush(session, party_id)
+        status = status_of([*(_event(row) for row in events[party_id]), Event(event, on, into)])
+        return {"party": party_id, "event": number, "kind": event.value, "status": status.value}
 
 
 def _event_json(row: PartyEventRow, with_decision: bool) -> dict[str, Any]:
