@@ -1,6 +1,6 @@
 """the registry of parties and its history
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-29 02:30:00.000000
 
@@ -16,7 +16,7 @@ from alembic import op
 
 from saylau.register.registry import seed_events, seed_parties
 
-revision = "0008"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
