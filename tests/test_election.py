@@ -227,6 +227,7 @@ def smd(contest_id: str, area: list[str], body: str | None = "mazhilis") -> dict
 CASES: list[tuple[str, Edit, str, str]] = [
     ("unknown top field", set_in(("turnout",), 1), "turnout", "not a field"),
     ("empty id", set_in(("id",), " "), "id", "non-empty"),
+    ("id of the site's parties pages", set_in(("id",), "parties"), "id", "site's own pages"),
     ("bad date", set_in(("date",), "19.03.2023"), "date", "ISO 8601 date YYYY-MM-DD"),
     ("date with slashes", set_in(("date",), "2023/03/19"), "date", "ISO 8601 date YYYY-MM-DD"),
     ("date without dashes", set_in(("date",), "20230319"), "date", "ISO 8601 date YYYY-MM-DD"),

@@ -49,6 +49,10 @@ BODIES: tuple[str, ...] = ("mazhilis", "maslikhat")
 QUESTION_TYPES: tuple[str, ...] = ("constitution", "ordinary")
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 
+#: Election ids the site's own paths take (``/{lang}/parties/``, ``/static``): an election
+#: of that id would be hidden behind them.
+RESERVED_IDS = frozenset({"parties", "static", "api", "health"})
+
 _ELECTION_FIELDS = ("id", "date", "names", "units", "contests", "follows")
 _UNIT_FIELDS = ("code", "level", "parent", "names", "registered")
 _CONTEST_FIELDS = (
@@ -622,6 +626,13 @@ def election_from_mapping(raw: Any) -> Election:
     """Check a parsed definition and return it as an :class:`Election`, or raise BadInput."""
     item = _object(raw, "(document)", _ELECTION_FIELDS, "an election")
     election_id = _text(item, "id", "")
+    if election_id in RESERVED_IDS:
+        raise BadInput(
+            "id",
+            f"must not be one of {', '.join(sorted(RESERVED_IDS))}: the site's own pages "
+            "live at that path",
+            election_id,
+        )
     date = iso_date(item.get("date"), "date")
     names = _names(item, "")
     units_raw = item.get("units")
