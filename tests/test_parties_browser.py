@@ -114,6 +114,13 @@ def test_the_kazakh_registry_names_parties_and_statuses_in_kazakh(
             assert english not in text, english
     for word in ENGLISH_STATUS:
         assert not re.search(rf"\b{word}\b", text), word
+    # a status is white on its own colour: without one it would be white on the page
+    unpainted = page.eval_on_selector_all(
+        "span.status",
+        "els => els.filter(e => getComputedStyle(e).backgroundColor === 'rgba(0, 0, 0, 0)')"
+        ".map(e => e.className)",
+    )
+    assert unpainted == []
     assert serious_violations(page) == []
 
 
