@@ -135,3 +135,22 @@ def test_a_refusal_is_told_in_kazakh_with_its_numbers(server: Server, page: Page
     assert translations("kk").gettext("Refusal of registration") in text
     assert "The roll counts" not in text
     assert serious_violations(page) == []
+
+
+def test_the_registry_reads_on_a_phone_without_a_sideways_scroll(
+    server: Server, page: Page
+) -> None:
+    """At 375 px the registry and a party's page with its long source addresses wrap."""
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
+    try:
+        phone = context.new_page()
+        for path in ("/kk/parties/", "/kk/parties/amanat/", "/ru/parties/adal/"):
+            phone.goto(server.base + path)
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 376, f"{path} is {width} px wide"
+    finally:
+        context.close()
