@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from saylau import territory
 from saylau.web import geo
 
 REFERENDUM = dt.date(2022, 6, 5)  # three days before Abai, Jetisu and Ulytau were made
@@ -15,7 +16,14 @@ PRESIDENTIAL = dt.date(2022, 11, 20)
 def test_today_and_after_june_2022_the_map_has_twenty_regions() -> None:
     assert len(geo.svg_paths()[0]) == 20
     assert geo.svg_paths(PRESIDENTIAL)[0] == geo.svg_paths()[0]
-    assert geo.folded_on(geo.JUNE_2022) == {}
+    formed = {f.on for f in territory.regions_formed()}
+    assert formed == {dt.date(2022, 6, 8)}
+    assert geo.folded_on(dt.date(2022, 6, 8)) == {}
+    assert geo.folded_on(dt.date(2022, 6, 7)) == {
+        "KZ-10": "KZ-63",
+        "KZ-33": "KZ-19",
+        "KZ-62": "KZ-35",
+    }
 
 
 def test_before_june_2022_a_new_region_is_drawn_inside_its_parent() -> None:

@@ -10,6 +10,7 @@ on it; nothing fills the gap with the English name.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -87,4 +88,43 @@ def name_problems() -> list[str]:
     return found
 
 
-__all__ = ["DATA", "NAMED_FILES", "NamedFile", "name_problems", "rows"]
+@dataclass(frozen=True, slots=True)
+class Formed:
+    """A region formed from part of another on a day: before it, its land voted in that one."""
+
+    code: str
+    parent: str
+    on: dt.date
+    source: str
+
+
+def regions_formed() -> tuple[Formed, ...]:
+    """The regions formed since the earliest election Saylau draws (``regions.csv``'s
+    ``formed_*`` columns), so a map and a night of an earlier day use the units of that day."""
+    return tuple(
+        Formed(
+            row["iso_3166_2"],
+            row["formed_from"],
+            dt.date.fromisoformat(row["formed_on"]),
+            row["formed_source"],
+        )
+        for row in rows("regions.csv")
+        if row.get("formed_on")
+    )
+
+
+def folded_before(day: dt.date) -> dict[str, str]:
+    """Each region not yet formed on ``day`` → the region its land was part of then."""
+    return {f.code: f.parent for f in regions_formed() if day < f.on}
+
+
+__all__ = [
+    "DATA",
+    "NAMED_FILES",
+    "Formed",
+    "NamedFile",
+    "folded_before",
+    "name_problems",
+    "regions_formed",
+    "rows",
+]

@@ -48,6 +48,7 @@ from saylau.synth.national import (
     draw_precincts,
     republic_unit,
 )
+from saylau.territory import folded_before
 
 DEFAULT_NIGHT = "2023"
 
@@ -88,10 +89,6 @@ class Territory:
     regions: tuple[Region, ...]
     districts: tuple[District, ...]
 
-
-FOLDED_IN_JUNE_2022 = {"KZ-10": "KZ-63", "KZ-33": "KZ-19", "KZ-62": "KZ-35"}
-"""Abai, Jetisu and Ulytau were made on 8 June 2022 from East Kazakhstan, Almaty and Karaganda
-regions: before that their districts belonged to these."""
 
 _RENAMED: dict[str, Names] = {
     "KZ-71": _names("Нұр-Сұлтан қаласы", "город Нур-Султан", "Nur-Sultan"),
@@ -337,7 +334,10 @@ def referendum_2022(seed: int = 2022, precincts: int = BASE_PRECINCTS) -> Synthe
         }
         for row in published
     }
-    place = territory(turnout, shares, folded=FOLDED_IN_JUNE_2022, renamed=_RENAMED)
+    # Abai, Jetisu and Ulytau were formed after the referendum: their districts voted in the
+    # regions they were part of (regions.csv, formed_*)
+    folded = folded_before(REFERENDUM_2022)
+    place = territory(turnout, shares, folded=folded, renamed=_RENAMED)
     official = _line_totals("results-referendum-2022.csv")
     totals = Totals(
         official["registered"],

@@ -6,7 +6,8 @@ importing the package, which would pull in geopandas), repaired with ``shapely.m
 
 The package draws today's 20 regions. An election held before a region was made is drawn on
 the borders of its day: the new region's outline is merged back into the region it was
-part of (:data:`REGIONS_MADE`), so a 2022 unit is coloured whole, as it voted.
+part of (``regions.csv``'s ``formed_*`` columns, :func:`saylau.territory.regions_formed`),
+so a 2022 unit is coloured whole, as it voted.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 from shapely import make_valid, unary_union
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
+
+from saylau.territory import folded_before
 
 #: The package's region names (ADM1_EN) → ISO 3166-2 codes used by Saylau's territory.
 ISO_BY_NAME = {
@@ -50,16 +53,6 @@ SIMPLIFY_DEGREES = 0.03
 #: How far (degrees) two neighbours' outlines are widened before they are merged and narrowed
 #: back after, so the package's slightly mismatched shared border leaves no sliver.
 SEAM_DEGREES = 0.02
-
-JUNE_2022 = dt.date(2022, 6, 8)
-REGIONS_MADE: dict[str, tuple[str, dt.date]] = {
-    "KZ-10": ("KZ-63", JUNE_2022),  # Abai, from East Kazakhstan
-    "KZ-33": ("KZ-19", JUNE_2022),  # Jetisu, from Almaty Region
-    "KZ-62": ("KZ-35", JUNE_2022),  # Ulytau, from Karaganda
-}
-"""Regions made since the earliest election Saylau draws: code → (the region it was part of,
-the day it came into being). Presidential decree of 3 May 2022 No. 887, in force 8 June 2022
-(the source cited for the regions' centres in ``data/territory/regions.csv``)."""
 
 
 def shapes_file() -> Path:
@@ -94,7 +87,7 @@ def folded_on(day: dt.date | None) -> dict[str, str]:
     """The regions not yet made on ``day`` (None: today), each with the region it was part of."""
     if day is None:
         return {}
-    return {code: parent for code, (parent, made) in REGIONS_MADE.items() if day < made}
+    return folded_before(day)
 
 
 @cache
