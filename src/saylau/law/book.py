@@ -39,6 +39,9 @@ UNITS = {
     "choice": "one of the listed choices",
     "text": "a rule stated in words",
 }
+#: The working-day calendar's transfers (:mod:`saylau.law.calendar`), not an institution.
+CALENDAR_FILE = "calendar.yaml"
+
 _WHOLE_UNITS = {"count", "tenge", "years", "months", "days", "working_days", "age"}
 
 
@@ -344,6 +347,6 @@ def law_book() -> LawBook:
     files = {
         entry.name: entry.read_text(encoding="utf-8")
         for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
+        if entry.name.endswith(".yaml") and entry.name != CALENDAR_FILE
     }
     return load_book(files)
