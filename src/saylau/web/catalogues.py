@@ -31,7 +31,11 @@ WEB = Path(__file__).parent
 MAPPING = WEB / "babel.cfg"
 #: Python modules outside ``saylau.web`` whose ``N_`` messages the site shows (the outcome
 #: engine's sentences and the registering side's refusals).
-OTHERS = (WEB.parent / "outcome" / "sentences.py", WEB.parent / "register" / "messages.py")
+OTHERS = (
+    WEB.parent / "outcome" / "sentences.py",
+    WEB.parent / "register" / "messages.py",
+    WEB.parent / "petitions" / "messages.py",
+)
 TEMPLATE = LOCALE_DIR / "messages.pot"
 #: Languages every message must be translated into (English is the source language).
 TRANSLATED = ("kk", "ru")
