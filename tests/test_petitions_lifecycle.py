@@ -258,3 +258,13 @@ def test_every_state_step_subject_and_rule_has_a_message() -> None:
     }
     assert rules == set(MESSAGES)
     assert step_name(Support(D(2025, 1, 1), 1)) == "support"
+
+
+def test_a_changed_moderation_period_moves_the_deadline() -> None:
+    rules = rules_at(D(2025, 3, 10))
+    law = rules.require(PetitionRules)
+    shorter = replace(law, moderation_working_days=19, citations=law.citations)
+    petition = draft("p-4", "t", "x", Addressee.GOVERNMENT, None, D(2025, 3, 3))
+    moved = advance(petition, Submit(rules.date), replace(rules, petitions=shorter))
+    assert moved.moderation_due == D(2025, 4, 9)
+    assert submitted().moderation_due == D(2025, 4, 10)

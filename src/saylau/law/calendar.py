@@ -21,6 +21,8 @@ from saylau.law.book import CALENDAR_FILE, LawDataError
 from saylau.law.reading import read_yaml
 
 SATURDAY = 5
+#: How the ``holidays`` package names a day off moved by decree (in its English names).
+PACKAGE_TRANSFER = "Day off (substituted from"
 
 
 class OutsideCalendar(LookupError):
@@ -71,9 +73,11 @@ class WorkingCalendar:
     worked: frozenset[dt.date] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        public = holidays.country_holidays("KZ", years=sorted(self.years))
-        days_off = set(public)
-        worked = set(public.weekend_workdays)
+        public = holidays.country_holidays("KZ", years=sorted(self.years), language="en_US")
+        # The package carries some decrees' transfers too; the data here decides them, so
+        # its own are taken out (a test checks the two agree where both have a year).
+        days_off = {day for day, name in public.items() if not name.startswith(PACKAGE_TRANSFER)}
+        worked: set[dt.date] = set()
         for year in self.years.values():
             days_off.update(t.day_off for t in year.transfers)
             worked.update(t.working_day for t in year.transfers)

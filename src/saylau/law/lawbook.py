@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from saylau.law.book import LawBook
+from saylau.law.book import CALENDAR_FILE, LawBook
+from saylau.law.calendar import WorkingCalendar, working_calendar
 from saylau.law.rules import existence
 from saylau.law.views import show_value
 
@@ -11,8 +12,9 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_law_book(book: LawBook) -> str:
-    """One table per institution: every legal number with its dates, source and open mark."""
+def render_law_book(book: LawBook, calendar: WorkingCalendar | None = None) -> str:
+    """One table per institution: every legal number with its dates, source and open mark;
+    then the working-day calendar's transfers of days off (Saylau's own when not given)."""
     lines = [
         "# The law book",
         "",
@@ -75,4 +77,37 @@ def render_law_book(book: LawBook) -> str:
                 f"{when} | {relation.start.isoformat()} | {until} | {_cell(relation.source)} | "
                 f"{open_mark} |"
             )
+    lines += _calendar_lines(calendar or working_calendar())
     return "\n".join(lines) + "\n"
+
+
+def _calendar_lines(calendar: WorkingCalendar) -> list[str]:
+    """The transfers of days off by year, and which day counts as day 1 of a period."""
+    reading = calendar.reading
+    lines = [
+        "",
+        '<a id="working-days"></a>',
+        "## Working-day calendar",
+        "",
+        f"Deadlines in working days run on Kazakhstan's public holidays (the `holidays` package, "
+        f"which also moves a holiday on a weekend to the next working day) and the "
+        f"Government's transfers of days off below (`src/saylau/law/data/{CALENDAR_FILE}`). "
+        f"A date outside {calendar.first.isoformat()} to {calendar.last.isoformat()} is "
+        "refused.",
+        "",
+        f"Day 1 of a period: {_cell(reading.text)} ({_cell(reading.source)})"
+        + (f". **open**: {_cell(reading.open)}" if reading.open else ""),
+        "",
+        "| year | day off | working day | source | open |",
+        "|---|---|---|---|---|",
+    ]
+    for year in calendar.years.values():
+        open_mark = f"**open**: {_cell(year.open)}" if year.open else ""
+        if not year.transfers:
+            lines.append(f"| {year.year} | none | none | {_cell(year.source)} | {open_mark} |")
+        for transfer in year.transfers:
+            lines.append(
+                f"| {year.year} | {transfer.day_off.isoformat()} | "
+                f"{transfer.working_day.isoformat()} | {_cell(year.source)} | {open_mark} |"
+            )
+    return lines
