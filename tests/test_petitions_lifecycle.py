@@ -140,8 +140,8 @@ def test_a_regional_maslikhat_needs_two_percent_exactly() -> None:
 
 def test_a_share_is_met_only_by_whole_citizens() -> None:
     # Almaty, 2,258,253 people on 1 July 2024: 2 % is 45,165.06, so 45,166 signatures.
-    almaty = region_unit("KZ-75")
-    assert almaty.population == 2_258_253
+    almaty = region_unit("KZ-75", D(2025, 12, 31))
+    assert (almaty.population, almaty.population_date) == (2_258_253, D(2024, 7, 1))
     maslikhat = threshold(Addressee.REGIONAL_MASLIKHAT, almaty, LAW)
     akimat = threshold(Addressee.REGIONAL_AKIMAT, almaty, LAW)
     assert (maslikhat.required, akimat.required) == (45_166, 22_583)
@@ -268,3 +268,16 @@ def test_a_changed_moderation_period_moves_the_deadline() -> None:
     moved = advance(petition, Submit(rules.date), replace(rules, petitions=shorter))
     assert moved.moderation_due == D(2025, 4, 9)
     assert submitted().moderation_due == D(2025, 4, 10)
+
+
+def test_a_region_s_population_is_the_latest_figure_of_the_day() -> None:
+    # Almaty has a figure of 1 January 2026; Akmola only the one of 1 July 2024.
+    almaty = region_unit("KZ-75", D(2026, 1, 1))
+    assert (almaty.population, almaty.population_date) == (2_347_924, D(2026, 1, 1))
+    assert threshold(Addressee.REGIONAL_MASLIKHAT, almaty, LAW).required == 46_959
+    akmola = region_unit("KZ-11", D(2026, 6, 1))
+    assert (akmola.population, akmola.population_date) == (789_015, D(2024, 7, 1))
+    with pytest.raises(LookupError, match="on or before"):
+        region_unit("KZ-75", D(2024, 6, 30))  # before the first figure
+    with pytest.raises(KeyError):
+        region_unit("KZ-99", D(2025, 1, 1))

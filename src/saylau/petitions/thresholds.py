@@ -53,20 +53,29 @@ class Threshold:
     unit: Unit | None
 
 
-POPULATION_COLUMN = "population_2024_07_01"
-POPULATION_DATE = dt.date(2024, 7, 1)
+#: The population figures of ``regions.csv``: (reference date, figure column, source column).
+POPULATION_FIGURES = (
+    (dt.date(2024, 7, 1), "population_2024_07_01", "population_2024_source"),
+    (dt.date(2026, 1, 1), "population_2026_01_01", "population_2026_source"),
+)
 
 
-def region_unit(iso_3166_2: str) -> Unit:
-    """A region or republican city as the packaged territory data gives its population."""
+def region_unit(iso_3166_2: str, on: dt.date) -> Unit:
+    """A region or republican city with the latest population figure the packaged territory
+    data dates on or before ``on`` (a figure applies from its reference date; a region
+    without a newer figure keeps its older one)."""
     for row in territory.rows("regions.csv"):
-        if row["iso_3166_2"] == iso_3166_2:
-            return Unit(
-                code=iso_3166_2,
-                population=int(row[POPULATION_COLUMN]),
-                population_date=POPULATION_DATE,
-                population_source=row["population_2024_source"],
-            )
+        if row["iso_3166_2"] != iso_3166_2:
+            continue
+        known = [
+            (day, int(row[figure]), row[source])
+            for day, figure, source in POPULATION_FIGURES
+            if day <= on and row[figure]
+        ]
+        if not known:
+            raise LookupError(f"on: no population of {iso_3166_2} is dated on or before {on}")
+        day, population, source = max(known)
+        return Unit(iso_3166_2, population, day, source)
     raise KeyError(f"no region {iso_3166_2!r} in the territory data (ISO 3166-2, e.g. KZ-75)")
 
 
