@@ -228,6 +228,18 @@ CASES: list[tuple[str, Edit, str, str]] = [
     ("unknown top field", set_in(("turnout",), 1), "turnout", "not a field"),
     ("empty id", set_in(("id",), " "), "id", "non-empty"),
     ("id of the site's parties pages", set_in(("id",), "parties"), "id", "site's own pages"),
+    (
+        "contest id of the election's candidates page",
+        set_in(("contests", 0, "id"), "candidates"),
+        "contests[0].id",
+        "election's own pages",
+    ),
+    (
+        "contest id of the election's deputies page",
+        set_in(("contests", 0, "id"), "deputies"),
+        "contests[0].id",
+        "election's own pages",
+    ),
     ("bad date", set_in(("date",), "19.03.2023"), "date", "ISO 8601 date YYYY-MM-DD"),
     ("date with slashes", set_in(("date",), "2023/03/19"), "date", "ISO 8601 date YYYY-MM-DD"),
     ("date without dashes", set_in(("date",), "20230319"), "date", "ISO 8601 date YYYY-MM-DD"),

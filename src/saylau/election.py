@@ -52,6 +52,9 @@ KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 #: Election ids the site's own paths take (``/{lang}/parties/``, ``/static``): an election
 #: of that id would be hidden behind them.
 RESERVED_IDS = frozenset({"parties", "static", "api", "health"})
+#: Contest ids an election's own pages take (``/{lang}/{election}/candidates/``): a contest
+#: of that id would be hidden behind them.
+RESERVED_CONTEST_IDS = frozenset({"candidates", "deputies"})
 
 _ELECTION_FIELDS = ("id", "date", "names", "units", "contests", "follows")
 _UNIT_FIELDS = ("code", "level", "parent", "names", "registered")
@@ -360,6 +363,13 @@ def _option(raw: Any, where: str) -> OptionDef:
 def _contest(raw: Any, where: str, codes: set[str]) -> ContestDef:
     item = _object(raw, where, _CONTEST_FIELDS, "a contest")
     contest_id = _code(item, "id", where)
+    if contest_id in RESERVED_CONTEST_IDS:
+        raise BadInput(
+            f"{where}.id",
+            f"must not be one of {', '.join(sorted(RESERVED_CONTEST_IDS))}: the election's "
+            "own pages live at that path",
+            contest_id,
+        )
     kind_raw = item.get("kind")
     if kind_raw not in KINDS:
         raise BadInput(f"{where}.kind", f"must be one of {', '.join(KINDS)}", kind_raw)
