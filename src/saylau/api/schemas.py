@@ -8,9 +8,9 @@ election (its precinct, contest, options) and the control relations of the law.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from saylau.protocol import ProtocolForm
 
@@ -165,3 +165,121 @@ class PartyEventRecordedOut(BaseModel):
     event: int
     kind: str
     status: str
+
+
+Count = Annotated[StrictInt, Field(ge=0, le=2**53)]
+Office = Literal[
+    "president",
+    "mazhilis_list",
+    "mazhilis_district",
+    "kurultai_list",
+    "senate",
+    "maslikhat_list",
+    "maslikhat_district",
+    "akim_rural",
+    "akim_district",
+]
+
+
+class NominationIn(BaseModel):
+    """Who put the candidate forward; a party or association is named, and a presidential
+    nomination by a supreme body gives its members and the votes for."""
+
+    model_config = ConfigDict(extra="forbid")
+    by: Literal["party", "association", "self"]
+    name: PartyName | None = None
+    republican: StrictBool = False
+    supreme_body_members: Count | None = None
+    supreme_body_votes_for: Count | None = None
+
+
+class SignaturesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    valid: Count
+    base: Count
+    units_met: Count | None = None
+
+
+class CandidateApplicationIn(BaseModel):
+    """A candidate's application as docs/formats.md gives it (without a vote result)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: PartyName
+    office: Office
+    election_day: IsoDay
+    birth_date: IsoDay
+    citizen: StrictBool
+    citizen_by_birth: StrictBool
+    resident_since: IsoDay
+    state_language: StrictBool
+    higher_education: StrictBool
+    nomination: NominationIn
+    public_service_years: Count = 0
+    work_years: Count = 0
+    elections_won: Annotated[list[IsoDay], Field(max_length=10)] = []
+    signatures: SignaturesIn | None = None
+    deposit_tenge: Count = 0
+
+
+class CandidateIn(BaseModel):
+    """A candidate of one contest, for the commission of the contest's area to decide."""
+
+    model_config = ConfigDict(extra="forbid")
+    contest: NoNul
+    application: CandidateApplicationIn
+
+
+class CandidateDecisionOut(BaseModel):
+    kind: str
+    ledger_index: int
+    tree_size: int
+    record: dict[str, Any]
+
+
+class CandidateOut(BaseModel):
+    ledger_index: int
+    contest: str
+    name: str
+    office: str
+    nominated_by: dict[str, str | None]
+    decision: str  # registered | refused
+    failed: list[str]
+    rules_checked: list[dict[str, Any]]
+    decided_by: str | None
+    decided_at: str
+
+
+class DeputyOut(BaseModel):
+    name: str
+    position: int
+    via_quota: bool
+
+
+class ListDeputiesOut(BaseModel):
+    party: str
+    names: dict[str, str]
+    seats: int
+    deputies: list[DeputyOut]
+
+
+class ListContestDeputiesOut(BaseModel):
+    contest: str
+    contest_names: dict[str, str]
+    ledger_index: int
+    basis: str  # certified | current
+    parties: list[ListDeputiesOut]
+
+
+class DistrictDeputyOut(BaseModel):
+    contest: str
+    contest_names: dict[str, str]
+    option: str
+    names: dict[str, str]
+    party: str | None
+    ledger_index: int | None
+
+
+class DeputiesOut(BaseModel):
+    election: str
+    lists: list[ListContestDeputiesOut]
+    districts: list[DistrictDeputyOut]

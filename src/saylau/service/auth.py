@@ -175,3 +175,22 @@ def authenticate_official(session: Session, role: str, token: str | None) -> Off
     if row.role != role:
         raise Forbidden(f"the credential's role is {row.role}, not {role}")
     return Official(row.id, row.role, row.owner_name, row.owner_position)
+
+
+def authenticate_commission(session: Session, election_id: str, token: str | None) -> Principal:
+    """The commission member behind ``token`` for ``election_id``: as :func:`authenticate`,
+    but a registering body's credential (the Ministry of Justice) is Forbidden, not unknown."""
+    try:
+        return authenticate(session, election_id, token)
+    except Unauthenticated:
+        if token:
+            body = session.scalars(
+                select(BodyCredentialRow.role).where(
+                    BodyCredentialRow.token_hash == hash_token(token)
+                )
+            ).first()
+            if body is not None:
+                raise Forbidden(
+                    f"a {body} credential does not carry an election commission's role"
+                ) from None
+        raise
