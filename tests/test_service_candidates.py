@@ -3,6 +3,7 @@ and the deputies are read back from the ledger, on real SQLite and real PostgreS
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,16 +14,20 @@ from sqlalchemy import select
 
 from saylau.election import election_from_mapping
 from saylau.model import BadInput
+from saylau.register.mandates import VacancyReason
 from saylau.service import candidates
 from saylau.service.auth import Principal
 from saylau.service.certification import certify
 from saylau.service.context import Context
 from saylau.service.errors import Forbidden
+from saylau.service.mandates import assign, register_lists, vacate
 from saylau.service.submission import submit_batch
 from saylau.store.tables import LedgerEntryRow
+from saylau.synth.lists import constructed_lists
 from tests.candidates_fixture import district_application, list_application, too_young
 from tests.databases import imported, principals
 from tests.elections_fixture import protocol, small_election_mapping
+from tests.test_service_mandates import LIST, SEATS_2023, election_2023, report_all
 
 ELECTION = "test-2023"
 
@@ -141,3 +146,30 @@ def test_the_certified_district_winner_is_its_deputy(
         "Candidate B",
     )
     assert candidates.contest_deputies(ctx, ELECTION, "smd-2") is None
+
+
+def test_the_named_list_deputies_follow_the_mandates_and_vacancies(tmp_path: Path) -> None:
+    """The deputies of each list are the newest mandates record's, a vacancy's successor
+    included (on SQLite; the mandates themselves are tested on both databases)."""
+    election = election_from_mapping(election_2023())
+    with imported("sqlite", tmp_path, election) as ctx:
+        central = principals(ctx, ELECTION)["KZ"]
+        lists = constructed_lists()
+        register_lists(ctx, central, LIST, list(lists.values()))
+        report_all(ctx, central)
+        certify(ctx, central, LIST)
+        assign(ctx, central, LIST)
+        (shown,) = candidates.deputies(ctx, ELECTION)["lists"]
+        seats = {p["party"]: len(p["deputies"]) for p in shown["parties"]}
+        assert seats == SEATS_2023
+        osdp = next(p for p in shown["parties"] if p["party"] == "osdp")
+        first = osdp["deputies"][0]
+        assert first["name"] == lists["osdp"].in_order()[0].name
+        vacate(ctx, central, LIST, "osdp", first["position"], VacancyReason.RESIGNATION,
+               dt.date(2023, 6, 1))  # fmt: skip
+        after = candidates.contest_deputies(ctx, ELECTION, LIST)
+        assert after is not None
+        osdp_after = next(p for p in after["parties"] if p["party"] == "osdp")
+        names = [d["name"] for d in osdp_after["deputies"]]
+        assert first["name"] not in names and len(names) == 4
+        assert lists["osdp"].in_order()[4].name in names

@@ -15,11 +15,11 @@ from markupsafe import Markup, escape
 from saylau import territory
 from saylau.election import ContestDef, Election
 from saylau.outcome.records import ListOutcome
-from saylau.service import elections, overview, parties, proofs, results
+from saylau.service import candidates, elections, overview, parties, proofs, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.tabulation import figures as tally
-from saylau.web import charts, drawing, evidence, geo, registry, views
+from saylau.web import candidacy, charts, drawing, evidence, geo, registry, views
 from saylau.web.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -328,4 +328,40 @@ def party_page(context: Context, language: str, party_id: str) -> bytes:
         party=registry.party_view(found, names, language),
         page_path=f"/parties/{party_id}/",
         twin=f"/api/v1/parties/{party_id}",
+    )
+
+
+def candidates_page(context: Context, language: str, election_id: str, size: int) -> bytes:
+    """Every candidate of the election with the office, the nominator and the decision,
+    a refusal's rules told in the language."""
+    election = election_of(context, election_id)
+    contests = {c.id: c.names for c in election.contests}
+    shown = [
+        candidacy.candidate_view(c, contests, language)
+        for c in candidates.candidates(context, election_id)
+    ]
+    return render(
+        language,
+        "candidates.html",
+        election=election,
+        candidates=shown,
+        tree_size=size,
+        page_path=f"/{election_id}/candidates/",
+        twin=f"/api/v1/elections/{election_id}/candidates",
+    )
+
+
+def deputies_page(context: Context, language: str, election_id: str, size: int) -> bytes:
+    """The named deputies of each party list and each single-member district."""
+    election = election_of(context, election_id)
+    found = candidates.deputies(context, election_id)
+    return render(
+        language,
+        "deputies.html",
+        election=election,
+        lists=found["lists"],
+        districts=found["districts"],
+        tree_size=size,
+        page_path=f"/{election_id}/deputies/",
+        twin=f"/api/v1/elections/{election_id}/deputies",
     )

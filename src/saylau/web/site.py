@@ -120,6 +120,32 @@ def party_page(lang: Language, party_id: PartyId, site: SiteOf) -> Response:
     return _html(pages.party_page(site.context, lang, party_id), lang)
 
 
+# --- people: an election's candidates and deputies (before the results, whose contest
+# paths would match; election.RESERVED_CONTEST_IDS keeps contests off these ids) ------------
+
+people_pages = APIRouter(include_in_schema=False)
+
+
+@people_pages.get("/{lang}/{election_id}/candidates/")
+async def candidates_page(lang: Language, election_id: Code, site: SiteOf) -> Response:
+    """Every candidate with the office, the nominator, the decision and its reasons."""
+
+    def build(size: int) -> bytes:
+        return pages.candidates_page(site.context, lang, election_id, size)
+
+    return await site.page(lang, election_id, ("people", lang, election_id, "candidates"), build)
+
+
+@people_pages.get("/{lang}/{election_id}/deputies/")
+async def deputies_page(lang: Language, election_id: Code, site: SiteOf) -> Response:
+    """The named deputies of each party list and each single-member district."""
+
+    def build(size: int) -> bytes:
+        return pages.deputies_page(site.context, lang, election_id, size)
+
+    return await site.page(lang, election_id, ("people", lang, election_id, "deputies"), build)
+
+
 # --- results: an election, a contest, a unit, a precinct ------------------------------------
 
 results_pages = APIRouter(include_in_schema=False)
@@ -248,7 +274,7 @@ async def live(
     )
 
 
-ROUTERS = (entry, party_pages, results_pages, widgets, live_numbers)
+ROUTERS = (entry, party_pages, people_pages, results_pages, widgets, live_numbers)
 
 
 def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
