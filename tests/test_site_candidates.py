@@ -84,3 +84,6 @@ def test_the_deputies_page_names_the_district_winner(client: TestClient) -> None
     election = client.get(f"/kk/{ELECTION}/")
     assert f'href="/kk/{ELECTION}/candidates/"' in election.text
     assert f'href="/kk/{ELECTION}/deputies/"' in election.text
+    for contest in ("mazhilis-list", "smd-1"):
+        page = client.get(f"/ru/{ELECTION}/{contest}/")
+        assert f'href="/ru/{ELECTION}/deputies/"' in page.text, contest
