@@ -65,7 +65,9 @@ def test_candidates_are_told_in_the_readers_language(client: TestClient, lang: s
         assert name in text
     assert told("Registered") in text and told("Refused registration") in text
     assert told("self-nomination") in text
-    assert f"{told('a political party')}: amanat" in text
+    party = {"kk": "«AMANAT» партиясы", "ru": "Партия «AMANAT»"}[lang]
+    assert f"{told('a political party')}: {party}" in text  # the registry's name, not its id
+    assert ": amanat" not in text
     age = told(MESSAGES["candidate_age"]) % {
         "found": number(24, lang),
         "required": number(25, lang),

@@ -4,6 +4,7 @@ status in the reader's language, every failed rule told as a sentence of that la
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from saylau.register.messages import MESSAGES
@@ -53,14 +54,21 @@ def reason(check: dict[str, Any], language: str) -> str:
 
 
 def candidate_view(
-    candidate: dict[str, Any], contests: dict[str, dict[str, str]], language: str
+    candidate: dict[str, Any],
+    contests: dict[str, dict[str, str]],
+    language: str,
+    parties: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
+    """A candidate as the page shows it; a nominating party named by the registry's id is
+    shown by its name in the language (an id is no name for a Kazakh or Russian reader)."""
     told = translations(language).gettext
     nominated = candidate["nominated_by"]
     by = nominated["by"]
     nominator = told(NOMINATOR_WORDS[by])
     if nominated.get("name"):
-        nominator = f"{nominator}: {nominated['name']}"
+        party = (parties or {}).get(str(nominated["name"]).strip().lower())
+        shown = name(dict(party), language) if party is not None else nominated["name"]
+        nominator = f"{nominator}: {shown}"
     return {
         "name": candidate["name"],
         "contest": candidate["contest"],

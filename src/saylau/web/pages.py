@@ -336,8 +336,12 @@ def candidates_page(context: Context, language: str, election_id: str, size: int
     a refusal's rules told in the language."""
     election = election_of(context, election_id)
     contests = {c.id: c.names for c in election.contests}
+    parties = {
+        row["id"]: {"kk": row["name_kk"], "ru": row["name_ru"], "en": row["name_en"]}
+        for row in territory.rows("party-registry.csv")
+    }
     shown = [
-        candidacy.candidate_view(c, contests, language)
+        candidacy.candidate_view(c, contests, language, parties)
         for c in candidates.candidates(context, election_id)
     ]
     return render(
