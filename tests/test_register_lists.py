@@ -4,10 +4,16 @@ ages of the day, and a candidate standing twice."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner, Result
 
+from saylau.cli import app
 from saylau.law.rules import rules_at
 from saylau.model import BadInput
 from saylau.register.lists import (
@@ -150,3 +156,74 @@ def test_a_candidate_twice_on_one_list_is_refused_once() -> None:
     again = person(3, woman=True)
     twice = a_list(person(1, woman=True), person(2, woman=True), again, replace(again, position=4))
     assert check(twice) == [ListRule.ONE_LIST]
+
+
+def document(party_list: PartyList, **extra: object) -> dict[str, object]:
+    """A list as the ``saylau register list`` file writes it."""
+    return {
+        "election_day": DAY.isoformat(),
+        "lists": [
+            {
+                "party": party_list.party,
+                "submitted_on": party_list.submitted_on.isoformat(),
+                "candidates": [
+                    {
+                        "iin": c.iin,
+                        "name": c.name,
+                        "position": c.position,
+                        "birth_date": c.birth_date.isoformat(),
+                        "woman": c.woman,
+                        "disability": c.disability,
+                    }
+                    for c in party_list.candidates
+                ],
+            }
+        ],
+        **extra,
+    }
+
+
+def run_list(tmp_path: Path, body: dict[str, object]) -> Result:
+    path = tmp_path / "lists.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    return CliRunner().invoke(app, ["register", "list", str(path)])
+
+
+def test_the_list_command_checks_a_file_as_the_service_does(tmp_path: Path) -> None:
+    """The same list passes from the file at 30 % and is refused one woman short, with the
+    numbers and the citation the check gives."""
+    exact = a_list(*[person(p, woman=True) for p in (1, 2, 3)], *men(4, 7))
+    passed = run_list(tmp_path, document(exact))
+    assert passed.exit_code == 0, passed.output
+    (decided,) = json.loads(passed.stdout)["lists"]
+    assert decided["accepted"] is True and decided["size"] == 10
+    short = a_list(*[person(p, woman=True) for p in (1, 2)], *men(3, 8))
+    refused = run_list(tmp_path, document(short))
+    assert refused.exit_code == 0, refused.output
+    (decided,) = json.loads(refused.stdout)["lists"]
+    (failure,) = decided["failures"]
+    assert decided["accepted"] is False
+    assert (failure["rule"], failure["found"], failure["required"]) == ("list_quota", 2, 3)
+    assert failure["citation"]["parameter"] == "parties.list_quota_share"
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (lambda d: d.update(turnout=1), "turnout"),
+        (lambda d: d.update(election_day="19.03.2023"), "election_day"),
+        (lambda d: d["lists"][0]["candidates"][0].update(position=0), "position"),
+        (lambda d: d["lists"][0]["candidates"][0].update(woman="yes"), "woman"),
+        (lambda d: d["lists"][0]["candidates"][0].update(iin=900101300811), "iin"),
+        (lambda d: d["lists"].append(dict(d["lists"][0])), "lists"),
+    ],
+)
+def test_a_malformed_list_file_is_one_line_and_exit_2(
+    tmp_path: Path, edit: Callable[[Any], None], field: str
+) -> None:
+    body: Any = json.loads(json.dumps(document(a_list(*men(1, 3)))))
+    edit(body)
+    result = run_list(tmp_path, body)
+    assert result.exit_code == 2
+    assert field in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output

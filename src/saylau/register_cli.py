@@ -14,7 +14,8 @@ from saylau.law.rules import NotInForce, rules_at
 from saylau.model import BadInput
 
 register_app = typer.Typer(
-    help="Decide registrations under the law of their date: parties, candidates, signatures.",
+    help="Decide registrations under the law of their date: parties, candidates, lists,"
+    " signatures.",
     no_args_is_help=True,
 )
 
@@ -94,6 +95,25 @@ def candidate(
     raw = _read_json(file)
     try:
         body = decide_document(raw)
+    except BadInput as exc:
+        _fail(f"{file}: {exc}")
+    sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+
+
+@register_app.command("list")
+def party_lists(
+    file: Annotated[
+        str,
+        typer.Argument(help="the parties' lists of one election as JSON; - for stdin"),
+    ],
+) -> None:
+    """Check party lists under the law of their election day: order, the quota, a candidate
+    on two lists or on a list and in a district (docs/formats.md)."""
+    from saylau.register.list_files import check_document
+
+    raw = _read_json(file)
+    try:
+        body = check_document(raw)
     except BadInput as exc:
         _fail(f"{file}: {exc}")
     sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
