@@ -4,6 +4,7 @@ the deputies of each list and district, and neither page hidden behind a contest
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +14,11 @@ from fastapi.testclient import TestClient
 
 from saylau.api.app import create_app
 from saylau.election import election_from_mapping
+from saylau.register.lists import ListCandidate, PartyList
 from saylau.register.messages import MESSAGES
 from saylau.service import candidates
 from saylau.service.certification import certify
+from saylau.service.mandates import register_lists
 from saylau.service.submission import submit_batch
 from saylau.web.i18n import number, translations
 from tests.candidates_fixture import district_application, list_application, too_young
@@ -45,9 +48,20 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
             [(protocol(p, "smd-1", {"c1a": 300, "c1b": 500}), None) for p in precincts],
         )
         certify(ctx, who["KZ"], "smd-1")
+        register_lists(ctx, who["KZ"], "mazhilis-list", [small_list()])
         url = str(ctx.engine.url)
     with TestClient(create_app(url)) as test_client:
         yield test_client
+
+
+def small_list() -> PartyList:
+    """Amanat's list of three: a man, a woman, and a man under 29 on election day (2023)."""
+    people = [
+        ListCandidate("900101300811", "Arman Bekov", 1, dt.date(1990, 1, 1), False),
+        ListCandidate("910202400812", "Aliya Nurova", 2, dt.date(1991, 2, 2), True),
+        ListCandidate("990303300813", "Timur Sadyk", 3, dt.date(1999, 3, 3), False),
+    ]
+    return PartyList("amanat", dt.date(2023, 2, 1), tuple(people))
 
 
 def main_text(html: str) -> str:
@@ -89,3 +103,30 @@ def test_the_deputies_page_names_the_district_winner(client: TestClient) -> None
     for contest in ("mazhilis-list", "smd-1"):
         page = client.get(f"/ru/{ELECTION}/{contest}/")
         assert f'href="/ru/{ELECTION}/deputies/"' in page.text, contest
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_lists_page_shows_each_list_in_order_with_the_quota(
+    client: TestClient, lang: str
+) -> None:
+    """The registered list in its order, each name marked as the list check counted it
+    (the woman and the man under 29 count, the man of 33 does not), in the language."""
+    answer = client.get(f"/{lang}/{ELECTION}/lists/")
+    assert answer.status_code == 200
+    told = translations(lang).gettext
+    rows = re.findall(
+        r"<tr><td>(\d+)</td><th scope=\"row\">([^<]+)</th><td>([^<]+)</td></tr>", answer.text
+    )
+    assert rows == [
+        ("1", "Arman Bekov", told("no")),
+        ("2", "Aliya Nurova", told("yes")),
+        ("3", "Timur Sadyk", told("yes")),
+    ]
+    text = main_text(answer.text)
+    assert told("Party lists") in text and "yes" not in text.split()
+    api = client.get(f"/api/v1/elections/{ELECTION}/lists").json()
+    (contest,) = api["lists"]
+    (party,) = contest["parties"]
+    assert [c["quota"] for c in party["candidates"]] == [False, True, True]
+    election = client.get(f"/{lang}/{ELECTION}/")
+    assert f'href="/{lang}/{ELECTION}/lists/"' in election.text

@@ -54,7 +54,7 @@ KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 RESERVED_IDS = frozenset({"parties", "static", "api", "health"})
 #: Contest ids an election's own pages take (``/{lang}/{election}/candidates/``): a contest
 #: of that id would be hidden behind them.
-RESERVED_CONTEST_IDS = frozenset({"candidates", "deputies"})
+RESERVED_CONTEST_IDS = frozenset({"candidates", "deputies", "lists"})
 
 _ELECTION_FIELDS = ("id", "date", "names", "units", "contests", "follows")
 _UNIT_FIELDS = ("code", "level", "parent", "names", "registered")

@@ -14,7 +14,13 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from saylau.api.decisions import problems
 from saylau.api.params import API, ElectionId, PublicSnapshots, ServiceContext, bearer
-from saylau.api.schemas import CandidateDecisionOut, CandidateIn, CandidateOut, DeputiesOut
+from saylau.api.schemas import (
+    CandidateDecisionOut,
+    CandidateIn,
+    CandidateOut,
+    DeputiesOut,
+    PartyListsOut,
+)
 from saylau.api.strictbody import StrictRoute
 from saylau.service import candidates
 from saylau.service.auth import Principal, authenticate_commission
@@ -96,3 +102,15 @@ def list_deputies(election_id: ElectionId, context: ServiceContext) -> dict[str,
     """The named deputies of each party list whose mandates are given (vacancies filled
     since included) and the certified winner of each single-member district."""
     return candidates.deputies(context, election_id)
+
+
+@router.get(
+    API + "/lists",
+    response_model=PartyListsOut,
+    tags=["candidates"],
+    responses=problems({404: "No such election"}),
+)
+def list_party_lists(election_id: ElectionId, context: ServiceContext) -> dict[str, Any]:
+    """The party lists as the central commission registered them, each name in list order
+    with whether it counts toward the list quota on election day."""
+    return candidates.party_lists(context, election_id)

@@ -283,3 +283,32 @@ class DeputiesOut(BaseModel):
     election: str
     lists: list[ListContestDeputiesOut]
     districts: list[DistrictDeputyOut]
+
+
+class ListedCandidateOut(BaseModel):
+    position: int
+    name: str
+    birth_date: str
+    woman: bool
+    disability: bool
+    quota: bool  # counts toward the list quota on election day
+
+
+class PartyListOut(BaseModel):
+    party: str
+    names: dict[str, str]
+    submitted_on: str
+    candidates: list[ListedCandidateOut]
+
+
+class ListContestOut(BaseModel):
+    contest: str
+    contest_names: dict[str, str]
+    ledger_index: int
+    law_date: str
+    parties: list[PartyListOut]
+
+
+class PartyListsOut(BaseModel):
+    election: str
+    lists: list[ListContestOut]

@@ -120,7 +120,7 @@ def quota_required(share: Fraction, size: int) -> int:
     return -((-share.numerator * size) // share.denominator)
 
 
-def _judged_on(parties: PartyRules, election_day: dt.date) -> dt.date:
+def quota_judged_on(parties: PartyRules, election_day: dt.date) -> dt.date:
     if parties.youth_age_judged_on != "election day":
         raise BadInput(
             "youth_age_judged_on", "only election day is read", parties.youth_age_judged_on
@@ -143,7 +143,7 @@ def check_lists(
             election_day.isoformat(),
         )
     parties = rules.parties
-    judged_on = _judged_on(parties, election_day)
+    judged_on = quota_judged_on(parties, election_day)
     seen: dict[str, str] = {}
     for party_list in lists:
         for candidate in party_list.candidates:

@@ -19,16 +19,17 @@ from typing import Any
 from sqlalchemy import select
 
 from saylau.election import ContestDef, Election
-from saylau.law.rules import rules_at
+from saylau.law.rules import PartyRules, rules_at
 from saylau.model import BadInput, Kind
 from saylau.register.candidate_files import candidate_json, read_candidate
 from saylau.register.candidates import CandidateApplication, Office, decide_candidate
+from saylau.register.lists import ListCandidate, in_quota_group, quota_judged_on
 from saylau.service import ledgering
 from saylau.service.auth import Principal
 from saylau.service.certification import CERTIFICATION, latest_decision
 from saylau.service.context import Context
 from saylau.service.errors import Forbidden
-from saylau.service.mandates import MANDATES, VACANCY, Recorded
+from saylau.service.mandates import LISTS, MANDATES, VACANCY, Recorded
 from saylau.store.tables import LedgerEntryRow
 
 CANDIDATE = "candidate"
@@ -233,6 +234,61 @@ def deputies(ctx: Context, election_id: str) -> dict[str, Any]:
         and (found := _winner(ctx, election_id, contest)) is not None
     ]
     return {"election": election_id, "lists": lists, "districts": districts}
+
+
+def party_lists(ctx: Context, election_id: str) -> dict[str, Any]:
+    """The party lists as the central commission registered them (the newest registration of
+    each list contest), each name in list order with whether it counts toward the list quota
+    on election day, as the list check counted it."""
+    with ctx.sessions() as session:
+        election = ctx.catalog(session, election_id).election
+    current: dict[str, tuple[int, dict[str, Any]]] = {}
+    for row in _entries(ctx, election_id, (LISTS,)):
+        record = json.loads(row.leaf)
+        current[record["contest"]] = (row.index, record)
+    found = []
+    for contest in election.contests:
+        if contest.id not in current:
+            continue
+        index, record = current[contest.id]
+        day = dt.date.fromisoformat(record["law_date"])
+        parties = rules_at(day).parties
+        judged_on = quota_judged_on(parties, day)
+        names = {o.id: o.names for o in contest.options}
+        found.append(
+            {
+                "contest": contest.id,
+                "contest_names": contest.names,
+                "ledger_index": index,
+                "law_date": record["law_date"],
+                "parties": [
+                    {
+                        "party": party,
+                        "names": names.get(party, {"kk": party, "ru": party, "en": party}),
+                        "submitted_on": body["submitted_on"],
+                        "candidates": [
+                            {**c, "quota": _counts_for_quota(c, judged_on, parties)}
+                            for c in sorted(body["candidates"], key=lambda c: c["position"])
+                        ],
+                    }
+                    for party, body in record["lists"].items()
+                ],
+            }
+        )
+    return {"election": election_id, "lists": found}
+
+
+def _counts_for_quota(candidate: dict[str, Any], day: dt.date, parties: PartyRules) -> bool:
+    """Whether a registered name counts toward the list quota (the check's own rule)."""
+    person = ListCandidate(
+        iin="",
+        name=candidate["name"],
+        position=candidate["position"],
+        birth_date=dt.date.fromisoformat(candidate["birth_date"]),
+        woman=candidate["woman"],
+        disability=candidate["disability"],
+    )
+    return in_quota_group(person, day, parties)
 
 
 def contest_deputies(ctx: Context, election_id: str, contest_id: str) -> dict[str, Any] | None:

@@ -355,6 +355,21 @@ def candidates_page(context: Context, language: str, election_id: str, size: int
     )
 
 
+def lists_page(context: Context, language: str, election_id: str, size: int) -> bytes:
+    """Each party's registered list in list order, the quota's members marked."""
+    election = election_of(context, election_id)
+    found = candidates.party_lists(context, election_id)
+    return render(
+        language,
+        "lists.html",
+        election=election,
+        lists=found["lists"],
+        tree_size=size,
+        page_path=f"/{election_id}/lists/",
+        twin=f"/api/v1/elections/{election_id}/lists",
+    )
+
+
 def deputies_page(context: Context, language: str, election_id: str, size: int) -> bytes:
     """The named deputies of each party list and each single-member district."""
     election = election_of(context, election_id)

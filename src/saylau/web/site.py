@@ -120,7 +120,7 @@ def party_page(lang: Language, party_id: PartyId, site: SiteOf) -> Response:
     return _html(pages.party_page(site.context, lang, party_id), lang)
 
 
-# --- people: an election's candidates and deputies (before the results, whose contest
+# --- people: an election's candidates, lists and deputies (before the results, whose contest
 # paths would match; election.RESERVED_CONTEST_IDS keeps contests off these ids) ------------
 
 people_pages = APIRouter(include_in_schema=False)
@@ -134,6 +134,16 @@ async def candidates_page(lang: Language, election_id: Code, site: SiteOf) -> Re
         return pages.candidates_page(site.context, lang, election_id, size)
 
     return await site.page(lang, election_id, ("people", lang, election_id, "candidates"), build)
+
+
+@people_pages.get("/{lang}/{election_id}/lists/")
+async def lists_page(lang: Language, election_id: Code, site: SiteOf) -> Response:
+    """Each party's registered list in list order, the quota's members marked."""
+
+    def build(size: int) -> bytes:
+        return pages.lists_page(site.context, lang, election_id, size)
+
+    return await site.page(lang, election_id, ("people", lang, election_id, "lists"), build)
 
 
 @people_pages.get("/{lang}/{election_id}/deputies/")
