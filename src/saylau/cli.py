@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -24,6 +24,11 @@ from saylau.model import BadInput, iso_date, parse_contest
 from saylau.outcome import decide as decide_contest
 from saylau.outcome import to_json
 from saylau.register_cli import register_app
+
+if TYPE_CHECKING:
+    from saylau.outcome.records import AnyOutcome
+    from saylau.service.context import Context
+    from saylau.synth import SyntheticElection
 
 app = typer.Typer(
     help="Saylau: Kazakhstan's electoral law as data, and the engine that applies it.",
@@ -218,9 +223,14 @@ def serve(
 
     import uvicorn
 
-    from saylau import keyfile
+    from saylau import keyfile, listening
     from saylau.store import database_url, make_engine, migrate
 
+    try:
+        listening.check_options(port, workers)
+        listening.check_free(host, port)
+    except BadInput as exc:
+        fail(str(exc))
     url = database_url(db)
     migrate(make_engine(url))
     path = keyfile.configured_path(url, key)
@@ -231,6 +241,7 @@ def serve(
     os.environ[keyfile.ENV] = str(path.resolve())
     os.environ["DATABASE_URL"] = url
     os.environ["SAYLAU_MIGRATED"] = "1"
+    sys.stderr.write(listening.banner(host, port, url, workers) + "\n")
     # A worker loads every election's definition before it is ready (seconds at national
     # scale, more at a million precincts): give it time instead of restarting it.
     uvicorn.run(
@@ -351,6 +362,8 @@ def synth(
 
     if precincts < 1:
         fail(f"field 'precincts': must be a positive integer (found {precincts})")
+    if seed < 0:
+        fail(f"field 'seed': must be 0 or more (found {seed})")
     if register:
         from saylau.synth.register import generate_register, write_register
 
@@ -388,11 +401,11 @@ def demo(
     ] = False,
 ) -> None:
     """Election night: generate a night's dataset, submit every protocol through the
-    service, print the outcomes and serve the results live."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
+    service, print the outcomes and serve the results live. SIGTERM or Ctrl-C stops the
+    night and its server (helpers included): exit 0 once the count is done, 128 + the
+    signal's number while it is still counting."""
+    from saylau import listening
     from saylau.service.context import Context
-    from saylau.synth import SyntheticElection
     from saylau.synth import demo as night
     from saylau.synth.nights import NIGHTS
 
@@ -400,14 +413,63 @@ def demo(
         fail(f"field 'night': must be one of {', '.join(NIGHTS)} (found {night_name!r})")
     if precincts < 1:
         fail(f"field 'precincts': must be a positive integer (found {precincts})")
-    url = night.database_url(db)
-    night.reset_sqlite(url)
+    if seed < 0:
+        fail(f"field 'seed': must be 0 or more (found {seed})")
     console = Console(stderr=as_json)
-    console.print(f"Night {night_name}: {precincts:,} precincts (seed {seed}) into {url} …")
-    ctx = Context.open(url)
-    server = night.start_server(url, host, port) if serve_results else None
-    if server is not None and night.wait_ready(host, port):
-        console.print(f"Live results: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
+    server = None
+    counting = True
+    try:
+        with night.stopped_by_signals():
+            if serve_results:
+                listening.check_free(host, port)
+            # the first election is generated before anything is written, so a count of
+            # precincts the night cannot have is refused with the database untouched
+            console.print(f"Night {night_name}: {precincts:,} precincts (seed {seed}) …")
+            first = NIGHTS[night_name].first(seed, precincts)
+            url = night.database_url(db)
+            night.reset_sqlite(url)
+            console.print(f"Counting into {url}")
+            ctx = Context.open(url)
+            if serve_results:
+                server = night.start_server(url, host, port)
+                if not night.wait_ready(host, port, server=server):
+                    sys.stderr.write(f"saylau: the results server did not start on {port}\n")
+                    raise typer.Exit(1)
+                base = listening.base_url(host, port)
+                console.print(f"Live results: {base}/  (API: {base}/docs)")
+            decided = _count_night(console, ctx, night_name, seed, precincts, first, as_json)
+            counting = False
+            _print_outcomes(console, decided, as_json)
+            if server is None:
+                return
+            console.print(f"Serving on {listening.base_url(host, port)}/ — Ctrl-C to stop.")
+            code = server.wait()
+            if code != 0:
+                sys.stderr.write(f"saylau: the results server stopped (exit code {code})\n")
+                raise typer.Exit(1)
+    except BadInput as exc:
+        fail(str(exc))
+    except night.Stopped as stop:
+        console.print(f"Stopped by {stop}.")
+        raise typer.Exit(128 + stop.signum if counting else 0) from None
+    finally:
+        night.stop_server(server)
+
+
+def _count_night(
+    console: Console,
+    ctx: Context,
+    night_name: str,
+    seed: int,
+    precincts: int,
+    first: SyntheticElection,
+    as_json: bool,
+) -> dict[str, AnyOutcome | None]:
+    """Every protocol of the night through the service, with a progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from saylau.synth import demo as night
+
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     started = time.monotonic()
 
@@ -417,33 +479,25 @@ def demo(
 
     with Progress(*columns, console=console, disable=as_json) as progress:
         task = progress.add_task("Protocols", total=None)
-        try:
-            decided = night.run_night(
-                ctx,
-                night_name,
-                seed,
-                precincts,
-                lambda n: progress.advance(task, n),
-                counted,
-            )
-        except BadInput as exc:
-            if server is not None:
-                server.terminate()
-            fail(str(exc))
+        return night.run_night(
+            ctx,
+            night_name,
+            seed,
+            precincts,
+            lambda n: progress.advance(task, n),
+            counted,
+            first,
+        )
+
+
+def _print_outcomes(console: Console, decided: dict[str, AnyOutcome | None], as_json: bool) -> None:
     printed = {contest: None if d is None else to_json(d) for contest, d in decided.items()}
     if as_json:
         emit(printed)
-    else:
-        for contest, decision in printed.items():
-            found = {k: v for k, v in (decision or {}).items() if k in _HEADLINE and v}
-            console.print(f"{contest}: {found}")
-    if server is None:
         return
-    console.print(f"Serving on http://{host}:{port}/ — Ctrl-C to stop.")
-    try:
-        server.wait()
-    except KeyboardInterrupt:
-        server.terminate()
+    for contest, decision in printed.items():
+        found = {k: v for k, v in (decision or {}).items() if k in _HEADLINE and v}
+        console.print(f"{contest}: {found}")
 
 
 _HEADLINE = ("status", "winner", "runoff", "seats", "valid", "adopted")

@@ -3,13 +3,17 @@ submitted through the service's checks by the regional commissions, results serv
 
 from __future__ import annotations
 
+import os
 import random
+import signal
 import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -113,11 +117,14 @@ def run_night(
     precincts: int,
     advance: Callable[[int], None] = lambda _: None,
     counted: Callable[[SyntheticElection, dict[str, int]], None] = lambda *_: None,
+    first: SyntheticElection | None = None,
 ) -> dict[str, AnyOutcome | None]:
-    """A whole night through the service: each election generated, imported and counted; a
-    repeat voting generated from the outcome the service gave the first round."""
+    """A whole night through the service: each election generated (the first may be given,
+    generated before anything else was touched), imported and counted; a repeat voting
+    generated from the outcome the service gave the first round."""
     chosen = night(name)
-    first = chosen.first(seed, precincts)
+    if first is None:
+        first = chosen.first(seed, precincts)
     counted(first, count(ctx, first, seed, advance))
     decided = outcomes(ctx, first)
     if chosen.follow_up is not None:
@@ -127,7 +134,35 @@ def run_night(
     return decided
 
 
+class Stopped(Exception):
+    """SIGTERM or SIGINT arrived: the night stops where it is and its server with it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGINT into ``Stopped`` while the night runs, so the code that
+    started the server always reaches the line that stops it (a process killed by the
+    default SIGTERM action would leave its server listening)."""
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise Stopped(signum)
+
+    before = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
 def start_server(url: str, host: str, port: int) -> subprocess.Popen[bytes]:
+    """``saylau serve`` in a process group of its own: its workers and chart helpers are
+    stopped together with it (``stop_server``), and a Ctrl-C at the terminal reaches only
+    the night, which then stops the server in order."""
     command = [
         sys.executable,
         "-m",
@@ -140,14 +175,31 @@ def start_server(url: str, host: str, port: int) -> subprocess.Popen[bytes]:
         "--port",
         str(port),
     ]
-    return subprocess.Popen(command)
+    return subprocess.Popen(command, start_new_session=True)
 
 
-def wait_ready(host: str, port: int, timeout: float = 30.0) -> bool:
+def stop_server(server: subprocess.Popen[bytes] | None, grace: float = 10.0) -> None:
+    """SIGTERM to the server's whole group, SIGKILL to whatever of it is left after
+    ``grace`` seconds, so no worker or chart helper outlives the night."""
+    if server is None:
+        return
+    with suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    with suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=grace)
+    with suppress(ProcessLookupError):  # a helper the server did not take down with it
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait()
+
+
+def wait_ready(
+    host: str, port: int, timeout: float = 30.0, server: subprocess.Popen[bytes] | None = None
+) -> bool:
+    """Whether the server answers /health within ``timeout`` (False at once if it exited)."""
     import httpx
 
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and (server is None or server.poll() is None):
         try:
             if httpx.get(f"http://{host}:{port}/health", timeout=1.0).status_code == 200:
                 return True
@@ -157,6 +209,7 @@ def wait_ready(host: str, port: int, timeout: float = 30.0) -> bool:
 
 
 __all__ = [
+    "Stopped",
     "count",
     "database_url",
     "outcomes",
@@ -165,6 +218,8 @@ __all__ = [
     "reset_sqlite",
     "run_night",
     "start_server",
+    "stop_server",
+    "stopped_by_signals",
     "submit_all",
     "wait_ready",
 ]
