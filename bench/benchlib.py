@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -31,6 +32,14 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 BENCH = Path(__file__).parent
 
 Batch = tuple[str, bytes]  # a regional commission's token, the JSON body of its batch
+
+
+def require_wrk() -> None:
+    """Stop in one line, before a database is made, when wrk (which drives the load, so
+    the figures are the server's and not a Python client's) is not installed."""
+    if shutil.which("wrk") is None:
+        sys.stderr.write("bench: wrk is needed and not on PATH (Debian package 'wrk')\n")
+        raise SystemExit(2)
 
 
 def free_port() -> int:

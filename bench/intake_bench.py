@@ -46,7 +46,7 @@ from typing import Any
 
 import psycopg
 
-from benchlib import fresh_database, start_server, stop, wrk_figures
+from benchlib import fresh_database, require_wrk, start_server, stop, wrk_figures
 from profiling import profiled
 from saylau.protocol import protocol_to_mapping
 from saylau.service.context import Context
@@ -260,6 +260,7 @@ def main() -> None:
         "--no-proof", dest="proof", action="store_false", help="skip the million-leaf proof"
     )
     args = parser.parse_args()
+    require_wrk()
     # the load comes from one client address: no per-client limit may slow it down
     os.environ["SAYLAU_RATE_LIMIT"] = "off"
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchlib import fresh_database
+from benchlib import fresh_database, require_wrk
 from intake_bench import dataset, phase, single_requests, stored
 
 RESULTS = Path(__file__).with_name("results")
@@ -81,6 +81,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", type=Path, default=RESULTS / "intake-compare.json")
     args = parser.parse_args()
+    require_wrk()
     os.environ["SAYLAU_RATE_LIMIT"] = "off"  # one client address sends everything
     revision = subprocess.run(
         ["git", "-C", str(REPOSITORY), "rev-parse", "--short", args.before],

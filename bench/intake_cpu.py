@@ -37,7 +37,7 @@ from typing import Any
 
 import psycopg
 
-from benchlib import fresh_database, start_server, stop
+from benchlib import fresh_database, require_wrk, start_server, stop
 from intake_bench import ECHO_APP, batch_requests, dataset, run_wrk, single_requests, stored
 
 RESULTS = Path(__file__).with_name("results")
@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("single", "batch", "echo"), default="single")
     parser.add_argument("--out", type=Path, default=RESULTS / "intake-cpu.json")
     args = parser.parse_args()
+    require_wrk()
     os.environ["SAYLAU_RATE_LIMIT"] = "off"
     load = [round(x, 2) for x in os.getloadavg()]
     with fresh_database() as url:

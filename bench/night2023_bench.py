@@ -40,7 +40,7 @@ from typing import Any
 
 import psycopg
 
-from benchlib import fresh_database
+from benchlib import fresh_database, require_wrk
 from intake_bench import Request, phase, single_requests, stored, verify
 from saylau.protocol import protocol_to_mapping
 from saylau.service.context import Context
@@ -172,6 +172,7 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=RESULTS / "night2023.json")
     args = parser.parse_args()
+    require_wrk()
     os.environ["SAYLAU_RATE_LIMIT"] = "off"  # the load comes from one client address
 
     figures: dict[str, Any] = {

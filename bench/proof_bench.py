@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from benchlib import fresh_database, start_server, stop, wrk_figures
+from benchlib import fresh_database, require_wrk, start_server, stop, wrk_figures
 from saylau import ledger
 from saylau.service import ledgering, proofs, treenodes
 from saylau.service.context import Context
@@ -205,6 +205,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    require_wrk()
     os.environ["SAYLAU_RATE_LIMIT"] = "off"  # the bench is one client asking many times
     with fresh_database() as url:
         Context.open(url).engine.dispose()  # the schema, before the server migrates it

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from benchlib import fresh_database, prepare, start_server, stop, wrk_figures
+from benchlib import fresh_database, prepare, require_wrk, start_server, stop, wrk_figures
 from saylau.web.site import STATIC
 
 RESULTS = Path(__file__).with_name("results")
@@ -177,6 +177,7 @@ def main() -> None:
         "--counted-before", type=int, default=20, help="percent submitted before the reads"
     )
     args = parser.parse_args()
+    require_wrk()
 
     server: subprocess.Popen[bytes] | None = None
     readers_server: subprocess.Popen[bytes] | None = None

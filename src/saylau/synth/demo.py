@@ -179,12 +179,12 @@ def start_server(url: str, host: str, port: int) -> subprocess.Popen[bytes]:
 
 
 def stop_server(server: subprocess.Popen[bytes] | None, grace: float = 10.0) -> None:
-    """SIGTERM to the server's whole group, SIGKILL to whatever of it is left after
-    ``grace`` seconds, so no worker or chart helper outlives the night."""
+    """SIGTERM to the server, which shuts its workers and chart helpers down in order;
+    after it exits, or after ``grace`` seconds, SIGKILL to whatever is left of its process
+    group, so nothing of it outlives the night."""
     if server is None:
         return
-    with suppress(ProcessLookupError):
-        os.killpg(server.pid, signal.SIGTERM)
+    server.terminate()
     with suppress(subprocess.TimeoutExpired):
         server.wait(timeout=grace)
     with suppress(ProcessLookupError):  # a helper the server did not take down with it
