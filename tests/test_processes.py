@@ -91,21 +91,33 @@ def test_a_bad_option_ends_in_one_line_and_exit_2(
     assert not (tmp_path / "out").exists()
 
 
-def descendants(root: int) -> set[int]:
-    """Every living process below ``root``, from /proc."""
-    parents: dict[int, int] = {}
+def parents() -> dict[int, int]:
+    """Each living process's parent, from /proc."""
+    found: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         with contextlib.suppress(OSError):
             stat = (entry / "stat").read_text()
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            found[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return found
+
+
+def descendants(root: int) -> set[int]:
+    """Every living process below ``root``."""
+    parent_of = parents()
     found: set[int] = set()
     frontier = {root}
     while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        frontier = {pid for pid, parent in parent_of.items() if parent in frontier} - found
         found |= frontier
     return found
+
+
+def grandchildren(root: int) -> set[int]:
+    parent_of = parents()
+    children = {pid for pid, parent in parent_of.items() if parent == root}
+    return {pid for pid, parent in parent_of.items() if parent in children}
 
 
 def alive(pid: int) -> bool:
@@ -168,6 +180,48 @@ def test_a_signal_to_demo_stops_the_server_and_its_chart_helper(
         with contextlib.suppress(ProcessLookupError):
             os.killpg(demo.pid, signal.SIGKILL)
         demo.wait()
+
+
+def test_sigterm_to_serve_with_two_workers_leaves_no_helper(tmp_path: Path) -> None:
+    """The server alone, as a service manager stops it: SIGTERM to its main process only."""
+    database = f"sqlite:///{tmp_path}/night.db"
+    night = ["--precincts", "240", "--night", "2022-presidential", "--no-serve"]
+    counted = run([*SAYLAU, "demo", *night, "--db", database], tmp_path)
+    assert counted.returncode == 0, counted.stderr
+    port = free_port()
+    log = tmp_path / "serve.log"
+    command = [*SAYLAU, "serve", "--db", database, "--port", str(port), "--workers", "2"]
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            command, cwd=tmp_path, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        page = f"http://127.0.0.1:{port}/kk/presidential-2022-synthetic/president/"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                # each worker draws its own charts: ask until both have a helper
+                assert "<svg" in httpx.get(page, timeout=30).text
+                if len(grandchildren(server.pid)) >= 2:  # a chart helper below each worker
+                    break
+            time.sleep(0.2)
+        assert len(grandchildren(server.pid)) >= 2, log.read_text()
+        below = descendants(server.pid)
+        banner = log.read_text()
+        assert f"Saylau serving http://127.0.0.1:{port}/" in banner
+        assert "2 workers" in banner
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) == 0, log.read_text()
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in below) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in below if alive(pid)], "a helper outlived the server"
+        assert port_is_free(port)
+        assert "leaked" not in log.read_text()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def test_a_bench_without_wrk_says_so_in_one_line(tmp_path: Path) -> None:
