@@ -9,7 +9,6 @@ refused naming the field and the rule.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from saylau.law.rules import Rules, rules_at
@@ -28,6 +27,7 @@ from saylau.register.candidates import (
     deposit_refund,
 )
 from saylau.register.messages import english, json_value
+from saylau.register.reading import json_object
 from saylau.register.report import citation_json
 
 E = TypeVar("E", Office, Nominator)
@@ -68,19 +68,6 @@ SIGNATURE_KEYS = {"valid", "base", "units_met"}
 RESULT_KEYS = {"votes", "took_part", "elected"}
 
 
-def _object(raw: Any, field: str, keys: set[str], required: set[str]) -> Mapping[str, Any]:
-    if not isinstance(raw, dict):
-        raise BadInput(field or "(document)", "must be a JSON object", type(raw).__name__)
-    prefix = f"{field}." if field else ""
-    for key in raw:
-        if key not in keys:
-            raise BadInput(f"{prefix}{key}", f"is not a known field (known: {sorted(keys)})")
-    for key in sorted(required):
-        if key not in raw:
-            raise BadInput(f"{prefix}{key}", "is required")
-    return raw
-
-
 def _flag(raw: Any, field: str) -> bool:
     if not isinstance(raw, bool):
         raise BadInput(field, "must be true or false", raw)
@@ -108,9 +95,9 @@ def _choice(raw: Any, field: str, kind: type[E]) -> E:
 
 def read_candidate(raw: Any, field: str = "") -> CandidateApplication:
     """One application; BadInput naming the field (prefixed by ``field``) and the rule."""
-    doc = _object(raw, field, APPLICATION_KEYS, REQUIRED)
+    doc = json_object(raw, field, APPLICATION_KEYS, REQUIRED)
     at = f"{field}." if field else ""
-    nom = _object(doc["nomination"], f"{at}nomination", NOMINATION_KEYS, {"by"})
+    nom = json_object(doc["nomination"], f"{at}nomination", NOMINATION_KEYS, {"by"})
     nomination = Nomination(
         by=_choice(nom["by"], f"{at}nomination.by", Nominator),
         name=_text(nom["name"], f"{at}nomination.name") if "name" in nom else None,
@@ -128,7 +115,7 @@ def read_candidate(raw: Any, field: str = "") -> CandidateApplication:
     )
     signatures = None
     if "signatures" in doc:
-        sig = _object(doc["signatures"], f"{at}signatures", SIGNATURE_KEYS, {"valid", "base"})
+        sig = json_object(doc["signatures"], f"{at}signatures", SIGNATURE_KEYS, {"valid", "base"})
         signatures = Signatures(
             valid=_count(sig["valid"], f"{at}signatures.valid"),
             base=_count(sig["base"], f"{at}signatures.base"),
@@ -168,7 +155,7 @@ def read_result(raw: Any, field: str, rules: Rules) -> DepositRefund | None:
     """The refund of the deposit, when the application carries its result of the vote."""
     if not isinstance(raw, dict) or "result" not in raw:
         return None
-    res = _object(raw["result"], f"{field}result", RESULT_KEYS, RESULT_KEYS)
+    res = json_object(raw["result"], f"{field}result", RESULT_KEYS, RESULT_KEYS)
     try:
         return deposit_refund(
             _count(res["votes"], f"{field}result.votes"),
@@ -237,7 +224,7 @@ def decide_document(raw: Any) -> dict[str, Any]:
     """One application, or ``{"applications": [...]}`` (with an optional ``note``), decided
     each under the law of its election day; BadInput names the field at fault."""
     if isinstance(raw, dict) and "applications" in raw:
-        doc = _object(raw, "", {"applications", "note", "sources"}, {"applications"})
+        doc = json_object(raw, "", {"applications", "note", "sources"}, {"applications"})
         entries = doc["applications"]
         if not isinstance(entries, list) or not entries:
             raise BadInput("applications", "must be a non-empty JSON list", entries)

@@ -16,7 +16,7 @@ from saylau.law.rules import NotInForce, rules_at
 from saylau.model import BadInput, iso_date
 from saylau.register.lists import ListCandidate, ListCheck, PartyList, check_lists
 from saylau.register.messages import english, json_value
-from saylau.register.reading import _iins, _list, _object, _text
+from saylau.register.reading import json_iins, json_list, json_object, json_text
 from saylau.register.report import citation_json
 
 DOCUMENT_KEYS = {"election_day", "lists", "district_candidates"}
@@ -33,14 +33,14 @@ def _flag(raw: Mapping[str, Any], key: str, field: str, default: bool | None = N
 
 
 def _candidate(raw: Any, field: str) -> ListCandidate:
-    item = _object(raw, field, CANDIDATE_KEYS, CANDIDATE_REQUIRED)
+    item = json_object(raw, field, CANDIDATE_KEYS, CANDIDATE_REQUIRED)
     position = item["position"]
     if isinstance(position, bool) or not isinstance(position, int) or position < 1:
         raise BadInput(f"{field}.position", "must be a whole number from 1", position)
-    (iin,) = _iins([item["iin"]], f"{field}.iin")
+    (iin,) = json_iins([item["iin"]], f"{field}.iin")
     return ListCandidate(
         iin=iin,
-        name=_text(item["name"], f"{field}.name"),
+        name=json_text(item["name"], f"{field}.name"),
         position=position,
         birth_date=iso_date(item["birth_date"], f"{field}.birth_date"),
         woman=_flag(item, "woman", field),
@@ -49,12 +49,12 @@ def _candidate(raw: Any, field: str) -> ListCandidate:
 
 
 def _party_list(raw: Any, field: str) -> PartyList:
-    item = _object(raw, field, LIST_KEYS, LIST_KEYS)
-    entries = _list(item["candidates"], f"{field}.candidates")
+    item = json_object(raw, field, LIST_KEYS, LIST_KEYS)
+    entries = json_list(item["candidates"], f"{field}.candidates")
     if not entries:
         raise BadInput(f"{field}.candidates", "must name at least one candidate")
     return PartyList(
-        party=_text(item["party"], f"{field}.party"),
+        party=json_text(item["party"], f"{field}.party"),
         submitted_on=iso_date(item["submitted_on"], f"{field}.submitted_on"),
         candidates=tuple(
             _candidate(entry, f"{field}.candidates[{index}]") for index, entry in enumerate(entries)
@@ -64,9 +64,9 @@ def _party_list(raw: Any, field: str) -> PartyList:
 
 def read_lists(raw: Any) -> tuple[dt.date, tuple[PartyList, ...], tuple[str, ...]]:
     """Election day, the lists and the IINs standing in single-member districts."""
-    item = _object(raw, "", DOCUMENT_KEYS, {"election_day", "lists"})
+    item = json_object(raw, "", DOCUMENT_KEYS, {"election_day", "lists"})
     day = iso_date(item["election_day"], "election_day")
-    entries = _list(item["lists"], "lists")
+    entries = json_list(item["lists"], "lists")
     if not entries:
         raise BadInput("lists", "must hold at least one party list")
     lists = tuple(_party_list(entry, f"lists[{index}]") for index, entry in enumerate(entries))
@@ -74,7 +74,7 @@ def read_lists(raw: Any) -> tuple[dt.date, tuple[PartyList, ...], tuple[str, ...
     repeated = sorted({p for p in parties if parties.count(p) > 1})
     if repeated:
         raise BadInput("lists", "one list a party", ", ".join(repeated))
-    districts = _iins(item.get("district_candidates", []), "district_candidates")
+    districts = json_iins(item.get("district_candidates", []), "district_candidates")
     return day, lists, districts
 
 

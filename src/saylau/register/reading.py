@@ -29,7 +29,8 @@ VOTER_KEYS = {"iin", "unit", "exclusions"}
 EXCLUSION_KEYS = {"kind", "since", "until"}
 
 
-def _object(raw: Any, field: str, keys: set[str], required: set[str]) -> Mapping[str, Any]:
+def json_object(raw: Any, field: str, keys: set[str], required: set[str]) -> Mapping[str, Any]:
+    """A JSON object with only ``keys`` and every one of ``required``, else the field at fault."""
     if not isinstance(raw, dict):
         raise BadInput(field or "(document)", "must be a JSON object", type(raw).__name__)
     prefix = f"{field}." if field else ""
@@ -42,20 +43,20 @@ def _object(raw: Any, field: str, keys: set[str], required: set[str]) -> Mapping
     return raw
 
 
-def _list(raw: Any, field: str) -> Sequence[Any]:
+def json_list(raw: Any, field: str) -> Sequence[Any]:
     if not isinstance(raw, list):
         raise BadInput(field, "must be a JSON list", type(raw).__name__)
     return raw
 
 
-def _text(raw: Any, field: str) -> str:
+def json_text(raw: Any, field: str) -> str:
     if not isinstance(raw, str) or not plain_name(raw):
         raise BadInput(field, "must be a non-empty string", raw)
     return plain_name(raw)
 
 
-def _iins(raw: Any, field: str) -> tuple[str, ...]:
-    entries = _list(raw, field)
+def json_iins(raw: Any, field: str) -> tuple[str, ...]:
+    entries = json_list(raw, field)
     for index, entry in enumerate(entries):
         if not isinstance(entry, str):
             raise BadInput(
@@ -68,19 +69,19 @@ def _iins(raw: Any, field: str) -> tuple[str, ...]:
 
 def read_application(raw: Any) -> tuple[PartyApplication, tuple[str, ...]]:
     """The application and its membership roll from a JSON document."""
-    doc = _object(raw, "", APPLICATION_KEYS, APPLICATION_KEYS)
+    doc = json_object(raw, "", APPLICATION_KEYS, APPLICATION_KEYS)
     application = PartyApplication(
-        party=_text(doc["party"], "party"),
+        party=json_text(doc["party"], "party"),
         applied_on=iso_date(doc["applied_on"], "applied_on"),
         group_notified_on=iso_date(doc["group_notified_on"], "group_notified_on"),
         congress_on=iso_date(doc["congress_on"], "congress_on"),
-        initiative_group=_iins(doc["initiative_group"], "initiative_group"),
+        initiative_group=json_iins(doc["initiative_group"], "initiative_group"),
     )
-    return application, _iins(doc["members"], "members")
+    return application, json_iins(doc["members"], "members")
 
 
 def _exclusion(raw: Any, field: str) -> Exclusion:
-    doc = _object(raw, field, EXCLUSION_KEYS, {"kind", "since"})
+    doc = json_object(raw, field, EXCLUSION_KEYS, {"kind", "since"})
     kinds = [k.value for k in ExclusionKind]
     if doc["kind"] not in kinds:
         raise BadInput(f"{field}.kind", f"must be one of {kinds}", doc["kind"])
@@ -94,24 +95,24 @@ def _exclusion(raw: Any, field: str) -> Exclusion:
 
 def read_register(raw: Any) -> VoterRegister:
     """The voter register (units, voters, registered parties' members) from JSON."""
-    doc = _object(raw, "", REGISTER_KEYS, {"units", "voters"})
-    units = [_text(u, f"units[{i}]") for i, u in enumerate(_list(doc["units"], "units"))]
+    doc = json_object(raw, "", REGISTER_KEYS, {"units", "voters"})
+    units = [json_text(u, f"units[{i}]") for i, u in enumerate(json_list(doc["units"], "units"))]
     rows: list[tuple[str, str, tuple[Exclusion, ...]]] = []
-    for index, entry in enumerate(_list(doc["voters"], "voters")):
+    for index, entry in enumerate(json_list(doc["voters"], "voters")):
         field = f"voters[{index}]"
-        voter = _object(entry, field, VOTER_KEYS, {"iin", "unit"})
+        voter = json_object(entry, field, VOTER_KEYS, {"iin", "unit"})
         if not isinstance(voter["iin"], str):
             raise BadInput(f"{field}.iin", "an IIN is written as a string of 12 digits")
         exclusions = tuple(
             _exclusion(e, f"{field}.exclusions[{i}]")
-            for i, e in enumerate(_list(voter.get("exclusions", []), f"{field}.exclusions"))
+            for i, e in enumerate(json_list(voter.get("exclusions", []), f"{field}.exclusions"))
         )
-        rows.append((voter["iin"], _text(voter["unit"], f"{field}.unit"), exclusions))
+        rows.append((voter["iin"], json_text(voter["unit"], f"{field}.unit"), exclusions))
     memberships_raw = doc.get("memberships", {})
     if not isinstance(memberships_raw, dict):
         raise BadInput("memberships", "must be an object: party → list of IINs")
     memberships = {
-        _text(party, "memberships"): _iins(iins, f"memberships.{party}")
+        json_text(party, "memberships"): json_iins(iins, f"memberships.{party}")
         for party, iins in memberships_raw.items()
     }
     return VoterRegister.build(units, rows, memberships)
