@@ -95,3 +95,29 @@ def test_the_kazakh_candidates_page_tells_statuses_and_reasons_in_kazakh(
     for word in ENGLISH_STATUS:
         assert not re.search(rf"\b{word}\b", text), word
     assert serious_violations(page) == []
+
+
+def test_the_candidates_page_reads_on_a_phone_with_every_status_painted(
+    server: Server, page: Page
+) -> None:
+    """At 375 px the six columns wrap inside the page, and each status is white on its own
+    colour (without one it would be white on the white page)."""
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
+    try:
+        phone = context.new_page()
+        for lang in ("kk", "ru"):
+            phone.goto(server.base + f"/{lang}/{ELECTION}/candidates/")
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 376, f"{lang}: {width} px wide"
+            unpainted = phone.eval_on_selector_all(
+                "span.status",
+                "els => els.filter(e => getComputedStyle(e).backgroundColor === "
+                "'rgba(0, 0, 0, 0)').map(e => e.className)",
+            )
+            assert unpainted == [], lang
+    finally:
+        context.close()
