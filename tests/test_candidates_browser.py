@@ -4,21 +4,21 @@ of status is on the page, and axe-core finds nothing serious."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from saylau.register.messages import MESSAGES
 from saylau.service import candidates
 from saylau.service.auth import authenticate
 from saylau.service.context import Context
 from saylau.web.i18n import number, translations
+from tests.browsing import chromium_page, phone_findings, plain
 from tests.candidates_fixture import district_application, list_application, too_young
 from tests.serving import ELECTION, Server, prepare, start_server
-from tests.test_site_browser import CHROMIUM, CHROMIUM_ARGS, serious_violations
+from tests.test_site_browser import serious_violations
 
 ENGLISH_STATUS = ("Registered", "Refused", "registration")
 
@@ -48,22 +48,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def page() -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; CI installs Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-dejavu-core)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            opened = browser.new_page()
-            opened.set_default_timeout(15_000)
-            yield opened
-        finally:
-            browser.close()
-
-
-def plain(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+    with chromium_page() as opened:
+        yield opened
 
 
 def test_the_kazakh_candidates_page_tells_statuses_and_reasons_in_kazakh(
@@ -102,22 +88,5 @@ def test_the_candidates_page_reads_on_a_phone_with_every_status_painted(
 ) -> None:
     """At 375 px the six columns wrap inside the page, and each status is white on its own
     colour (without one it would be white on the white page)."""
-    browser = page.context.browser
-    assert browser is not None
-    context = browser.new_context(
-        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
-    )
-    try:
-        phone = context.new_page()
-        for lang in ("kk", "ru"):
-            phone.goto(server.base + f"/{lang}/{ELECTION}/candidates/")
-            width = phone.evaluate("document.documentElement.scrollWidth")
-            assert width <= 376, f"{lang}: {width} px wide"
-            unpainted = phone.eval_on_selector_all(
-                "span.status",
-                "els => els.filter(e => getComputedStyle(e).backgroundColor === "
-                "'rgba(0, 0, 0, 0)').map(e => e.className)",
-            )
-            assert unpainted == [], lang
-    finally:
-        context.close()
+    urls = [server.base + f"/{lang}/{ELECTION}/candidates/" for lang in ("kk", "ru")]
+    assert phone_findings(page, urls) == []

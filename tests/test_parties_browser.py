@@ -7,13 +7,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 from collections.abc import Iterator
 from importlib import resources
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from saylau.register.messages import MESSAGES
 from saylau.register.parties import PartyApplication
@@ -22,10 +21,11 @@ from saylau.service.auth import authenticate_official
 from saylau.service.context import Context
 from saylau.service.credentials import issue_official
 from saylau.web.i18n import number, translations
+from tests.browsing import chromium_page, phone_findings, plain
 from tests.serving import Server, start_server
 from tests.test_register_parties import population, roll_of
 from tests.test_register_registry import EVEN, add_citizens
-from tests.test_site_browser import CHROMIUM, CHROMIUM_ARGS, serious_violations
+from tests.test_site_browser import serious_violations
 
 NEW = {"kk": "«Сынақ» партиясы", "ru": "Партия «Сынақ»", "en": "Trial Party"}
 ENGLISH_STATUS = ("Registered", "Refused", "Merged", "Dissolved", "Registration")
@@ -69,22 +69,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def page() -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; CI installs Debian's chromium package")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-dejavu-core)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            opened = browser.new_page()
-            opened.set_default_timeout(15_000)
-            yield opened
-        finally:
-            browser.close()
-
-
-def plain(text: str) -> str:
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+    with chromium_page() as opened:
+        yield opened
 
 
 def test_the_kazakh_registry_names_parties_and_statuses_in_kazakh(
@@ -114,13 +100,6 @@ def test_the_kazakh_registry_names_parties_and_statuses_in_kazakh(
             assert english not in text, english
     for word in ENGLISH_STATUS:
         assert not re.search(rf"\b{word}\b", text), word
-    # a status is white on its own colour: without one it would be white on the page
-    unpainted = page.eval_on_selector_all(
-        "span.status",
-        "els => els.filter(e => getComputedStyle(e).backgroundColor === 'rgba(0, 0, 0, 0)')"
-        ".map(e => e.className)",
-    )
-    assert unpainted == []
     assert serious_violations(page) == []
 
 
@@ -140,17 +119,7 @@ def test_a_refusal_is_told_in_kazakh_with_its_numbers(server: Server, page: Page
 def test_the_registry_reads_on_a_phone_without_a_sideways_scroll(
     server: Server, page: Page
 ) -> None:
-    """At 375 px the registry and a party's page with its long source addresses wrap."""
-    browser = page.context.browser
-    assert browser is not None
-    context = browser.new_context(
-        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
-    )
-    try:
-        phone = context.new_page()
-        for path in ("/kk/parties/", "/kk/parties/amanat/", "/ru/parties/adal/"):
-            phone.goto(server.base + path)
-            width = phone.evaluate("document.documentElement.scrollWidth")
-            assert width <= 376, f"{path} is {width} px wide"
-    finally:
-        context.close()
+    """At 375 px the registry and a party's page with its long source addresses wrap, and
+    every status is white on its own colour, not on the white page."""
+    paths = ("/kk/parties/", "/kk/parties/amanat/", "/ru/parties/adal/")
+    assert phone_findings(page, [server.base + path for path in paths]) == []
