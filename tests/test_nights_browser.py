@@ -21,6 +21,7 @@ from saylau.synth.demo import run_night
 from saylau.tabulation import figures as tally
 from saylau.web import geo
 from saylau.web.i18n import number, share
+from tests.browsing import phone_findings
 from tests.latin_names import english_names_in, readable
 from tests.serving import Server, start_server
 
@@ -298,5 +299,8 @@ def test_the_combined_nights_maslikhat_pages_name_no_place_in_english(
             page.goto(server.base + path.replace("/kk/", "/en/", 1))
             if kind != "district maslikhat":
                 assert english_names_in(readable(page.content()), election), path
+        # the election page's table of maslikhats has five columns: on a phone it wraps
+        urls = [server.base + path for path in (pages["election"], pages["maslikhat"])]
+        assert phone_findings(page, urls) == []
     finally:
         page.close()
