@@ -16,9 +16,11 @@ import uvicorn
 
 from saylau.api import throttle
 from saylau.api.app import create_app
+from saylau.election import election_from_mapping
 from saylau.service.context import Context
+from saylau.service.elections import import_election
 from tests.databases import ADMIN_URL, fresh_postgres
-from tests.elections_fixture import protocol
+from tests.elections_fixture import protocol, small_election_mapping
 from tests.serving import (
     API,
     ELECTION,
@@ -248,3 +250,32 @@ def test_a_lost_sqlite_file_answers_503_and_recovers(
     assert [a.status_code for a in answers][-1] == 201, [a.text[:200] for a in answers]
     assert [a.status_code for a in answers][:4] == [200, 200, 200, 200]
     assert ELECTION in public.get("/ledger/entries").text
+
+
+def test_a_worker_starting_while_postgresql_is_lost_starts_and_loads_later() -> None:
+    """Warming the definitions at start meets a lost database: the worker starts anyway
+    (a traceback there killed it), and the definitions load once the database is back."""
+    with fresh_postgres() as url:
+        election = election_from_mapping(small_election_mapping())
+        ctx = Context.open(url)
+        try:
+            import_election(ctx, election)
+            name = url.rsplit("/", 1)[1]
+            started = Context.open(url, upgrade=False)
+            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                    (name,),
+                )
+            try:
+                started.warm()
+                assert started.catalogs == {}
+            finally:
+                with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                    admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            started.warm()
+            assert set(started.catalogs) == {election.id}
+            started.engine.dispose()
+        finally:
+            ctx.engine.dispose()

@@ -7,12 +7,14 @@ changes), so any number of stateless workers can serve one database.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from saylau import ledger
@@ -89,10 +91,15 @@ class Context:
             yield session
 
     def warm(self) -> None:
-        """Load every imported election's definition now, not on the first request."""
-        with self.sessions() as session:
-            for election_id in session.scalars(select(ElectionRow.id)):
-                self.catalog(session, election_id)
+        """Load every imported election's definition now, not on the first request. A worker
+        that starts while the database is lost still starts (and answers 503 until it is
+        back): the definitions then load on first use, as without warming."""
+        try:
+            with self.sessions() as session:
+                for election_id in session.scalars(select(ElectionRow.id)):
+                    self.catalog(session, election_id)
+        except DBAPIError as exc:
+            sys.stderr.write(f"definitions not loaded at start, database unreachable: {exc.orig}\n")
 
     def catalog(self, session: Session, election_id: str) -> Catalog:
         cached = self.catalogs.get(election_id)
