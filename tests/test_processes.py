@@ -91,6 +91,29 @@ def test_a_bad_option_ends_in_one_line_and_exit_2(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "starts"),
+    [
+        (["serve", "--port", "abc"], "saylau: serve: Invalid value for '--port'"),
+        (["demo", "--precincts", "many"], "saylau: demo: Invalid value for '--precincts'"),
+        (["serve", "--no-such-option"], "saylau: serve: No such option: --no-such-option"),
+        (["no-such-command"], "saylau: No such command 'no-such-command'"),
+        (["decide"], "saylau: decide: Missing argument"),
+    ],
+)
+def test_an_argument_the_parser_refuses_is_one_line_too(
+    tmp_path: Path, args: list[str], starts: str
+) -> None:
+    """Errors found before our code runs (types, unknown names) read like our own refusals."""
+    assert_one_line_refusal(run([*SAYLAU, *args], tmp_path), starts)
+
+
+def test_help_still_prints_usage_and_exits_0(tmp_path: Path) -> None:
+    done = run([*SAYLAU, "serve", "--help"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "--port" in done.stdout
+
+
 def parents() -> dict[int, int]:
     """Each living process's parent, from /proc."""
     found: dict[int, int] = {}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer._click import exceptions as usage
 
 from saylau import strictjson
 from saylau.credentials_cli import credentials_app
@@ -577,5 +578,34 @@ def export_results(
         sys.stdout.write(f"wrote {path} ({stamp.status}, ledger tree size {stamp.tree_size})\n")
 
 
+def usage_line(error: usage.ClickException) -> str:
+    """A usage error as the one line every bad argument ends in: the command, then the rule."""
+    message = " ".join(error.format_message().split())
+    names: list[str] = []
+    context = getattr(error, "ctx", None)
+    while context is not None and context.parent is not None:
+        names.insert(0, context.info_name or "")
+        context = context.parent
+    command = " ".join(name for name in names if name)
+    return f"{command}: {message}" if command else message
+
+
 def main() -> None:
-    app()
+    """Run the command line; a usage error is one line and exit 2, never a boxed page of usage.
+
+    Typer draws argument errors (a port that is not a number, an unknown option) as a framed
+    usage block; scripts and people reading logs want the same single ``saylau: …`` line that
+    every refusal of ours prints.
+    """
+    try:
+        returned = app(standalone_mode=False)
+    except usage.NoArgsIsHelpError as asked:
+        asked.show()
+        sys.exit(asked.exit_code)
+    except usage.ClickException as error:
+        sys.stderr.write(f"saylau: {usage_line(error)}\n")
+        sys.exit(BAD_INPUT if isinstance(error, usage.UsageError) else error.exit_code)
+    except typer.Abort:
+        sys.stderr.write("saylau: stopped\n")
+        sys.exit(130)
+    sys.exit(returned if isinstance(returned, int) else 0)
