@@ -64,6 +64,16 @@ class ProtocolForm(BaseModel):
     votes: dict[Code, Count]
 
 
+def form_lines(kind: Kind) -> tuple[str, ...]:
+    """The count lines a contest's paper form has, in its order: 'against all' is never on a
+    referendum's form and 'neither' only on one (the lines :func:`protocol_from_mapping`
+    holds at 0 elsewhere); a form generated from the definition shows these and sends the
+    others as 0."""
+    if kind is Kind.REFERENDUM:
+        return tuple(name for name in COUNT_FIELDS if name != "against_all")
+    return tuple(name for name in COUNT_FIELDS if name != "neither")
+
+
 def read_form(raw: Any) -> ProtocolForm:
     """``raw`` (parsed JSON) as a :class:`ProtocolForm`, or BadInput naming the first field
     at fault and its rule, worded as the API words it (:func:`saylau.model.input_rule`)."""
@@ -176,6 +186,7 @@ __all__ = [
     "MAX_COUNT",
     "Protocol",
     "ProtocolForm",
+    "form_lines",
     "protocol_from_mapping",
     "protocol_to_mapping",
     "read_form",

@@ -64,8 +64,9 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     app.include_router(results.router)
     app.include_router(ledger.router)
 
-    from saylau.web import site
+    from saylau.web import desk, site
 
+    desk.install(app, context, app.state.intake, snapshots)
     site.install(app, context, snapshots)
     app.include_router(decisions.router)
     app.include_router(downloads.router)

@@ -118,6 +118,22 @@ def authenticate(session: Session, election_id: str, token: str | None) -> Princ
     return principal_of(row)
 
 
+def authenticate_bearer(session: Session, token: str | None) -> Principal:
+    """The principal of ``token`` in whichever election it was issued for, or
+    Unauthenticated: a commission signing in gives its token alone."""
+    if not token:
+        raise Unauthenticated("give your commission's token")
+    row = session.scalars(
+        select(CredentialRow).where(CredentialRow.token_hash == hash_token(token))
+    ).one_or_none()
+    election_id = row.election_id if row is not None else ""
+    refused = refusal(row, election_id, dt.datetime.now(dt.UTC))
+    if refused is not None:
+        raise refused
+    assert row is not None
+    return principal_of(row)
+
+
 def authenticate_many(
     session: Session, election_id: str, tokens: Sequence[str]
 ) -> dict[str, Principal | Unauthenticated]:
