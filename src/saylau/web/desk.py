@@ -44,7 +44,10 @@ ROOT = "/desk"
 SESSION = "saylau_desk"
 SIGN_IN_CSRF = "saylau_desk_csrf"
 HTML = "text/html; charset=utf-8"
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+#: Never stored by a cache; the origin sent on same-origin requests only, so that the desk's
+#: forms can be checked to come from the desk (under ``no-referrer`` a browser sends
+#: ``Origin: null``, which the desk refuses as it cannot tell where a form came from).
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy": "same-origin"}
 FORM_LIMIT = 64 * 1024
 
 Language = Annotated[str, PathParam(pattern="^(kk|ru|en)$")]
@@ -93,10 +96,11 @@ def _same(a: str | None, b: str | None) -> bool:
 
 
 def _same_origin(request: Request) -> bool:
-    """A browser's POST names its origin; one from another site is refused."""
+    """A browser's POST names its origin; one from another site, or hidden (``null``), is
+    refused. A client that sends no origin at all (not a browser) has only its CSRF token."""
     origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        return origin is None
+    if origin is None:
+        return True
     return origin == f"{request.url.scheme}://{request.headers.get('host', '')}"
 
 
