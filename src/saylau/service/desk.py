@@ -254,6 +254,11 @@ def _lines(payload: str) -> dict[str, int]:
     return lines
 
 
+def _form_order(contest: ContestDef) -> tuple[str, ...]:
+    """Every line of a contest's protocol in the order of its form."""
+    return (*COUNT_FIELDS, *(f"votes.{option}" for option in contest.option_ids))
+
+
 def _below(catalog: Catalog, principal: Principal) -> list[str]:
     """The precincts below a territorial (or the central) commission."""
     if principal.role not in ("territorial", "central"):
@@ -308,9 +313,9 @@ def approval_queue(ctx: Context, principal: Principal) -> tuple[QueuedCorrection
                     submitted_at=row.submitted_at,
                     submitted_by=(submitter.unit_code or "") if submitter else "",
                     changes=tuple(
-                        Change(line, before.get(line, 0), value)
-                        for line, value in after.items()
-                        if before.get(line, 0) != value
+                        Change(line, before.get(line, 0), after.get(line, 0))
+                        for line in _form_order(election.contest(row.contest))
+                        if before.get(line, 0) != after.get(line, 0)
                     ),
                     refused=refused,
                     options=tuple(
