@@ -317,10 +317,19 @@ def test_a_commission_cannot_approve_its_own_correction(desk: Desk) -> None:
     queue = district.get("/desk/en/").text
     item = queue.split('id="queue-title"')[1].split("</section>")[0]
     assert "a ballot moved" in item and "may not approve it" in item
+    below = queue.split('id="precincts-below"')[1].split("</datalist>")[0]
+    assert below.count("<option") == 3 and P_OWN in below
     assert "/approve" not in item, "no approval offered to the commission that submitted it"
     correction = desk.results("smd-1", P_OWN)["versions"][-1]["protocol_id"]
     answer = district.post(f"/desk/en/corrections/{correction}/approve", data={"csrf": csrf(queue)})
     assert answer.status_code == 403 and "submitted by commission KZ-71-D02 itself" in answer.text
+    # a district chooses a precinct below it; one elsewhere is refused on its own page
+    chosen = district.get("/desk/en/protocol/", params={"precinct": P_OWN, "contest": "smd-1"})
+    assert chosen.headers["location"] == form_path(P_OWN, "smd-1")
+    elsewhere = district.get(form_path(P_REVOKED, "mazhilis-list"))
+    assert elsewhere.status_code == 403 and 'id="forms-title"' not in elsewhere.text
+    odd = district.get("/desk/en/protocol/", params={"precinct": "../x", "contest": "smd-1"})
+    assert district.get(odd.headers["location"]).text.count('role="alert"') == 1
     region = desk.signed_in("KZ-71")
     queue = region.get("/desk/en/").text
     assert f"/desk/en/corrections/{correction}/approve" in queue

@@ -387,6 +387,24 @@ def progress(ctx: Context, principal: Principal) -> tuple[Progress, ...]:
     return tuple(found)
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A unit by its code and names."""
+
+    code: str
+    names: Names
+
+
+def precincts_below(ctx: Context, principal: Principal) -> tuple[Place, ...]:
+    """The precincts a territorial commission may enter protocols for, in definition order."""
+    with ctx.sessions() as session:
+        catalog = ctx.catalog(session, principal.election_id)
+        return tuple(
+            Place(code, dict(catalog.election.unit(code).names))
+            for code in _below(catalog, principal)
+        )
+
+
 def certification_board(ctx: Context, principal: Principal) -> tuple[ContestStanding, ...]:
     """Every contest of the election: precincts reported of expected, and whether it is
     certified now (with the time of the latest decision)."""

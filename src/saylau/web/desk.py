@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -51,7 +51,8 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache", "Referrer-Policy"
 FORM_LIMIT = 64 * 1024
 
 Language = Annotated[str, PathParam(pattern="^(kk|ru|en)$")]
-Code = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", max_length=64)]
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+Code = Annotated[str, PathParam(pattern=CODE.pattern, max_length=64)]
 ProtocolNumber = Annotated[int, PathParam(ge=1, le=2**53)]
 
 #: The protocol's lines as the paper form names them (the public precinct page's words).
@@ -330,6 +331,8 @@ def _home(
     if principal.role in ("territorial", "central"):
         values["queue"] = desk.approval_queue(context, principal)
         values["progress"] = desk.progress(context, principal)
+        if principal.role == "territorial":  # the central commission's list is the country
+            values["below"] = desk.precincts_below(context, principal)
     if principal.role == "central":
         values["board"] = desk.certification_board(context, principal)
     return _page(language, "desk_home.html", status=status, **values)
@@ -362,6 +365,18 @@ def _form_page(
         problem=problem,
         check_url=f"{ROOT}/check",
     )
+
+
+@router.get(ROOT + "/{lang}/protocol/")
+def protocol_chosen(
+    lang: Language,
+    precinct: Annotated[str, Query(max_length=64)] = "",
+    contest: Annotated[str, Query(max_length=64)] = "",
+) -> Response:
+    """A territorial commission's choice of a precinct below it and a contest: its form."""
+    if not (CODE.match(precinct.strip()) and CODE.match(contest)):
+        return _see_other(f"{ROOT}/{lang}/?done=unknown-precinct")
+    return _see_other(f"{ROOT}/{lang}/protocol/{precinct.strip()}/{contest}/")
 
 
 @router.get(ROOT + "/{lang}/protocol/{precinct}/{contest}/")
