@@ -145,7 +145,16 @@ def test_a_protocol_double_entered_corrected_and_approved(served: Served, page: 
     # the server's check of the relations, asked as the lines are typed
     expect(page.locator("#check.check-ok")).to_have_text("The numbers keep every control relation.")
     audit(page, found)
-    page.keyboard.press("Enter")
+    # a line that breaks the relations, sent anyway: refused, each relation named
+    page.get_by_label("Ballots found in the boxes").fill(str(document["ballots_found"] + 9))
+    page.get_by_label("Ballots found in the boxes").press("Enter")
+    refusal = page.locator("#problem")
+    expect(refusal).to_contain_text("The protocol breaks a rule")
+    expect(refusal.locator("ul.broken li")).to_have_count(2)
+    expect(page.locator(".step")).to_have_text("First entry of two")
+    audit(page, found)
+    page.get_by_label("Ballots found in the boxes").fill(str(document["ballots_found"]))
+    page.get_by_label("Ballots found in the boxes").press("Enter")
     expect(page.locator(".step")).to_have_text("Second entry of two")
     assert page.get_by_label("Amanat").input_value() == "", "the first entry is not shown"
     mistyped = protocol(PRECINCT, CONTEST, {"amanat": 521, "auyl": 231, "respublica": 97})
