@@ -8,7 +8,9 @@ reader sees.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,8 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from saylau.api.app import create_app
@@ -392,6 +396,49 @@ def test_a_precinct_has_no_queue_and_writes_only_its_own_precinct(desk: Desk) ->
     assert 'id="queue-title"' not in home and 'id="forms-title"' in home
     answer = client.get(form_path(P_ENTRY, "mazhilis-list"))
     assert answer.status_code == 403 and "may not submit for precinct" in answer.text
+
+
+def test_an_expired_credential_is_refused_at_once(desk: Desk) -> None:
+    ctx = Context.open(desk.url)
+    try:
+        (issued,) = credentials.issue(
+            ctx,
+            ELECTION,
+            [credentials.Member(P_REVOKED, "Aigerim Seitova", "secretary")],
+            valid_for=dt.timedelta(seconds=3),
+        )
+    finally:
+        ctx.engine.dispose()
+    client = desk.client()
+    page = client.get("/desk/en/sign-in")
+    answer = client.post("/desk/en/sign-in", data={"csrf": csrf(page.text), "token": issued.token})
+    assert answer.status_code == 303
+    assert "Aigerim Seitova" in client.get("/desk/en/").text
+    time.sleep(max(0.0, (issued.expires_at - dt.datetime.now(dt.UTC)).total_seconds()) + 0.2)
+    answer = client.get("/desk/en/")
+    assert answer.status_code == 401 and "expired" in answer.text
+
+
+entries = st.dictionaries(
+    st.sampled_from(["voters_on_list", "invalid", "votes.a", "votes.b", "reason"]),
+    st.text(alphabet="0123456789 x", max_size=6),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=entries, second=entries, token=st.text(min_size=1, max_size=20))
+def test_entries_differ_exactly_where_their_counts_do(
+    first: dict[str, str], second: dict[str, str], token: str
+) -> None:
+    fields = ("voters_on_list", "invalid", "votes.a", "votes.b", "reason")
+    assert unseal(token, "P", "c", seal(token, "P", "c", first)) == first
+    differing = differences(fields, first, second)
+    assert differing == differences(fields, second, first)
+    assert differences(fields, first, first) == ()
+    for name in fields:
+        a, b = ("".join(e.get(name, "").split()) for e in (first, second))
+        same = (int(a) == int(b)) if a.isdigit() and b.isdigit() else a == b
+        assert (name in differing) is not same
 
 
 def test_the_first_entry_is_sealed_to_its_session_and_form() -> None:
