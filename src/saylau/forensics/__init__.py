@@ -2,9 +2,10 @@
 
 from saylau.forensics.precincts import (
     ColumnMapping,
+    Flagged,
     Precincts,
     PrecinctTableError,
     precincts_from_columns,
 )
 
-__all__ = ["ColumnMapping", "PrecinctTableError", "Precincts", "precincts_from_columns"]
+__all__ = ["ColumnMapping", "Flagged", "PrecinctTableError", "Precincts", "precincts_from_columns"]

@@ -202,3 +202,20 @@ def precincts_from_columns(
         votes=votes,
         options=tuple(name for name, _ in mapping.options),
     )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Flagged:
+    """Precincts a method flags, all for one ``reason`` (a key the pages translate)."""
+
+    reason: str
+    indices: npt.NDArray[np.intp]
+    ids: Labels
+
+    @classmethod
+    def where(cls, reason: str, precincts: Precincts, mask: npt.NDArray[np.bool_]) -> Flagged:
+        indices = np.flatnonzero(mask)
+        return cls(reason=reason, indices=indices, ids=precincts.ids[indices])
+
+    def __len__(self) -> int:
+        return int(self.indices.shape[0])
