@@ -69,7 +69,8 @@ def test_the_hit_probability_is_the_binomial_sum(trials: int, fraction: float) -
     )
     expected = float(pmf[integer_percent(ks, np.full(trials + 1, trials))].sum())
     found = hit_probability(np.array([successes]), np.array([trials]))[0]
-    assert found == pytest.approx(expected, abs=1e-9)
+    # Counts beyond six standard deviations are left out: they weigh less than 1e-8.
+    assert found == pytest.approx(expected, abs=1e-8)
 
 
 def test_clean_nights_are_not_flagged_at_the_stated_level() -> None:
