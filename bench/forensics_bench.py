@@ -42,7 +42,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "forensics"
 REPLICATES = 1000
 REALISATIONS = 10
 PANDAS_REPLICATES = 5
-PANDAS_GRID_POINTS = 3
+PANDAS_GRID_POINTS = 2
 
 
 def synthetic(stations: int, seed: int, stuffed: float = 0.03) -> Precincts:
@@ -76,9 +76,15 @@ def synthetic(stations: int, seed: int, stuffed: float = 0.03) -> Precincts:
     )
 
 
-def timed(run: Callable[[], Any]) -> float:
-    started = time.perf_counter()
+CPU: dict[str, float] = {}
+
+
+def timed(run: Callable[[], Any], name: str = "") -> float:
+    """Wall seconds of ``run``; its CPU seconds (all threads) are kept under ``name``."""
+    started, cpu = time.perf_counter(), time.process_time()
     run()
+    if name:
+        CPU[name] = time.process_time() - cpu
     return time.perf_counter() - started
 
 
@@ -177,20 +183,26 @@ def pandas_klimek_point(
 def compare(precincts: Precincts, option: int) -> dict[str, Any]:
     """Time Saylau's suite and the pandas versions (scaled) on one set of precincts."""
     saylau = {
-        "integers": timed(lambda: integer_percentages(precincts, option, replicates=REPLICATES)),
-        "fingerprint": timed(lambda: fingerprint(precincts, option)),
-        "klimek": timed(lambda: klimek_fit(precincts, option, realisations=REALISATIONS)),
+        "integers": timed(
+            lambda: integer_percentages(precincts, option, replicates=REPLICATES), "integers"
+        ),
+        "fingerprint": timed(lambda: fingerprint(precincts, option), "fingerprint"),
+        "klimek": timed(lambda: klimek_fit(precincts, option, realisations=REALISATIONS), "klimek"),
     }
+    saylau_cpu = dict(CPU)
     table = frame(precincts, option)
-    sample = timed(lambda: pandas_integers(table, PANDAS_REPLICATES))
-    base = timed(lambda: pandas_integers(table, 0))
+    sample = timed(lambda: pandas_integers(table, PANDAS_REPLICATES), "integers")
+    sample_cpu = CPU["integers"]
+    base = timed(lambda: pandas_integers(table, 0), "integers")
+    base_cpu = CPU["integers"]
     observed = pandas_fingerprint(table)
     per_point = (
         timed(
             lambda: [
                 pandas_klimek_point(table, observed, 0.1 * k, 0.01 * k, k)
                 for k in range(PANDAS_GRID_POINTS)
-            ]
+            ],
+            "klimek",
         )
         / PANDAS_GRID_POINTS
     )
@@ -198,8 +210,13 @@ def compare(precincts: Precincts, option: int) -> dict[str, Any]:
     grid = sum(steps + 1 - e for e in range(round(MAX_EXTREME / STEP) + 1))
     pandas_times = {
         "integers": base + (sample - base) / PANDAS_REPLICATES * REPLICATES,
-        "fingerprint": timed(lambda: pandas_fingerprint(table)),
+        "fingerprint": timed(lambda: pandas_fingerprint(table), "fingerprint"),
         "klimek": per_point * grid,
+    }
+    pandas_cpu = {
+        "integers": base_cpu + (sample_cpu - base_cpu) / PANDAS_REPLICATES * REPLICATES,
+        "fingerprint": CPU["fingerprint"],
+        "klimek": CPU["klimek"] / PANDAS_GRID_POINTS * grid,
     }
     return {
         "precincts": len(precincts),
@@ -210,7 +227,13 @@ def compare(precincts: Precincts, option: int) -> dict[str, Any]:
             "integers": f"{PANDAS_REPLICATES} of {REPLICATES} replicates",
             "klimek": f"{PANDAS_GRID_POINTS} of {grid} grid points",
         },
+        "saylau_cpu_seconds": {name: round(value, 3) for name, value in saylau_cpu.items()},
+        "saylau_total_cpu_seconds": round(sum(saylau_cpu.values()), 3),
+        "pandas_cpu_seconds": {name: round(value, 1) for name, value in pandas_cpu.items()},
         "ratio": {name: round(pandas_times[name] / saylau[name], 1) for name in saylau},
+        "ratio_cpu": {
+            name: round(pandas_cpu[name] / max(saylau_cpu[name], 1e-3), 1) for name in saylau
+        },
     }
 
 
@@ -236,6 +259,7 @@ def main() -> None:
                 "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
                 "replicates": REPLICATES,
                 "realisations": REALISATIONS,
+                "load_average": os.getloadavg(),
                 "note": "shared machine: absolute times are noisy, the ratio is the figure",
                 "runs": runs,
             },

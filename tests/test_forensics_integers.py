@@ -20,6 +20,8 @@ from tests.forensics_synthetic import clean, rounded
 # seed 42; cell 10 prints the first column; figures/integer-anomalies-all.png plots all three):
 # excess of stations (observed minus simulated mean) whose turnout or leader's share, the
 # share alone, or the turnout alone is an integer percentage; and the simulated SD of the first.
+# The same figures for 2011, 2012 and 2018 are in significance2018/montecarlo.pickle, plotted in
+# the authors' Significance (2018) follow-up, elections2018.ipynb cell 12.
 PUBLISHED = {
     2011: (1003.477, 767.136, 449.325, 113.074),
     2012: (1159.585, 734.556, 634.567, 116.350),
