@@ -17,6 +17,7 @@ def test_clean_nights_show_no_fraud(seed: int) -> None:
     assert fit.extreme == 0.0
     assert fit.incremental <= 0.03
     assert fit.score < 0.1
+    assert len(fit.flagged[0]) == 0
 
 
 @pytest.mark.parametrize(("incremental", "extreme"), [(0.3, 0.02), (0.1, 0.03)])
@@ -29,6 +30,14 @@ def test_stuffed_nights_are_found(incremental: float, extreme: float) -> None:
     assert fit.extreme == pytest.approx(extreme, abs=0.01)
     assert fit.incremental >= 0.05
     assert fit.score > 0.3
+    # The units flagged as extreme fraud are the ones stuffed to nearly 100 % (``stuffed``
+    # draws its first uniform number per unit to choose them).
+    truly = np.random.default_rng(12).random(len(night)) < extreme
+    flagged = np.zeros(len(night), dtype=np.bool_)
+    flagged[fit.flagged[0].indices] = True
+    assert (flagged & truly).sum() >= 0.9 * truly.sum()
+    assert (flagged & truly).sum() >= 0.9 * flagged.sum()
+    assert fit.flagged[0].reason == "klimek_extreme_fraud"
 
 
 def test_the_grid_matches_a_direct_simulation() -> None:

@@ -44,6 +44,8 @@ FRAUD_WIDTH = 0.075
 STEP = 0.005
 MAX_EXTREME = 0.2
 REALISATIONS = 10
+FLAG_POSTERIOR = 0.5
+"""A unit is flagged when the fitted model makes extreme fraud the likelier origin of its cell."""
 
 Floats = npt.NDArray[np.float64]
 
@@ -64,6 +66,8 @@ class KlimekFit:
 
     ``score`` is the share of the honest model's squared distance that the fraud removes
     (0 when fraud does not improve the fit, near 1 when it explains the whole difference).
+    ``flagged`` holds the units in cells where the fitted model's posterior probability of
+    extreme fraud is at least ``FLAG_POSTERIOR``.
     """
 
     option: str
@@ -205,6 +209,25 @@ def distances(
     return result
 
 
+def extreme_posterior(
+    honest: Floats, incremental: Floats, extreme: Floats, e: int, s: int, bins: int
+) -> Floats:
+    """Per fingerprint cell, the fitted model's probability that a unit there is extreme fraud.
+
+    The model at the fit is a mixture of honest, incremental and extreme units; in each cell,
+    the extreme units' share of the (blurred) model count is the posterior probability.
+    """
+    blur = _smoothing(bins)
+    honest_part = honest[s:].sum(axis=0)
+    incremental_part = incremental[e:s].sum(axis=0)
+    extreme_part = extreme[:e].sum(axis=0)
+    parts = _blurred(np.stack([honest_part, incremental_part, extreme_part]), blur)
+    total = parts.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        posterior: Floats = np.where(total > 0, parts[2] / total, 0.0)
+    return posterior
+
+
 def klimek_fit(
     precincts: Precincts,
     option: int | None = None,
@@ -215,13 +238,19 @@ def klimek_fit(
 ) -> KlimekFit:
     """Fit ``f_i`` and ``f_e`` for ``option`` (by default the leader)."""
     chosen = precincts.leader if option is None else option
-    _, turnout, share = coordinates(precincts, chosen)
+    kept, turnout, share = coordinates(precincts, chosen)
     observed = histogram(turnout, share, bins)
     model = honest_model(turnout, share, bins)
     stations = turnout.shape[0]
     counts = model_counts(model, stations, bins, realisations, np.random.default_rng(seed))
     surface = distances(observed, *counts, bins)
     e, s = np.unravel_index(int(np.argmin(surface)), surface.shape)
+    posterior = extreme_posterior(*counts, int(e), int(s), bins)
+    cell = np.minimum((turnout * bins).astype(np.int64), bins - 1) * bins + np.minimum(
+        (share * bins).astype(np.int64), bins - 1
+    )
+    extreme_units = np.zeros(len(precincts), dtype=np.bool_)
+    extreme_units[np.flatnonzero(kept)] = posterior[cell] >= FLAG_POSTERIOR
     return KlimekFit(
         option=precincts.options[chosen],
         stations=stations,
@@ -232,4 +261,5 @@ def klimek_fit(
         honest_distance=float(surface[0, 0]),
         realisations=realisations,
         seed=seed,
+        flagged=(Flagged.where("klimek_extreme_fraud", precincts, extreme_units),),
     )
