@@ -23,6 +23,14 @@ Readings where the paper leaves a choice (stated so a reader can change them):
   that the model puts one bin away from the data's (invalid ballots shift the share a little)
   is a near miss rather than a double penalty.
 
+Where the fit differs from the authors' Matlab program as Mebane and Egami converted it to R
+(EFToolkit, ``ComputeKlimekModel.R``): that program compares the 1-D histograms of the winner's
+share, weighting each bin by 1 / (observed + 1); it estimates the incremental intensity's width
+from the data (the square root of the RMS deviation above the share's peak) and keeps 0.075 for
+extreme fraud only; and it fits an exponent ``alpha`` on the stolen fraction (``x ** alpha``).
+Here the 2-D fingerprints are compared, as the paper describes the fit, with one width for both
+kinds of fraud and ``alpha`` = 1.
+
 Speed: every realisation draws once, per unit, its honest values, its two fraud intensities and
 one uniform number ``u`` that decides its kind (extreme if u < f_e, incremental if u < f_e + f_i).
 Histograms accumulated over units ordered by ``u`` then give the model fingerprint for every
