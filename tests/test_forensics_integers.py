@@ -10,7 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from saylau.forensics.integers import hit_probability, integer_percent, integer_percentages
+from saylau.forensics.integers import (
+    Weight,
+    hit_probability,
+    integer_percent,
+    integer_percentages,
+)
 from saylau.forensics.russia import ELECTIONS
 from tests.forensics_data import russia
 from tests.forensics_synthetic import clean, rounded
@@ -27,6 +32,16 @@ PUBLISHED = {
     2012: (1159.585, 734.556, 634.567, 116.350),
     2018: (1708.839, 859.010, 1296.186, 116.537),
     2021: (1309.768, 824.159, 783.370, 118.505),
+}
+# The same pickle, weighted (columns 1–3 of its second axis; elections2018.ipynb cell 14 plots
+# them as "Excess of registered voters / given ballots / leader's ballots at IPS"): excess and
+# simulated SD of voters, ballots issued and the leader's votes at stations whose turnout or
+# leader's share is an integer percentage.
+PUBLISHED_WEIGHTED = {
+    2011: ((1591129.0, 169316.0), (1257914.0, 100278.0), (945253.0, 53215.0)),
+    2012: ((1743796.0, 170959.0), (1380443.0, 110219.0), (1125384.0, 70576.0)),
+    2018: ((2459344.0, 168372.0), (2050934.0, 112132.0), (1753819.0, 86235.0)),
+    2021: ((2025651.0, 229489.0), (1464837.0, 178077.0), (1078983.0, 86077.0)),
 }
 # The published excess carries the error of a 1,000-replicate mean, SD/sqrt(1000) ≈ 3.7
 # stations; ours is the exact mean. Four of those standard errors:
@@ -55,6 +70,18 @@ def test_the_published_excess_is_reproduced(year: int) -> None:
             np.isin(np.arange(len(precincts)), result.flagged[0].indices)
         ].sum()
     )
+
+
+@pytest.mark.parametrize("year", sorted(PUBLISHED_WEIGHTED))
+def test_the_published_weighted_excess_is_reproduced(year: int) -> None:
+    """Held, like the counts, to four standard errors of the authors' 1,000-replicate mean."""
+    precincts = russia(year)
+    result = integer_percentages(precincts, precincts.option(ELECTIONS[year].leader), replicates=10)
+    assert [count.weight for count in result.weighted] == list(Weight)
+    for count, (excess, spread) in zip(result.weighted, PUBLISHED_WEIGHTED[year], strict=True):
+        assert count.excess == pytest.approx(excess, abs=4 * spread / math.sqrt(1000))
+        assert count.null_sd == pytest.approx(spread, rel=0.10)
+        assert count.z > 5
 
 
 @given(
