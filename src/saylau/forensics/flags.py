@@ -1,0 +1,488 @@
+"""Precinct flags: single protocols that an observer should look at, each with its reason.
+
+A flag is not a finding of fraud: it names the protocols whose figures the literature reads as
+signs of tampering, with a score, so that someone goes and reads them. Each check returns a
+:class:`Flags` value: the reason (a code and a sentence in kk, ru and en), how many precincts
+it flagged, how many a clean count would flag where that is known (``expected``), and the
+flagged precincts with their scores. Everything is vectorised over the precinct arrays.
+
+* :func:`near_unanimous` — turnout and the leader's share both near 100 %: the "extreme
+  fraud" corner of the turnout × share fingerprint (Klimek, Yegorov, Hanel & Thurner, PNAS
+  109(41), 2012, Fig. 2 and the fraud model's extreme fraud).
+* :func:`invalid_outliers` — many more invalid ballots than the region's other precincts: a
+  robust z (median and MAD, Iglewicz & Hoaglin, "How to Detect and Handle Outliers", ASQC
+  1993, threshold 3.5) of the log share of invalid ballots within the region.
+* :func:`turnout_and_share` — turnout and the leader's share both far above the region's:
+  Klimek et al.'s incremental fraud seen in one precinct (robust z of both, on the logit).
+* :func:`identical_protocols` — the same counts as another protocol of the same district
+  (copied protocols, as observers found them in Russia 2011; Kobak, Shpilkin & Pshenichnikov,
+  AOAS 2016, discuss invented figures).
+* :func:`round_numbers` — every count line of a protocol ends in zero; with uniform last
+  digits (Beber & Scacco, Political Analysis 2012) a protocol of ``m`` such lines is round by
+  chance with probability 10⁻ᵐ, which gives the expected number.
+* :func:`late_jumps` — a batch reported after a given hour whose leader's share departs from
+  the running share of what was counted before it by more than a robust z threshold.
+* :func:`moved_votes` — corrections that moved votes between options: one option lost what
+  another gained with the total unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from saylau.forensics.digits import normal_upper_tail
+from saylau.forensics.precincts import Precincts
+from saylau.model import BadInput
+
+I64 = NDArray[np.int64]
+F64 = NDArray[np.float64]
+
+LANGUAGES = ("kk", "ru", "en")
+
+
+class Reason(StrEnum):
+    """Why a precinct is flagged."""
+
+    NEAR_UNANIMOUS = "near-unanimous"
+    INVALID_OUTLIER = "invalid-outlier"
+    IDENTICAL = "identical-protocols"
+    ROUND_NUMBERS = "round-numbers"
+    LATE_JUMP = "late-jump"
+    MOVED_VOTES = "moved-votes"
+    TURNOUT_AND_SHARE = "turnout-and-share"
+
+
+REASON_TEXT: Mapping[Reason, Mapping[str, str]] = {
+    Reason.NEAR_UNANIMOUS: {
+        "kk": "Келу де, көшбасшының үлесі де 100 %-ға жуық",
+        "ru": "И явка, и доля лидера близки к 100 %",
+        "en": "Turnout and the leader's share are both near 100 %",
+    },
+    Reason.INVALID_OUTLIER: {
+        "kk": "Жарамсыз бюллетеньдер өңірдің басқа учаскелеріне қарағанда әлдеқайда көп",
+        "ru": "Недействительных бюллетеней намного больше, чем на других участках региона",
+        "en": "Far more invalid ballots than the region's other precincts",
+    },
+    Reason.IDENTICAL: {
+        "kk": "Хаттаманың сандары сол аудандағы басқа учаскенің хаттамасымен бірдей",
+        "ru": "Числа протокола совпадают с протоколом другого участка того же района",
+        "en": "The protocol's counts are those of another precinct in the same district",
+    },
+    Reason.ROUND_NUMBERS: {
+        "kk": "Хаттаманың барлық жолдары нөлмен аяқталады",
+        "ru": "Все строки протокола оканчиваются нулём",
+        "en": "Every line of the protocol ends in zero",
+    },
+    Reason.LATE_JUMP: {
+        "kk": "Кеш келген нәтиже көшбасшының үлесін осыған дейінгі үрдістен шығарды",
+        "ru": "Поздно поступившие итоги вывели долю лидера из сложившегося тренда",
+        "en": "Results reported late moved the leader's share out of the running trend",
+    },
+    Reason.MOVED_VOTES: {
+        "kk": "Түзету дауыстарды бір қатысушыдан екіншісіне ауыстырды, жалпы саны өзгерген жоқ",
+        "ru": "Исправление перенесло голоса от одного участника к другому при том же итоге",
+        "en": "A correction moved votes from one option to another, the total unchanged",
+    },
+    Reason.TURNOUT_AND_SHARE: {
+        "kk": "Келу де, көшбасшының үлесі де өңірдің басқа учаскелерінен едәуір жоғары",
+        "ru": "И явка, и доля лидера намного выше, чем на других участках региона",
+        "en": "Turnout and the leader's share are both far above the region's other precincts",
+    },
+}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Flags:
+    """The precincts one check flags: ``precincts`` index the table's rows, ``scores`` say
+    how strongly (larger is stranger; the unit is the check's own), ``expected`` is the number
+    a clean count flags on average where the check's null gives it (NaN otherwise), and
+    ``p_value`` the chance of flagging at least as many by chance where that is known."""
+
+    reason: Reason
+    precincts: I64
+    scores: F64
+    tested: int
+    expected: float
+    p_value: float
+
+    @property
+    def count(self) -> int:
+        return len(self.precincts)
+
+    def text(self, language: str) -> str:
+        """The reason in ``language`` (kk, ru or en)."""
+        texts = REASON_TEXT[self.reason]
+        if language not in texts:
+            raise BadInput("language", f"must be one of {', '.join(LANGUAGES)}", language)
+        return texts[language]
+
+    def ids(self, table: Precincts) -> tuple[str, ...]:
+        """The flagged precincts' ids in ``table``."""
+        return tuple(str(code) for code in table.ids[self.precincts].tolist())
+
+
+def _flags(
+    reason: Reason,
+    mask: NDArray[np.bool_],
+    score: F64,
+    tested: int,
+    expected: float = math.nan,
+    p_value: float = math.nan,
+) -> Flags:
+    at = np.nonzero(mask)[0].astype(np.int64)
+    order = np.argsort(-score[at], kind="stable")
+    return Flags(reason, at[order], score[at][order].astype(np.float64), tested, expected, p_value)
+
+
+def _poisson_upper_tail(observed: int, expected: float) -> float:
+    """P(N ≥ observed) for N ~ Poisson(expected): rare independent chance flags."""
+    if observed <= 0:
+        return 1.0
+    if expected <= 0:
+        return 0.0
+    term = math.exp(-expected)
+    below = term
+    for k in range(1, observed):
+        term *= expected / k
+        below += term
+    return max(0.0, 1.0 - below)
+
+
+def _fraction(name: str, value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise BadInput(name, "must be a fraction between 0 and 1", value)
+
+
+# --- turnout near 100 % with a near-unanimous leader --------------------------------------
+
+NEAR_UNANIMOUS_TURNOUT = 0.95
+NEAR_UNANIMOUS_SHARE = 0.95
+"""Defaults of :func:`near_unanimous`: the top-right corner of Klimek et al.'s fingerprint
+(PNAS 2012, Fig. 2: the extreme-fraud cluster at turnout and winner's share near 100 %);
+the corner's size (≥ 95 %) is a reading, kept as a parameter."""
+
+
+def near_unanimous(
+    table: Precincts,
+    turnout_at_least: float = NEAR_UNANIMOUS_TURNOUT,
+    share_at_least: float = NEAR_UNANIMOUS_SHARE,
+    voters_at_least: int = 0,
+) -> Flags:
+    """Precincts where turnout and the local leader's share both reach the thresholds; the
+    score is the smaller of the two. Tiny precincts (a hospital, a ship) can be unanimous
+    honestly: ``voters_at_least`` leaves them out."""
+    _fraction("turnout_at_least", turnout_at_least)
+    _fraction("share_at_least", share_at_least)
+    with np.errstate(invalid="ignore"):
+        leader = np.nanmax(np.where(np.isnan(table.shares), -1.0, table.shares), axis=1)
+    turnout = np.nan_to_num(table.turnout, nan=-1.0)
+    score = np.minimum(turnout, leader)
+    tested = table.voters >= voters_at_least
+    mask = tested & (turnout >= turnout_at_least) & (leader >= share_at_least)
+    return _flags(Reason.NEAR_UNANIMOUS, mask, score, int(tested.sum()))
+
+
+# --- invalid-ballot outliers --------------------------------------------------------------
+
+ROBUST_Z = 3.5
+"""Iglewicz and Hoaglin's (1993) cut for the modified z-score."""
+
+_MAD_SCALE = 1.482602218505602  # 1 / Φ⁻¹(3/4): MAD of a normal sample estimates σ
+
+
+def _group_codes(groups: ArrayLike, size: int, field: str) -> I64:
+    labels = np.asarray(groups)
+    if labels.shape != (size,):
+        raise BadInput(field, f"must hold one value per precinct ({size})", labels.shape)
+    codes: I64 = np.unique(labels, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    return codes
+
+
+def group_median(values: F64, groups: I64) -> F64:
+    """Each element's group median, vectorised (one sort for all groups)."""
+    order = np.lexsort((values, groups))
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    sizes = np.diff(np.r_[starts, len(values)])
+    ranked = values[order]
+    medians = (ranked[starts + (sizes - 1) // 2] + ranked[starts + sizes // 2]) / 2
+    per_group = np.empty(int(groups.max()) + 1 if len(groups) else 0)
+    per_group[sorted_groups[starts]] = medians
+    result: F64 = per_group[groups]
+    return result
+
+
+def robust_z(values: F64, groups: I64) -> F64:
+    """The modified z-score within each group: (x − median) / (1.4826 · MAD); a group with
+    no spread gives 0 where x is its median and ±inf elsewhere."""
+    centre = group_median(values, groups)
+    spread = _MAD_SCALE * group_median(np.abs(values - centre), groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (values - centre) / spread
+    result: F64 = np.where(values == centre, 0.0, z)
+    return result
+
+
+def invalid_outliers(
+    table: Precincts, groups: ArrayLike | None = None, threshold: float = ROBUST_Z
+) -> Flags:
+    """Precincts with many more invalid ballots than their group (the region by default).
+
+    Each precinct's share of invalid ballots is taken on the log scale (with ½ added to the
+    count, as Anscombe (1956) does for empirical logits, so a precinct without invalid ballots
+    still counts), where a share's spread between precincts is about the same whatever its
+    level, then compared within the group by the robust z; precincts above ``threshold`` are
+    flagged. Under a normal null that flags a share ``P(Z > threshold)`` (2.3·10⁻⁴ at 3.5),
+    reported as ``expected``."""
+    size = len(table)
+    codes = _group_codes(table.region if groups is None else groups, size, "groups")
+    counted = table.ballots > 0
+    share = np.log((table.invalid + 0.5) / (table.ballots + 1.0))
+    z = np.full(size, -np.inf)
+    at = np.nonzero(counted)[0]
+    if len(at):
+        z[at] = robust_z(share[at], codes[at])
+    mask = z > threshold
+    rate = normal_upper_tail(threshold)
+    tested = int(counted.sum())
+    return _flags(
+        Reason.INVALID_OUTLIER,
+        mask,
+        z,
+        tested,
+        rate * tested,
+        _poisson_upper_tail(int(mask.sum()), rate * tested),
+    )
+
+
+JOINT_Z = 2.5
+"""Default of :func:`turnout_and_share`: each of the two robust z-scores above 2.5, which two
+independent normal scores pass together with probability 3.9·10⁻⁵."""
+
+
+def _logit(fraction: F64) -> F64:
+    clipped = np.clip(fraction, 1e-6, 1 - 1e-6)
+    result: F64 = np.log(clipped / (1 - clipped))
+    return result
+
+
+def turnout_and_share(
+    table: Precincts,
+    groups: ArrayLike | None = None,
+    threshold: float = JOINT_Z,
+    option: int | None = None,
+) -> Flags:
+    """Precincts whose turnout and leader's share are both far above their group's (the
+    region by default): the single-precinct trace of Klimek et al.'s incremental fraud, where
+    ballots of non-voters added to the winner raise both at once (PNAS 2012, fraud model;
+    the joint rise is what smears the fingerprint towards the top-right corner). Both are
+    taken on the logit scale and compared within the group by the robust z; the score is the
+    smaller z, flagged above ``threshold``. ``expected`` assumes the two independent and
+    normal under the null, ``P(Z > threshold)²`` per precinct; where turnout and the leader's
+    share rise together honestly (as in rural areas) it understates."""
+    size = len(table)
+    codes = _group_codes(table.region if groups is None else groups, size, "groups")
+    leader = table.leader if option is None else option
+    counted = np.isfinite(table.turnout) & np.isfinite(table.shares[:, leader])
+    score = np.full(size, -np.inf)
+    at = np.nonzero(counted)[0]
+    if len(at):
+        turnout_z = robust_z(_logit(table.turnout[at]), codes[at])
+        share_z = robust_z(_logit(table.shares[at, leader]), codes[at])
+        score[at] = np.minimum(turnout_z, share_z)
+    mask = score > threshold
+    rate = normal_upper_tail(threshold) ** 2
+    tested = int(counted.sum())
+    return _flags(
+        Reason.TURNOUT_AND_SHARE,
+        mask,
+        score,
+        tested,
+        rate * tested,
+        _poisson_upper_tail(int(mask.sum()), rate * tested),
+    )
+
+
+# --- identical and round-number protocols -------------------------------------------------
+
+
+def _lines(table: Precincts) -> I64:
+    """The count lines a protocol is recognised by: ballots issued, invalid, each option."""
+    lines: I64 = np.column_stack([table.issued, table.invalid, table.votes])
+    return lines
+
+
+def identical_protocols(table: Precincts, district: ArrayLike, ballots_at_least: int = 1) -> Flags:
+    """Precincts whose count lines (ballots issued, invalid, votes per option) equal another
+    precinct's in the same district; the score is how many share them. Empty protocols
+    (fewer than ``ballots_at_least`` ballots) are left out."""
+    size = len(table)
+    codes = _group_codes(district, size, "district")
+    tested = table.ballots >= ballots_at_least
+    keys = np.column_stack([codes, _lines(table)])[tested]
+    score = np.zeros(size)
+    if len(keys):
+        _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+        score[np.nonzero(tested)[0]] = counts[inverse.reshape(-1)]
+    return _flags(Reason.IDENTICAL, score >= 2, score, int(tested.sum()))
+
+
+ROUND_LINE_MINIMUM = 10
+ROUND_LINES_AT_LEAST = 3
+
+
+def round_numbers(
+    table: Precincts,
+    minimum: int = ROUND_LINE_MINIMUM,
+    lines_at_least: int = ROUND_LINES_AT_LEAST,
+) -> Flags:
+    """Protocols whose every count line of at least ``minimum`` ends in 0, with at least
+    ``lines_at_least`` such lines. By chance a protocol of ``m`` lines is round with
+    probability 10⁻ᵐ; the score is ``m`` and ``expected`` sums 10⁻ᵐ over the protocols
+    tested."""
+    lines = _lines(table)
+    counted = lines >= minimum
+    m = counted.sum(axis=1)
+    round_lines = (counted & (lines % 10 == 0)).sum(axis=1)
+    tested = m >= lines_at_least
+    mask = tested & (round_lines == m)
+    expected = float(np.power(10.0, -m[tested].astype(np.float64)).sum())
+    flagged = int(mask.sum())
+    return _flags(
+        Reason.ROUND_NUMBERS,
+        mask,
+        m.astype(np.float64),
+        int(tested.sum()),
+        expected,
+        _poisson_upper_tail(flagged, expected),
+    )
+
+
+# --- late-night jumps ---------------------------------------------------------------------
+
+
+def late_jumps(
+    table: Precincts,
+    reported_at: ArrayLike,
+    after: float,
+    threshold: float = ROBUST_Z,
+    option: int | None = None,
+) -> Flags:
+    """Batches reported at or after ``after`` (same unit as ``reported_at``: hours, or epoch
+    seconds) whose leader's share departs from the running share of everything reported
+    before them. Precincts reported at the same moment form one batch.
+
+    Each batch's share is compared with the running share in binomial standard errors, and
+    those departures are put on a robust z over all batches (the spread between precincts
+    is wider than binomial, and the median and MAD learn it without the outliers); a batch
+    beyond ``threshold`` either way is flagged. In it, the precincts flagged are those whose
+    own share departs from the running share beyond ``threshold`` on the same robust scale
+    (a batch of one precinct is that precinct). ``expected`` and ``p_value`` count flagged
+    batches. ``option`` is the leader's column (the national leader by default)."""
+    size = len(table)
+    times = np.asarray(reported_at, dtype=np.float64)
+    if times.shape != (size,) or not np.all(np.isfinite(times)):
+        raise BadInput("reported_at", f"must hold one finite time per precinct ({size})")
+    leader = table.leader if option is None else option
+    batch_time, batch = np.unique(times, return_inverse=True)
+    batch = batch.reshape(-1)
+    votes = np.bincount(batch, weights=table.votes[:, leader].astype(np.float64))
+    ballots = np.bincount(batch, weights=table.ballots.astype(np.float64))
+    before_votes = np.cumsum(votes) - votes
+    before_ballots = np.cumsum(ballots) - ballots
+    usable = (before_ballots > 0) & (ballots > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        trend = before_votes / before_ballots
+        share = votes / ballots
+        error = np.sqrt(np.clip(trend * (1 - trend), 1e-12, None) / ballots)
+        departure = (share - trend) / error
+    z_batch = np.zeros(len(votes))
+    at = np.nonzero(usable)[0]
+    if len(at):
+        z_batch[at] = robust_z(departure[at], np.zeros(len(at), dtype=np.int64))
+    late = usable & (batch_time >= after)
+    flagged_batch = late & (np.abs(z_batch) > threshold)
+    # Within a flagged batch, the precincts that moved it: their own departure from the
+    # running share, on the robust z of all precincts' departures.
+    own_ballots = table.ballots.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = (table.shares[:, leader] - trend[batch]) / (error[batch] * np.sqrt(ballots[batch]))
+        own *= np.sqrt(own_ballots)
+    counted = usable[batch] & (own_ballots > 0)
+    z = np.zeros(size)
+    if counted.any():
+        z[counted] = robust_z(own[counted], np.zeros(int(counted.sum()), dtype=np.int64))
+    single = np.bincount(batch)[batch] == 1
+    mask = flagged_batch[batch] & counted & (single | (np.abs(z) > threshold))
+    score = np.where(single, np.abs(z_batch[batch]), np.abs(z))
+    rate = 2 * normal_upper_tail(threshold)
+    tested = int(late.sum())
+    return _flags(
+        Reason.LATE_JUMP,
+        mask,
+        score,
+        tested,
+        rate * tested,
+        _poisson_upper_tail(int(flagged_batch.sum()), rate * tested),
+    )
+
+
+# --- corrections that moved votes ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ProtocolVersions:
+    """Successive versions of protocols: ``precinct`` indexes the precinct table, ``version``
+    orders a precinct's versions (the first is the one accepted first; each later one is a
+    correction pointing at it), ``votes`` has one row per version, ``ballots`` the ballots
+    found on it."""
+
+    precinct: I64
+    version: I64
+    votes: I64
+    ballots: I64
+
+    def __post_init__(self) -> None:
+        size = len(self.precinct)
+        for name in ("version", "ballots"):
+            if np.asarray(getattr(self, name)).shape != (size,):
+                raise BadInput(name, f"must hold one value per version ({size})")
+        if np.asarray(self.votes).ndim != 2 or len(self.votes) != size:
+            raise BadInput("votes", f"must be versions × options ({size} rows)")
+
+
+def moved_votes(versions: ProtocolVersions, precincts: int) -> Flags:
+    """Precincts with a correction after which some option had fewer votes and another more,
+    with the ballots found and the total of votes unchanged: the signature of votes written
+    over from one candidate to another. The score is the votes moved (the largest over a
+    precinct's corrections)."""
+    order = np.lexsort((versions.version, versions.precinct))
+    precinct = versions.precinct[order]
+    votes = versions.votes[order]
+    ballots = versions.ballots[order]
+    same = precinct[1:] == precinct[:-1]
+    delta = votes[1:] - votes[:-1]
+    kept_total = (delta.sum(axis=1) == 0) & (ballots[1:] == ballots[:-1])
+    moved = np.where(delta > 0, delta, 0).sum(axis=1)
+    corrected = same & kept_total & (moved > 0)
+    score = np.zeros(precincts)
+    np.maximum.at(score, precinct[1:][corrected], moved[corrected].astype(np.float64))
+    tested = int(np.unique(precinct[1:][same]).size)
+    return _flags(Reason.MOVED_VOTES, score > 0, score, tested)
+
+
+def precinct_flags(table: Precincts, district: ArrayLike) -> tuple[Flags, ...]:
+    """The flags that need nothing but the protocols, each with its defaults."""
+    return (
+        near_unanimous(table),
+        turnout_and_share(table),
+        invalid_outliers(table),
+        identical_protocols(table, district),
+        round_numbers(table),
+    )
