@@ -19,7 +19,8 @@ flagged precincts with their scores. Everything is vectorised over the precinct 
   AOAS 2016, discuss invented figures).
 * :func:`round_numbers` — every count line of a protocol ends in zero; with uniform last
   digits (Beber & Scacco, Political Analysis 2012) a protocol of ``m`` such lines is round by
-  chance with probability 10⁻ᵐ, which gives the expected number.
+  chance with probability 10⁻ᵐ (each line's chance is measured in its column, since small
+  counts end in zero more often), which gives the expected number.
 * :func:`late_jumps` — a batch reported after a given hour whose leader's share departs from
   the running share of what was counted before it by more than a robust z threshold.
 * :func:`moved_votes` — corrections that moved votes between options: one option lost what
@@ -333,8 +334,14 @@ def identical_protocols(table: Precincts, district: ArrayLike, ballots_at_least:
     return _flags(Reason.IDENTICAL, score >= 2, score, int(tested.sum()))
 
 
-ROUND_LINE_MINIMUM = 10
+ROUND_LINE_MINIMUM = 50
+"""Lines below 50 are not read: in a small precinct all its small counts sit where their
+density falls steeply, and end in 0 together more often than the lines' separate chances say
+(on clean generated nights a cut at 10 flagged 2.4 times the expected number, at 50 within
+the Poisson spread of it)."""
 ROUND_LINES_AT_LEAST = 3
+_ROUND_SIZES = np.array([20, 50, 100, 200, 500, 1_000])
+"""Size classes of counts whose chance of ending in 0 is measured apart."""
 
 
 def round_numbers(
@@ -343,16 +350,28 @@ def round_numbers(
     lines_at_least: int = ROUND_LINES_AT_LEAST,
 ) -> Flags:
     """Protocols whose every count line of at least ``minimum`` ends in 0, with at least
-    ``lines_at_least`` such lines. By chance a protocol of ``m`` lines is round with
-    probability 10⁻ᵐ; the score is ``m`` and ``expected`` sums 10⁻ᵐ over the protocols
-    tested."""
+    ``lines_at_least`` such lines; the score is the number of lines ``m``.
+
+    By chance a line ends in 0 with probability 1/10 where its counts spread over many tens,
+    but small counts (an option's 10–40 votes) end in 0 more often; so each line's chance is
+    the share of counts ending in 0 in its column among counts of its size (10–19, 20–49, …,
+    1,000 and more), and ``expected`` sums over the protocols tested the product of their
+    lines' chances (lines taken as independent)."""
     lines = _lines(table)
     counted = lines >= minimum
+    zero = counted & (lines % 10 == 0)
+    # Each line's chance of a final 0, by column and by the count's size.
+    size_class = np.searchsorted(_ROUND_SIZES, lines, side="right")
+    cell = np.arange(lines.shape[1])[None, :] * (len(_ROUND_SIZES) + 1) + size_class
+    cells = lines.shape[1] * (len(_ROUND_SIZES) + 1)
+    zeros = np.bincount(cell[zero], minlength=cells)
+    seen = np.bincount(cell[counted], minlength=cells)
+    chance = zeros / np.maximum(seen, 1)
     m = counted.sum(axis=1)
-    round_lines = (counted & (lines % 10 == 0)).sum(axis=1)
     tested = m >= lines_at_least
-    mask = tested & (round_lines == m)
-    expected = float(np.power(10.0, -m[tested].astype(np.float64)).sum())
+    mask = tested & (zero.sum(axis=1) == m)
+    log_chance = np.where(counted, np.log(np.clip(chance[cell], 1e-12, 1.0)), 0.0)
+    expected = float(np.exp(log_chance[tested].sum(axis=1)).sum())
     flagged = int(mask.sum())
     return _flags(
         Reason.ROUND_NUMBERS,
