@@ -205,25 +205,46 @@ def _group_codes(groups: ArrayLike, size: int, field: str) -> I64:
     return codes
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Groups:
+    """Rows ordered by group (a stable radix sort of the small group codes), with each
+    group's slice: what a per-group median needs, computed once."""
+
+    codes: I64
+    order: I64
+    starts: I64
+    stops: I64
+
+    @classmethod
+    def of(cls, codes: I64) -> _Groups:
+        small = codes.astype(np.int16) if len(codes) and codes.max() < 2**15 else codes
+        order = np.argsort(small, kind="stable").astype(np.int64)
+        ordered = codes[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(codes) else order
+        stops = np.r_[starts[1:], len(codes)].astype(np.int64)
+        return cls(codes, order, starts.astype(np.int64), stops)
+
+    def median(self, values: F64) -> F64:
+        """Each row's group median (a partition per group, linear in the rows)."""
+        ranked = values[self.order]
+        bounds = zip(self.starts.tolist(), self.stops.tolist(), strict=True)
+        medians = np.array([np.median(ranked[a:b]) for a, b in bounds])
+        per_row = np.empty(len(values))
+        per_row[self.order] = np.repeat(medians, self.stops - self.starts)
+        return per_row
+
+
 def group_median(values: F64, groups: I64) -> F64:
-    """Each element's group median, vectorised (one sort for all groups)."""
-    order = np.lexsort((values, groups))
-    sorted_groups = groups[order]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-    sizes = np.diff(np.r_[starts, len(values)])
-    ranked = values[order]
-    medians = (ranked[starts + (sizes - 1) // 2] + ranked[starts + sizes // 2]) / 2
-    per_group = np.empty(int(groups.max()) + 1 if len(groups) else 0)
-    per_group[sorted_groups[starts]] = medians
-    result: F64 = per_group[groups]
-    return result
+    """Each element's group median, vectorised over rows (one radix sort of the groups)."""
+    return _Groups.of(groups).median(values)
 
 
 def robust_z(values: F64, groups: I64) -> F64:
     """The modified z-score within each group: (x − median) / (1.4826 · MAD); a group with
     no spread gives 0 where x is its median and ±inf elsewhere."""
-    centre = group_median(values, groups)
-    spread = _MAD_SCALE * group_median(np.abs(values - centre), groups)
+    grouped = _Groups.of(groups)
+    centre = grouped.median(values)
+    spread = _MAD_SCALE * grouped.median(np.abs(values - centre))
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (values - centre) / spread
     result: F64 = np.where(values == centre, 0.0, z)
@@ -329,8 +350,18 @@ def identical_protocols(table: Precincts, district: ArrayLike, ballots_at_least:
     keys = np.column_stack([codes, _lines(table)])[tested]
     score = np.zeros(size)
     if len(keys):
-        _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-        score[np.nonzero(tested)[0]] = counts[inverse.reshape(-1)]
+        # Rows hashed to one 64-bit number, so only rows that share a hash are compared
+        # whole (np.unique over rows is a slow sort of the whole table).
+        weights = np.random.default_rng(1).integers(1, 2**62, keys.shape[1]) | 1
+        with np.errstate(over="ignore"):
+            hashes = (keys.astype(np.uint64) * weights.astype(np.uint64)).sum(axis=1)
+        _, hash_inverse, hash_counts = np.unique(hashes, return_inverse=True, return_counts=True)
+        shared = np.nonzero(hash_counts[hash_inverse.reshape(-1)] >= 2)[0]
+        if len(shared):
+            _, inverse, counts = np.unique(
+                keys[shared], axis=0, return_inverse=True, return_counts=True
+            )
+            score[np.nonzero(tested)[0][shared]] = counts[inverse.reshape(-1)]
     return _flags(Reason.IDENTICAL, score >= 2, score, int(tested.sum()))
 
 
