@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from saylau.cli import app
 from saylau.model import BadInput
 from saylau.synth.national import generate
 from saylau.synth.nights import presidential_2022
@@ -55,3 +60,22 @@ def test_an_impossible_model_is_refused_naming_the_field() -> None:
         StuffingModel(share=3.0)
     with pytest.raises(BadInput, match="'contest'"):
         precinct_table(presidential_2022(1, 1_000), "no-such-contest")
+
+
+def test_synth_writes_a_stuffed_night_and_names_what_was_stuffed(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["synth", "--night", "2022-presidential", "--precincts", "1000", "--seed", "4",
+         "--stuffed", "0.03", "--out", str(tmp_path)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    truth = json.loads((tmp_path / "stuffed.json").read_text())
+    assert len(truth["stuffed"]) == 30
+    assert set(truth["extreme"]) <= set(truth["stuffed"])
+    expected = stuff(presidential_2022(4, 1_000), 4, StuffingModel(share=0.03))
+    assert truth["stuffed"] == list(expected.stuffed_codes)
+    refused = CliRunner().invoke(
+        app, ["synth", "--night", "2022-presidential", "--stuffed", "2", "--out", str(tmp_path)]
+    )
+    assert refused.exit_code != 0
+    assert "field 'share'" in refused.output

@@ -354,12 +354,23 @@ def synth(
             help="write the night's national register of citizens (register.parquet) instead",
         ),
     ] = False,
+    stuffed: Annotated[
+        float,
+        typer.Option(
+            "--stuffed",
+            help="share of precincts to stuff with ballots as Klimek et al. (2012) model it "
+            "(e.g. 0.03); the stuffed precincts are written to stuffed.json",
+        ),
+    ] = 0.0,
 ) -> None:
     """Generate a night's dataset (by default the 2023 Mazhilis and maslikhats at
     Kazakhstan's scale); a night of two rounds writes each election into a folder named by
-    its id. With --register, the register of citizens of the 2023 night as Parquet."""
+    its id. With --register, the register of citizens of the 2023 night as Parquet. With
+    --stuffed, a share of precincts is stuffed and named in stuffed.json (the truth the
+    forensic checks are measured against)."""
     from saylau.synth import write_dataset
     from saylau.synth.nights import elections
+    from saylau.synth.stuffing import StuffingModel, stuff
 
     if precincts < 1:
         fail(f"field 'precincts': must be a positive integer (found {precincts})")
@@ -377,11 +388,20 @@ def synth(
         sys.stdout.write(f"wrote {path} and {path.with_name('register.json')}\n")
         return
     try:
+        model = StuffingModel(share=stuffed) if stuffed else None
         found = elections(night_name, seed, precincts)
         for synthetic in found:
             folder = out if len(found) == 1 else out / synthetic.election.id
-            election_file, protocols_file = write_dataset(synthetic, folder)
+            truth = stuff(synthetic, seed, model) if model else None
+            written = truth.synthetic if truth else synthetic
+            election_file, protocols_file = write_dataset(written, folder)
             sys.stdout.write(f"wrote {election_file} and {protocols_file}\n")
+            if truth is not None:
+                truth_file = folder / "stuffed.json"
+                truth_file.write_text(
+                    json.dumps(truth.ground_truth(), ensure_ascii=False, indent=1) + "\n"
+                )
+                sys.stdout.write(f"wrote {truth_file}\n")
     except BadInput as exc:
         fail(str(exc))
 

@@ -71,11 +71,30 @@ class StuffedElection:
     extreme: Mask
     added: I64
     moved: I64
+    model: StuffingModel
+    seed: int
 
     @property
     def stuffed_codes(self) -> tuple[str, ...]:
         codes = self.synthetic.protocols.precinct_codes
         return tuple(codes[k] for k in np.nonzero(self.stuffed)[0].tolist())
+
+    def ground_truth(self) -> dict[str, object]:
+        """What was stuffed, as the JSON ``saylau synth --stuffed`` writes beside the night."""
+        codes = self.synthetic.protocols.precinct_codes
+        return {
+            "model": "Klimek, Yegorov, Hanel & Thurner, PNAS 109(41), 2012",
+            "share": self.model.share,
+            "seed": self.seed,
+            "stuffed": list(self.stuffed_codes),
+            "extreme": [codes[k] for k in np.nonzero(self.extreme)[0].tolist()],
+            "ballots_added": {
+                codes[k]: int(self.added[k]) for k in np.nonzero(self.stuffed)[0].tolist()
+            },
+            "votes_moved_to_winner": {
+                codes[k]: int(self.moved[k]) for k in np.nonzero(self.stuffed)[0].tolist()
+            },
+        }
 
 
 def winners(protocols: ProtocolColumns) -> tuple[int, ...]:
@@ -143,7 +162,9 @@ def stuff(
         invalid=invalid,
         votes=tuple(tables),
     )
-    return StuffedElection(replace(synthetic, protocols=protocols), stuffed, extreme, added, moved)
+    return StuffedElection(
+        replace(synthetic, protocols=protocols), stuffed, extreme, added, moved, model, seed
+    )
 
 
 def precinct_table(synthetic: SyntheticElection, contest_id: str) -> tuple[Precincts, Labels]:
