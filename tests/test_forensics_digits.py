@@ -154,3 +154,15 @@ def test_a_report_holds_every_option_and_turnout() -> None:
     leader = report.second_digit[table.leader]
     assert leader.counted == int((table.votes[:, table.leader] >= 10).sum())
     assert sum(leader.observed) == leader.counted
+
+
+def test_the_one_pass_report_agrees_with_each_series_tested_alone() -> None:
+    synthetic = presidential_2022(8, 3_000)
+    table, _ = precinct_table(synthetic, synthetic.protocols.contest_ids[0])
+    report = digit_report(table.votes, table.options, table.issued)
+    columns = [*(table.votes[:, k] for k in range(len(table.options))), table.issued]
+    for k, counts in enumerate(columns):
+        name = report.second_digit[k].series
+        assert report.second_digit[k] == second_digit_test(counts, name)
+        assert report.last_digit[k].observed == last_digit_test(counts, name).observed
+        assert report.zero_five[k].zero_or_five == zero_five_test(counts, name).zero_or_five

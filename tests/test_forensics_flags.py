@@ -25,6 +25,7 @@ from saylau.forensics.flags import (
     Flags,
     ProtocolVersions,
     Reason,
+    factorize,
     group_median,
     identical_protocols,
     invalid_outliers,
@@ -249,3 +250,12 @@ def test_every_reason_is_worded_in_the_three_languages() -> None:
         flags.text("de")
     with pytest.raises(BadInput, match="turnout_at_least"):
         near_unanimous(table, turnout_at_least=95)
+
+
+@PROPERTY
+@given(st.lists(st.text(max_size=6), min_size=1, max_size=60))
+def test_factorize_gives_equal_codes_exactly_to_equal_labels(names: list[str]) -> None:
+    labels = np.array(names, dtype=np.str_)
+    codes = factorize(labels)
+    for i in range(len(names)):
+        assert np.array_equal(codes == codes[i], labels == labels[i])

@@ -176,7 +176,12 @@ class ZeroFiveTest:
 def _pearson(
     series: str, test: str, digits: I64, expected: F64, testable: bool = True
 ) -> DigitTest:
-    observed = np.bincount(digits, minlength=10)
+    return _pearson_of(series, test, np.bincount(digits, minlength=10), expected, testable)
+
+
+def _pearson_of(
+    series: str, test: str, observed: I64, expected: F64, testable: bool = True
+) -> DigitTest:
     counted = int(observed.sum())
     expected_mean = float((np.arange(10) * expected).sum())
     if counted < TESTED_AT_LEAST or not testable:
@@ -235,10 +240,14 @@ def zero_five_test(
     counts: ArrayLike, series: str = "counts", minimum: int = LAST_DIGIT_MINIMUM
 ) -> ZeroFiveTest:
     """Excess of last digits 0 and 5 over 2/10, one-sided binomial z (normal approximation)."""
-    digits = last_digits(counts, minimum)
-    counted = len(digits)
-    hits = int(np.count_nonzero(digits % 5 == 0))
-    if counted < TESTED_AT_LEAST or not spread_enough(counts, minimum):
+    observed = np.bincount(last_digits(counts, minimum), minlength=10)
+    return _zero_five_of(series, observed, spread_enough(counts, minimum))
+
+
+def _zero_five_of(series: str, observed: I64, testable: bool) -> ZeroFiveTest:
+    counted = int(observed.sum())
+    hits = int(observed[0] + observed[5])
+    if counted < TESTED_AT_LEAST or not testable:
         nan = float("nan")
         return ZeroFiveTest(series, counted, hits, nan, 0.2, nan, nan)
     z = (hits - 0.2 * counted) / math.sqrt(counted * 0.2 * 0.8)
@@ -285,8 +294,33 @@ def digit_report(
 
 
 def _report(columns: Mapping[str, I64], minimum: int) -> DigitReport:
+    """Every test of every series from one pass over the table: digits of all columns at
+    once, counted per column with one ``bincount``."""
+    names = list(columns)
+    table = np.column_stack(list(columns.values())) if names else np.zeros((0, 0), np.int64)
+    column = np.broadcast_to(np.arange(len(names)), table.shape)
+    second = table >= SECOND_DIGIT_MINIMUM
+    values = table[second]
+    width = np.searchsorted(_POWERS, values, side="right")
+    digits = (values // _POWERS[width - 2]) % 10
+    second_counts = np.bincount(column[second] * 10 + digits, minlength=10 * len(names)).reshape(
+        len(names), 10
+    )
+    last = table >= minimum
+    last_counts = np.bincount(
+        column[last] * 10 + table[last] % 10, minlength=10 * len(names)
+    ).reshape(len(names), 10)
+    wide = [spread_enough(table[:, k], minimum) for k in range(len(names))]
     return DigitReport(
-        second_digit=tuple(second_digit_test(c, name) for name, c in columns.items()),
-        last_digit=tuple(last_digit_test(c, name, minimum) for name, c in columns.items()),
-        zero_five=tuple(zero_five_test(c, name, minimum) for name, c in columns.items()),
+        second_digit=tuple(
+            _pearson_of(name, "2BL", second_counts[k], SECOND_DIGIT_BENFORD)
+            for k, name in enumerate(names)
+        ),
+        last_digit=tuple(
+            _pearson_of(name, "last-digit", last_counts[k], UNIFORM_DIGITS, wide[k])
+            for k, name in enumerate(names)
+        ),
+        zero_five=tuple(
+            _zero_five_of(name, last_counts[k], wide[k]) for k, name in enumerate(names)
+        ),
     )
