@@ -14,9 +14,9 @@ flagged precincts with their scores. Everything is vectorised over the precinct 
   1993, threshold 3.5) of the log share of invalid ballots within the region.
 * :func:`turnout_and_share` — turnout and the leader's share both far above the region's:
   Klimek et al.'s incremental fraud seen in one precinct (robust z of both, on the logit).
-* :func:`identical_protocols` — the same counts as another protocol of the same district
-  (copied protocols, as observers found them in Russia 2011; Kobak, Shpilkin & Pshenichnikov,
-  AOAS 2016, discuss invented figures).
+* :func:`identical_protocols` — the same counts as another protocol of the same district: a
+  protocol copied rather than counted (two honest counts of hundreds of ballots over several
+  options almost never agree line by line).
 * :func:`round_numbers` — every count line of a protocol ends in zero; with uniform last
   digits (Beber & Scacco, Political Analysis 2012) a protocol of ``m`` such lines is round by
   chance with probability 10⁻ᵐ (each line's chance is measured in its column, since small
