@@ -51,8 +51,6 @@ TESTED_AT_LEAST = 50
 """A series is tested only with at least 50 numbers: 5 expected per digit, the usual floor of
 Pearson's chi-square approximation (Cochran 1954). Fewer leave the statistic and p-value NaN."""
 
-_POWERS = 10 ** np.arange(19, dtype=np.int64)
-
 
 def _second_digit_benford() -> F64:
     """Hill's (1995) second-digit law: the share of numbers whose second digit is d."""
@@ -115,13 +113,23 @@ def _counts(values: ArrayLike, field: str) -> I64:
     return array.astype(np.int64, copy=False)
 
 
+def _second_digit(values: I64) -> I64:
+    """The second digit of counts of at least 10: divide by ten (a division by a constant,
+    which NumPy does fast) until each is below 100, then take the last digit."""
+    reduced = values
+    while True:
+        above = reduced >= 100
+        if not above.any():
+            break
+        reduced = np.where(above, reduced // 10, reduced)
+    digits: I64 = reduced % 10
+    return digits
+
+
 def second_digits(counts: ArrayLike) -> I64:
     """The second digit of each count of at least 10 (those below are left out)."""
     values = _counts(counts, "counts").ravel()
-    values = values[values >= SECOND_DIGIT_MINIMUM]
-    width = np.searchsorted(_POWERS, values, side="right")  # number of digits
-    digits: I64 = (values // _POWERS[width - 2]) % 10
-    return digits
+    return _second_digit(values[values >= SECOND_DIGIT_MINIMUM])
 
 
 def last_digits(counts: ArrayLike, minimum: int = LAST_DIGIT_MINIMUM) -> I64:
@@ -294,33 +302,19 @@ def digit_report(
 
 
 def _report(columns: Mapping[str, I64], minimum: int) -> DigitReport:
-    """Every test of every series from one pass over the table: digits of all columns at
-    once, counted per column with one ``bincount``."""
-    names = list(columns)
-    table = np.column_stack(list(columns.values())) if names else np.zeros((0, 0), np.int64)
-    column = np.broadcast_to(np.arange(len(names)), table.shape)
-    second = table >= SECOND_DIGIT_MINIMUM
-    values = table[second]
-    width = np.searchsorted(_POWERS, values, side="right")
-    digits = (values // _POWERS[width - 2]) % 10
-    second_counts = np.bincount(column[second] * 10 + digits, minlength=10 * len(names)).reshape(
-        len(names), 10
-    )
-    last = table >= minimum
-    last_counts = np.bincount(
-        column[last] * 10 + table[last] % 10, minlength=10 * len(names)
-    ).reshape(len(names), 10)
-    wide = [spread_enough(table[:, k], minimum) for k in range(len(names))]
-    return DigitReport(
-        second_digit=tuple(
-            _pearson_of(name, "2BL", second_counts[k], SECOND_DIGIT_BENFORD)
-            for k, name in enumerate(names)
-        ),
-        last_digit=tuple(
-            _pearson_of(name, "last-digit", last_counts[k], UNIFORM_DIGITS, wide[k])
-            for k, name in enumerate(names)
-        ),
-        zero_five=tuple(
-            _zero_five_of(name, last_counts[k], wide[k]) for k, name in enumerate(names)
-        ),
-    )
+    """Every test of every series, each series read once: its counts of at least 10 give the
+    second digits, its counts of at least ``minimum`` the last digits and their spread."""
+    second, last, zero_five = [], [], []
+    for name, values in columns.items():
+        counts = np.ascontiguousarray(values)
+        above = counts[counts >= SECOND_DIGIT_MINIMUM]
+        tested = above if minimum == SECOND_DIGIT_MINIMUM else counts[counts >= minimum]
+        wide = False
+        if len(tested):
+            low, high = np.percentile(tested, [25, 75])
+            wide = bool(high - low >= LAST_DIGIT_SPREAD)
+        ending = np.bincount(tested % 10, minlength=10)
+        second.append(_pearson(name, "2BL", _second_digit(above), SECOND_DIGIT_BENFORD))
+        last.append(_pearson_of(name, "last-digit", ending, UNIFORM_DIGITS, wide))
+        zero_five.append(_zero_five_of(name, ending, wide))
+    return DigitReport(tuple(second), tuple(last), tuple(zero_five))

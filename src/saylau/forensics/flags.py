@@ -200,25 +200,30 @@ _MAD_SCALE = 1.482602218505602  # 1 / Φ⁻¹(3/4): MAD of a normal sample estim
 def factorize(labels: ArrayLike) -> I64:
     """Group codes for labels (strings or integers), equal labels sharing a code.
 
-    Strings are hashed twice, a character column at a time, and the first hashes sorted,
+    Strings are hashed twice, two characters at a time, and the first hashes sorted,
     which is many times faster than sorting the strings (NumPy compares them character by
     character). Where two labels share a first hash, their second hashes must agree too, or
     (a collision of 64-bit hashes, however unlikely) the strings themselves are sorted."""
     values = np.asarray(labels)
     if values.dtype.kind in "iub":
-        return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
+        whole = values.astype(np.int64).reshape(-1)
+        if len(whole) and whole.min() >= 0 and whole.max() < 2**31:
+            return whole  # already codes: only equality matters
+        return np.unique(whole, return_inverse=True)[1].astype(np.int64).reshape(-1)
     if values.dtype.kind != "U" or values.ndim != 1:
         values = values.astype(np.str_).reshape(-1)
     if len(values) == 0:
         return np.zeros(0, dtype=np.int64)
     width = max(values.dtype.itemsize // 4, 1)
-    characters = values.view(np.uint32).reshape(len(values), width)
+    if width % 2:  # read two characters at a time, as one 64-bit word
+        values = values.astype(f"<U{width + 1}")
+    words = np.ascontiguousarray(values).view(np.uint64).reshape(len(values), -1)
     first = np.zeros(len(values), dtype=np.uint64)
     second = np.zeros(len(values), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for column in range(width):
-            first = first * np.uint64(1_000_003) + characters[:, column]
-            second = second * np.uint64(2_147_483_659) + characters[:, column]
+        for column in range(words.shape[1]):
+            first = first * np.uint64(1_000_003) + words[:, column]
+            second = second * np.uint64(2_147_483_659) + (words[:, column] ^ np.uint64(0x5555))
     order = np.argsort(first)
     ranked = first[order]
     starts = np.r_[True, ranked[1:] != ranked[:-1]]
@@ -367,12 +372,6 @@ def turnout_and_share(
 # --- identical and round-number protocols -------------------------------------------------
 
 
-def _lines(table: Precincts) -> I64:
-    """The count lines a protocol is recognised by: ballots issued, invalid, each option."""
-    lines: I64 = np.column_stack([table.issued, table.invalid, table.votes])
-    return lines
-
-
 def identical_protocols(table: Precincts, district: ArrayLike, ballots_at_least: int = 1) -> Flags:
     """Precincts whose count lines (ballots issued, invalid, votes per option) equal another
     precinct's in the same district; the score is how many share them. Empty protocols
@@ -380,21 +379,27 @@ def identical_protocols(table: Precincts, district: ArrayLike, ballots_at_least:
     size = len(table)
     codes = _group_codes(district, size, "district")
     tested = table.ballots >= ballots_at_least
-    keys = np.column_stack([codes, _lines(table)])[tested]
+    columns = [codes, table.issued, table.invalid, *table.votes.T]
     score = np.zeros(size)
-    if len(keys):
-        # Rows hashed to one 64-bit number, so only rows that share a hash are compared
-        # whole (np.unique over rows is a slow sort of the whole table).
-        weights = np.random.default_rng(1).integers(1, 2**62, keys.shape[1]) | 1
+    if tested.any():
+        # Rows hashed to one 64-bit number, column by column, so that only rows sharing a
+        # hash are compared whole (np.unique over rows sorts the whole table).
+        hashes = np.zeros(size, dtype=np.uint64)
         with np.errstate(over="ignore"):
-            hashes = (keys.astype(np.uint64) * weights.astype(np.uint64)).sum(axis=1)
-        _, hash_inverse, hash_counts = np.unique(hashes, return_inverse=True, return_counts=True)
-        shared = np.nonzero(hash_counts[hash_inverse.reshape(-1)] >= 2)[0]
+            for column in columns:
+                hashes = hashes * np.uint64(0x9E3779B97F4A7C15) + column.astype(np.uint64)
+        hashes = hashes[tested]
+        order = np.argsort(hashes)
+        ranked = hashes[order]
+        twin = np.zeros(len(ranked), dtype=np.bool_)
+        same = ranked[1:] == ranked[:-1]
+        twin[1:] |= same
+        twin[:-1] |= same
+        shared = np.nonzero(tested)[0][order[twin]]
         if len(shared):
-            _, inverse, counts = np.unique(
-                keys[shared], axis=0, return_inverse=True, return_counts=True
-            )
-            score[np.nonzero(tested)[0][shared]] = counts[inverse.reshape(-1)]
+            keys = np.column_stack([column[shared] for column in columns])
+            _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+            score[shared] = counts[inverse.reshape(-1)]
     return _flags(Reason.IDENTICAL, score >= 2, score, int(tested.sum()))
 
 
@@ -421,21 +426,25 @@ def round_numbers(
     the share of counts ending in 0 in its column among counts of its size (10–19, 20–49, …,
     1,000 and more), and ``expected`` sums over the protocols tested the product of their
     lines' chances (lines taken as independent)."""
-    lines = _lines(table)
-    counted = lines >= minimum
-    zero = counted & (lines % 10 == 0)
-    # Each line's chance of a final 0, by column and by the count's size.
-    size_class = np.searchsorted(_ROUND_SIZES, lines, side="right")
-    cell = np.arange(lines.shape[1])[None, :] * (len(_ROUND_SIZES) + 1) + size_class
-    cells = lines.shape[1] * (len(_ROUND_SIZES) + 1)
-    zeros = np.bincount(cell[zero], minlength=cells)
-    seen = np.bincount(cell[counted], minlength=cells)
-    log_chance = np.log(np.clip(zeros / np.maximum(seen, 1), 1e-12, 1.0))
-    m = counted.sum(axis=1)
+    size = len(table)
+    m = np.zeros(size, dtype=np.int64)
+    round_lines = np.zeros(size, dtype=np.int64)
+    log_chance = np.zeros(size)
+    for line in (table.issued, table.invalid, *table.votes.T):
+        counts = np.ascontiguousarray(line)
+        counted = counts >= minimum
+        zero = counted & (counts % 10 == 0)
+        # The line's chance of a final 0 among counts of the same size.
+        size_class = np.searchsorted(_ROUND_SIZES, counts, side="right")
+        zeros = np.bincount(size_class[zero], minlength=len(_ROUND_SIZES) + 1)
+        seen = np.bincount(size_class[counted], minlength=len(_ROUND_SIZES) + 1)
+        chance = np.log(np.clip(zeros / np.maximum(seen, 1), 1e-12, 1.0))
+        m += counted
+        round_lines += zero
+        log_chance += np.where(counted, chance[size_class], 0.0)
     tested = m >= lines_at_least
-    mask = tested & (zero.sum(axis=1) == m)
-    chances = np.where(counted[tested], log_chance[cell[tested]], 0.0).sum(axis=1)
-    expected = float(np.exp(chances).sum())
+    mask = tested & (round_lines == m)
+    expected = float(np.exp(log_chance[tested]).sum())
     flagged = int(mask.sum())
     return _flags(
         Reason.ROUND_NUMBERS,
