@@ -78,6 +78,7 @@ def test_demo_refuses_a_busy_port_before_counting(tmp_path: Path) -> None:
         (["synth", "--out", "out", "--precincts", "200"], "saylau: field 'precincts'"),
         (["synth", "--out", "out", "--night", "1999"], "saylau: field 'night'"),
         (["synth", "--out", "out", "--seed", "-1"], "saylau: field 'seed'"),
+        (["synth", "--out", "out", "--stuffed", "2"], "saylau: field 'share'"),
     ],
 )
 def test_a_bad_option_ends_in_one_line_and_exit_2(
