@@ -88,7 +88,7 @@ def measure_stuffed(seeds: range, precincts: int) -> dict[str, Any]:
             hits[name] = hits.get(name, 0) + int(truth.stuffed[where].sum())
             flagged[name] = flagged.get(name, 0) + len(where)
         corner = found[0].precincts
-        hits["near-unanimous/extreme"] = hits.get("near-unanimous/extreme", 0) + int(
+        hits["near_unanimous/extreme"] = hits.get("near_unanimous/extreme", 0) + int(
             truth.extreme[corner].sum()
         )
         truth_total += int(truth.stuffed.sum())
@@ -101,8 +101,8 @@ def measure_stuffed(seeds: range, precincts: int) -> dict[str, Any]:
             "precision": hits[name] / flagged[name] if flagged[name] else None,
             "recall": hits[name] / truth_total,
         }
-    result["near-unanimous"]["recall_of_extreme_fraud"] = (
-        hits["near-unanimous/extreme"] / extreme_total
+    result["near_unanimous"]["recall_of_extreme_fraud"] = (
+        hits["near_unanimous/extreme"] / extreme_total
     )
     result["stuffed_precincts"] = truth_total
     result["extreme_precincts"] = extreme_total

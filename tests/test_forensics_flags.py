@@ -259,3 +259,13 @@ def test_factorize_gives_equal_codes_exactly_to_equal_labels(names: list[str]) -
     codes = factorize(labels)
     for i in range(len(names)):
         assert np.array_equal(codes == codes[i], labels == labels[i])
+
+
+def test_flags_list_their_precincts_as_every_forensic_method_does() -> None:
+    truth, table, _ = stuffed(0)
+    corner = near_unanimous(table)
+    listed = corner.flagged(table)
+    assert listed.reason == Reason.NEAR_UNANIMOUS.value == "near_unanimous"
+    assert len(listed) == corner.count
+    assert listed.ids.tolist() == list(corner.ids(table))
+    assert set(listed.indices.tolist()) <= set(np.nonzero(truth.stuffed)[0].tolist())

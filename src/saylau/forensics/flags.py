@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from saylau.forensics.digits import normal_upper_tail
-from saylau.forensics.precincts import Precincts
+from saylau.forensics.precincts import Flagged, Precincts
 from saylau.model import BadInput
 
 I64 = NDArray[np.int64]
@@ -48,15 +48,15 @@ LANGUAGES = ("kk", "ru", "en")
 
 
 class Reason(StrEnum):
-    """Why a precinct is flagged."""
+    """Why a precinct is flagged: the key the pages translate (as ``Flagged.reason``)."""
 
-    NEAR_UNANIMOUS = "near-unanimous"
-    INVALID_OUTLIER = "invalid-outlier"
-    IDENTICAL = "identical-protocols"
-    ROUND_NUMBERS = "round-numbers"
-    LATE_JUMP = "late-jump"
-    MOVED_VOTES = "moved-votes"
-    TURNOUT_AND_SHARE = "turnout-and-share"
+    NEAR_UNANIMOUS = "near_unanimous"
+    INVALID_OUTLIER = "invalid_outlier"
+    IDENTICAL = "identical_protocols"
+    ROUND_NUMBERS = "round_numbers"
+    LATE_JUMP = "late_jump"
+    MOVED_VOTES = "moved_votes"
+    TURNOUT_AND_SHARE = "turnout_and_share"
 
 
 REASON_TEXT: Mapping[Reason, Mapping[str, str]] = {
@@ -126,6 +126,11 @@ class Flags:
     def ids(self, table: Precincts) -> tuple[str, ...]:
         """The flagged precincts' ids in ``table``."""
         return tuple(str(code) for code in table.ids[self.precincts].tolist())
+
+    def flagged(self, table: Precincts) -> Flagged:
+        """The flagged precincts as every forensic method lists them (strangest first)."""
+        indices = self.precincts.astype(np.intp)
+        return Flagged(reason=self.reason.value, indices=indices, ids=table.ids[indices])
 
 
 def _flags(
