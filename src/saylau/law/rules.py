@@ -251,7 +251,8 @@ class AssemblyRules(InstitutionRules):
     notification_answer_working_days: int
     approval_forms: str
     approval_working_days: int
-    notification_lead_days: int
+    notification_lead_working_days: int
+    approval_lead_working_days: int
     places: str
 
 
