@@ -25,8 +25,9 @@ from saylau.store.tables import BodyCredentialRow, CredentialRow
 
 ROLES = ("precinct", "territorial", "central", "observer")
 #: Roles of registering bodies that are not commissions: the Ministry of Justice registers
-#: parties (electoral-rules §7).
-BODY_ROLES = ("justice",)
+#: parties (electoral-rules §7); an akimat answers assembly notices and an organiser files them
+#: (§9).
+BODY_ROLES = ("justice", "akimat", "organiser")
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,3 +298,54 @@ class PartyMemberRow(Base):
     __tablename__ = "party_members"
     iin: Mapped[str] = mapped_column(String(12), primary_key=True)
     party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"), primary_key=True)
+
+
+class AssemblyRow(Base):
+    """A notice of a peaceful assembly as filed and accepted: never changed; its state is
+    the last of its events. ``starts`` and ``ends`` are the city's local time."""
+
+    __tablename__ = "assemblies"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    organiser: Mapped[str] = mapped_column(String(300))
+    filed_by: Mapped[int] = mapped_column(ForeignKey("body_credentials.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    procedure: Mapped[str] = mapped_column(String(16))
+    city: Mapped[str] = mapped_column(String(8))
+    place: Mapped[str] = mapped_column(String(64))
+    starts: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False))
+    ends: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False))
+    participants: Mapped[int] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(Text)
+    filed_on: Mapped[dt.date] = mapped_column(Date)
+    answer_due: Mapped[dt.date] = mapped_column(Date)
+    over_capacity: Mapped[int] = mapped_column(Integer)
+    citations: Mapped[str] = mapped_column(Text)  # JSON: the law the checks applied
+    __table_args__ = (Index("ix_assemblies_city_starts", "city", "starts"),)
+
+
+class AssemblyEventRow(Base):
+    """One step of an assembly, numbered in order (notified or requested first), each a leaf
+    of the assemblies' Merkle log at ``log_index``. Never changed."""
+
+    __tablename__ = "assembly_events"
+    assembly_id: Mapped[str] = mapped_column(ForeignKey("assemblies.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    on: Mapped[dt.date] = mapped_column(Date)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("body_credentials.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    log_index: Mapped[int] = mapped_column(BigInteger, unique=True)
+    leaf: Mapped[bytes] = mapped_column(LargeBinary)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AssemblyLogRow(Base):
+    """The assemblies' Merkle log: its size and right-hand frontier, one row whose lock
+    orders every step (so two akimat answers or two ticks never cross)."""
+
+    __tablename__ = "assembly_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    frontier: Mapped[bytes] = mapped_column(LargeBinary)
