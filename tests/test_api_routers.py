@@ -9,10 +9,20 @@ from pathlib import Path
 
 from fastapi.routing import APIRoute
 
-from saylau.api import candidates, decisions, downloads, health, intake, ledger, parties, results
+from saylau.api import (
+    assemblies,
+    candidates,
+    decisions,
+    downloads,
+    health,
+    intake,
+    ledger,
+    parties,
+    results,
+)
 from saylau.api.app import create_app
 
-AREAS = (health, intake, results, ledger, decisions, downloads, parties, candidates)
+AREAS = (assemblies, health, intake, results, ledger, decisions, downloads, parties, candidates)
 APP = Path(__file__).resolve().parents[1] / "src" / "saylau" / "api" / "app.py"
 
 

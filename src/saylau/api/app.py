@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from saylau import __version__
 from saylau.api import (
+    assemblies,
     candidates,
     decisions,
     docs,
@@ -72,6 +73,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     app.include_router(downloads.router)
     app.include_router(parties.router)
     app.include_router(candidates.router)
+    app.include_router(assemblies.router)
     app.add_middleware(ResponseCache, snapshots=snapshots)
     throttle.install(app)
     app.add_middleware(DatabaseOutage)  # a lost database anywhere is a 503
