@@ -15,6 +15,7 @@ from rich.table import Table
 from typer._click import exceptions as usage
 
 from saylau import strictjson
+from saylau.assemblies_cli import assemblies_app
 from saylau.credentials_cli import credentials_app
 from saylau.law import law_book
 from saylau.law import views as law_views
@@ -47,6 +48,7 @@ app.add_typer(election_app, name="election")
 app.add_typer(ledger_app, name="ledger")
 election_app.add_typer(credentials_app, name="credentials")
 app.add_typer(register_app, name="register")
+app.add_typer(assemblies_app, name="assemblies")
 
 DbOption = Annotated[
     str | None,

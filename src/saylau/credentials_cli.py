@@ -206,7 +206,12 @@ def official_command(
     name: Annotated[str, typer.Option("--name", help="the official who holds it")],
     position: Annotated[str, typer.Option("--position", help="the official's position")],
     role: Annotated[
-        str, typer.Option("--role", help="the registering body: justice (registers parties)")
+        str,
+        typer.Option(
+            "--role",
+            help="justice (registers parties), akimat (answers assembly notices) or organiser "
+            "(files them)",
+        ),
     ] = "justice",
     valid_days: ValidDays = 31,
     db: DbOption = None,
