@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 from babel.dates import format_time
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -14,12 +15,13 @@ from markupsafe import Markup, escape
 
 from saylau import territory
 from saylau.election import ContestDef, Election
+from saylau.model import iso_date
 from saylau.outcome.records import ListOutcome
-from saylau.service import candidates, elections, overview, parties, proofs, results
+from saylau.service import assemblies, candidates, elections, overview, parties, proofs, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.tabulation import figures as tally
-from saylau.web import candidacy, charts, drawing, evidence, geo, registry, views
+from saylau.web import candidacy, charts, drawing, evidence, gatherings, geo, registry, views
 from saylau.web.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -383,4 +385,53 @@ def deputies_page(context: Context, language: str, election_id: str, size: int) 
         tree_size=size,
         page_path=f"/{election_id}/deputies/",
         twin=f"/api/v1/elections/{election_id}/deputies",
+    )
+
+
+def _query(**values: str | None) -> str:
+    chosen = {k: v for k, v in values.items() if v}
+    return ("?" + urlencode(chosen)) if chosen else ""
+
+
+def assemblies_page(
+    context: Context,
+    language: str,
+    city: str | None,
+    state: str | None,
+    since: str | None,
+    until: str | None,
+) -> bytes:
+    """The public calendar of notified assemblies and their answers, filtered by city,
+    state and days, in the language."""
+    wanted = assemblies.Filter(
+        city,
+        state,
+        iso_date(since, "since") if since else None,
+        iso_date(until, "until") if until else None,
+    )
+    shown = [gatherings.line(v, language) for v in assemblies.calendar(context, wanted)]
+    query = _query(city=city, state=state, since=since, until=until)
+    names = gatherings.city_names()
+    return render(
+        language,
+        "assemblies.html",
+        assemblies=shown,
+        city_options=[(c, name(names[c], language)) for c in gatherings.cities()],
+        state_options=gatherings.state_choices(language),
+        chosen={"city": city, "state": state, "since": since, "until": until},
+        page_path="/assemblies/" + query,
+        twin="/api/v1/assemblies" + query,
+        ics="/api/v1/assemblies/calendar.ics" + query,
+    )
+
+
+def assembly_page(context: Context, language: str, assembly_id: str) -> bytes:
+    """One assembly: its place and time, its answer and every step, in the language."""
+    found = gatherings.line(assemblies.assembly(context, assembly_id), language)
+    return render(
+        language,
+        "assembly.html",
+        a=found,
+        page_path=f"/assemblies/{assembly_id}/",
+        twin=f"/api/v1/assemblies/{assembly_id}",
     )

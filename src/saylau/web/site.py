@@ -120,6 +120,37 @@ def party_page(lang: Language, party_id: PartyId, site: SiteOf) -> Response:
     return _html(pages.party_page(site.context, lang, party_id), lang)
 
 
+# --- assemblies: the public calendar of peaceful assemblies (before the results too) ------
+
+assembly_pages = APIRouter(include_in_schema=False)
+AssemblyId = Annotated[str, PathParam(pattern=r"^a[0-9a-f]{12}$")]
+CityQuery = Annotated[str | None, Query(pattern=r"^(KZ-[0-9]{2})?$")]
+StateQuery = Annotated[str | None, Query(pattern=r"^[a-z_]{0,16}$")]
+DayQuery = Annotated[str | None, Query(pattern=r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$")]
+
+
+@assembly_pages.get("/{lang}/assemblies/")
+def assemblies_page(
+    lang: Language,
+    site: SiteOf,
+    city: CityQuery = None,
+    state: StateQuery = None,
+    since: DayQuery = None,
+    until: DayQuery = None,
+) -> Response:
+    """The calendar of notified assemblies and their answers, per city, with filters."""
+    body = pages.assemblies_page(
+        site.context, lang, city or None, state or None, since or None, until or None
+    )
+    return _html(body, lang)
+
+
+@assembly_pages.get("/{lang}/assemblies/{assembly_id}/")
+def assembly_page(lang: Language, assembly_id: AssemblyId, site: SiteOf) -> Response:
+    """One assembly: where and when, the akimat's answer and every step."""
+    return _html(pages.assembly_page(site.context, lang, assembly_id), lang)
+
+
 # --- people: an election's candidates, lists and deputies (before the results, whose contest
 # paths would match; election.RESERVED_CONTEST_IDS keeps contests off these ids) ------------
 
@@ -284,7 +315,7 @@ async def live(
     )
 
 
-ROUTERS = (entry, party_pages, people_pages, results_pages, widgets, live_numbers)
+ROUTERS = (entry, party_pages, assembly_pages, people_pages, results_pages, widgets, live_numbers)
 
 
 def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
