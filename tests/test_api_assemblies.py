@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from saylau import ledger
 from saylau.api.app import create_app
 from saylau.service.context import Context
 from saylau.service.credentials import issue_official
@@ -84,7 +85,14 @@ def test_a_notice_is_filed_answered_and_public(api: Api) -> None:
     listed = api.client.get(ASSEMBLIES, params={"city": "KZ-75", "state": "agreed"}).json()
     assert [a["id"] for a in listed] == [body["id"]]
     assert api.client.get(ASSEMBLIES, params={"city": "KZ-71"}).json() == []
-    assert api.client.get(f"{ASSEMBLIES}/log").json()["size"] == 2
+    log = api.client.get(f"{ASSEMBLIES}/log").json()
+    assert log["size"] == 2
+    proof = api.client.get(f"{ASSEMBLIES}/{body['id']}/steps/2/proof").json()
+    assert (proof["index"], proof["size"], proof["root"]) == (1, 2, log["root"])
+    leaf = ledger.leaf_hash(proof["leaf"].encode())
+    hashes = [bytes.fromhex(h) for h in proof["proof"]]
+    ledger.verify_inclusion(1, 2, leaf, hashes, bytes.fromhex(log["root"]))
+    assert api.client.get(f"{ASSEMBLIES}/{body['id']}/steps/3/proof").status_code == 404
 
 
 def test_roles_are_checked(api: Api) -> None:

@@ -73,6 +73,13 @@ def test_a_notice_is_answered_in_order_and_each_step_is_in_the_log(ctx: Context)
     state = assemblies.log_state(ctx)
     assert state.size == 2 == len(leaves)
     assert state.root == ledger.root_hash(leaves).hex()
+    for number in (1, 2):
+        proof = assemblies.step_proof(ctx, first, number)
+        leaf = ledger.leaf_hash(proof.leaf.encode())
+        hashes = [bytes.fromhex(h) for h in proof.proof]
+        root = bytes.fromhex(proof.root)
+        ledger.verify_inclusion(proof.index, proof.size, leaf, hashes, root)
+        assert f'"number":{number}' in proof.leaf and f'"assembly":"{first}"' in proof.leaf
 
 
 def test_a_refused_notice_records_nothing_and_names_every_rule(ctx: Context) -> None:

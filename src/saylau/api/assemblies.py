@@ -132,6 +132,14 @@ class LogOut(BaseModel):
     root: str
 
 
+class ProofOut(BaseModel):
+    leaf: str
+    index: int
+    size: int
+    root: str
+    proof: list[str]
+
+
 class PlaceOut(BaseModel):
     city: str
     place: str
@@ -298,6 +306,22 @@ def log(context: ServiceContext) -> dict[str, Any]:
 def show(assembly_id: AssemblyId, context: ServiceContext) -> dict[str, Any]:
     """One assembly with its history (each step dated and recorded) and overlaps."""
     return assemblies.assembly(context, assembly_id).as_json()
+
+
+@router.get(
+    ASSEMBLIES + "/{assembly_id}/steps/{number}/proof",
+    response_model=ProofOut,
+    tags=["assemblies"],
+    responses={404: {}},
+)
+def step_proof(
+    assembly_id: AssemblyId,
+    number: Annotated[int, Path(ge=1, le=1000)],
+    context: ServiceContext,
+) -> dict[str, Any]:
+    """A step's record as the log holds it and its inclusion proof (RFC 9162, SHA-256) in
+    the log at its present size and root: anyone can check that the step is in the log."""
+    return assemblies.step_proof(context, assembly_id, number).as_json()
 
 
 @router.get(PLACES, response_model=list[PlaceOut], tags=["assemblies"], responses={422: {}})

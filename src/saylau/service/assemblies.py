@@ -523,3 +523,58 @@ def log_state(ctx: Context) -> LogState:
         assert log is not None, "the migration seeds the log's row"
         hashes = [log.frontier[i : i + HASH] for i in range(0, len(log.frontier), HASH)]
         return LogState(log.size, ledger.Frontier(log.size, hashes).root().hex())
+
+
+@dataclass(frozen=True, slots=True)
+class StepProof:
+    """A step's leaf (the canonical JSON record), its index in the log, and the inclusion
+    proof (RFC 9162) that it is in the tree of ``size`` leaves whose root is ``root``."""
+
+    leaf: str
+    index: int
+    size: int
+    root: str
+    proof: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "leaf": self.leaf,
+            "index": self.index,
+            "size": self.size,
+            "root": self.root,
+            "proof": list(self.proof),
+        }
+
+
+def step_proof(ctx: Context, assembly_id: str, number: int) -> StepProof:
+    """The inclusion proof of step ``number`` of an assembly in the log as it stands now,
+    checked here before it is handed out."""
+    with ctx.sessions() as session:
+        step = session.get(AssemblyEventRow, (assembly_id, number))
+        if step is None:
+            raise NotFound(f"no step {number} of assembly {assembly_id!r}")
+        log = session.get(AssemblyLogRow, 1)
+        assert log is not None, "the migration seeds the log's row"
+        size = int(log.size)
+        hashes = [log.frontier[i : i + HASH] for i in range(0, len(log.frontier), HASH)]
+        root = ledger.Frontier(size, hashes).root()
+
+        def read(start: int, end: int) -> list[bytes]:
+            return [
+                bytes(h)
+                for h in session.scalars(
+                    select(AssemblyEventRow.leaf_hash)
+                    .where(AssemblyEventRow.log_index >= start, AssemblyEventRow.log_index < end)
+                    .order_by(AssemblyEventRow.log_index)
+                )
+            ]
+
+        proof = ledger.inclusion_proof(int(step.log_index), size, read)
+        ledger.verify_inclusion(int(step.log_index), size, bytes(step.leaf_hash), proof, root)
+        return StepProof(
+            bytes(step.leaf).decode("utf-8"),
+            int(step.log_index),
+            size,
+            root.hex(),
+            tuple(h.hex() for h in proof),
+        )
