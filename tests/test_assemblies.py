@@ -132,6 +132,14 @@ def test_the_lead_time_is_read_from_the_law() -> None:
     assert check(n, shorter, PLACES, CALENDAR).latest_filing == D(2024, 5, 2)
 
 
+def test_the_answer_period_is_read_from_the_law() -> None:
+    n = notice(D(2024, 5, 3), D(2024, 5, 20))
+    law = rules_of(n)
+    longer = replace(law, notification_answer_working_days=4, citations=law.citations)
+    # Filed Fri 3 May 2024: 4, 6, 10, then Mon 13 May is the fourth working day.
+    assert check(n, longer, PLACES, CALENDAR).answer_due == D(2024, 5, 13)
+
+
 DAYS = st.dates(min_value=D(2020, 7, 1), max_value=D(2025, 11, 30))
 
 
