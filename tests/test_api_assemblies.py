@@ -28,6 +28,7 @@ class Api:
     organiser: str
     other: str
     akimat: str
+    astana: str
     days: list[dt.date]
 
     def as_of(self, day: dt.date) -> None:
@@ -44,13 +45,14 @@ def api(tmp_path: Path) -> Iterator[Api]:
     ctx = Context.open(url)
     organiser = issue_official(ctx, "organiser", "Aigerim Nurlanqyzy", "organiser").token
     other = issue_official(ctx, "organiser", "Someone Else", "organiser").token
-    akimat = issue_official(ctx, "akimat", "B. Akimov", "Almaty akimat").token
+    akimat = issue_official(ctx, "akimat", "B. Akimov", "Almaty akimat", unit_code="KZ-75").token
+    astana = issue_official(ctx, "akimat", "C. Akimov", "Astana akimat", unit_code="KZ-71").token
     ctx.engine.dispose()
     days = [dt.date(2024, 5, 3)]
     app = create_app(url)
     app.state.assembly_clock = lambda: days[0]
     with TestClient(app) as client:
-        yield Api(client, organiser, other, akimat, days)
+        yield Api(client, organiser, other, akimat, astana, days)
 
 
 def notice(**change: Any) -> dict[str, Any]:
@@ -105,6 +107,8 @@ def test_roles_are_checked(api: Api) -> None:
         api.post(f"/{filed['id']}/answer", api.organiser, {"decision": "agree"}).status_code == 403
     )
     assert api.post("/tick", api.organiser).status_code == 403
+    astana = api.post(f"/{filed['id']}/answer", api.astana, {"decision": "agree"})
+    assert astana.status_code == 403 and "KZ-71" in astana.json()["detail"]
     assert api.post(f"/{filed['id']}/withdrawal", api.other).status_code == 403
     assert api.post(f"/{filed['id']}/withdrawal", api.organiser).status_code == 201
 

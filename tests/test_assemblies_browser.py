@@ -27,8 +27,8 @@ D = dt.date
 T = dt.datetime
 
 
-def official(ctx: Context, role: str, name: str) -> Official:
-    token = issue_official(ctx, role, name, role).token
+def official(ctx: Context, role: str, name: str, city: str | None = None) -> Official:
+    token = issue_official(ctx, role, name, role, unit_code=city).token
     with ctx.sessions() as session:
         return authenticate_official(session, role, token)
 
@@ -43,7 +43,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, d
     ids: dict[str, str] = {}
     try:
         organiser = official(ctx, "organiser", "Айгерім Нұрланқызы")
-        akimat = official(ctx, "akimat", "Алматы әкімдігі")
+        akimat = official(ctx, "akimat", "Алматы әкімдігі", "KZ-75")
 
         def file(kind: str, city: str, place: str, start: int, purpose: str) -> str:
             return assemblies.notify(

@@ -22,11 +22,11 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def credential(db: str, folder: Path, role: str, name: str) -> Path:
+def credential(db: str, folder: Path, role: str, name: str, *city: str) -> Path:
     out = folder / f"{role}-{name}.json"
     code, _, err = run(
         "election", "credentials", "official", "--out", str(out), "--name", name,
-        "--position", role, "--role", role, "--db", db,
+        "--position", role, "--role", role, *city, "--db", db,
     )  # fmt: skip
     assert code == 0, err
     return out
@@ -54,7 +54,7 @@ def test_a_notice_from_the_terminal(tmp_path: Path) -> None:
         pytest.skip(f"the working-day calendar holds no transfers for {day.year}")
     db = f"sqlite:///{tmp_path / 'saylau.db'}"
     organiser = credential(db, tmp_path, "organiser", "Aigerim")
-    akimat = credential(db, tmp_path, "akimat", "Akimov")
+    akimat = credential(db, tmp_path, "akimat", "Akimov", "--city", "KZ-71")
     notice = tmp_path / "notice.json"
     body = {
         "kind": "picket",

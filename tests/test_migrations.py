@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
 
-from saylau.service.auth import authenticate, hash_token
+from saylau.service.auth import authenticate, authenticate_official, hash_token
 from saylau.service.context import Context
 from saylau.store import make_engine
 from saylau.store.engine import MIGRATIONS
@@ -144,3 +144,36 @@ def test_credential_owners_keep_earlier_credentials_working(backend: str, tmp_pa
         finally:
             engine.dispose()
         assert "owner_name" not in columns and count == 4 and state == "pending"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_assemblies_revision_keeps_the_bodies_credentials(backend: str, tmp_path: Path) -> None:
+    """0009 adds the assemblies' tables and an akimat's city to the bodies' credentials: a
+    Ministry credential issued before works after it, and the revision goes down and up."""
+    with database(backend, tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine, "0007")
+            now = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+            with engine.begin() as db:
+                db.execute(
+                    text(
+                        "INSERT INTO body_credentials (role, token_hash, owner_name, "
+                        "owner_position, created_at, expires_at) VALUES ('justice', :h, "
+                        "'A. Officer', 'registration', :now, :until)"
+                    ),
+                    {"h": hash_token("ministry"), "now": now, "until": now.replace(year=2099)},
+                )
+            upgrade(engine, "head")
+            ctx = Context.open(url, upgrade=False)
+            with ctx.sessions() as session:
+                official = authenticate_official(session, "justice", "ministry")
+            ctx.engine.dispose()
+            assert official.unit_code is None
+            downgrade(engine, "0007")
+            with engine.connect() as db:
+                names = {r[0] for r in db.execute(text("SELECT owner_name FROM body_credentials"))}
+            assert names == {"A. Officer"}
+            upgrade(engine, "head")
+        finally:
+            engine.dispose()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from saylau import ledger
+from saylau.model import BadInput
 from saylau.service import assemblies
 from saylau.service.assemblies import Filter, NoticeRefused
 from saylau.service.auth import Official, authenticate_official
@@ -35,8 +36,8 @@ def ctx(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Context]:
             context.engine.dispose()
 
 
-def official(ctx: Context, role: str, name: str) -> Official:
-    token = issue_official(ctx, role, name, "—").token
+def official(ctx: Context, role: str, name: str, city: str | None = None) -> Official:
+    token = issue_official(ctx, role, name, "—", unit_code=city).token
     with ctx.sessions() as session:
         return authenticate_official(session, role, token)
 
@@ -59,7 +60,7 @@ def file(ctx: Context, who: Official, place: str = "gandhi-park", start: int = 1
 
 def test_a_notice_is_answered_in_order_and_each_step_is_in_the_log(ctx: Context) -> None:
     organiser = official(ctx, "organiser", "Aigerim Nurlanqyzy")
-    akimat = official(ctx, "akimat", "Almaty akimat")
+    akimat = official(ctx, "akimat", "Almaty akimat", "KZ-75")
     first = file(ctx, organiser)
     view = assemblies.assembly(ctx, first)
     assert (view.state, view.answer_due) == ("notified", D(2024, 5, 10))
@@ -114,7 +115,7 @@ def test_the_tick_records_silence_once_after_the_deadline(ctx: Context) -> None:
         ("notified", D(2024, 5, 3)),
         ("went_ahead", D(2024, 5, 11)),
     ]
-    akimat = official(ctx, "akimat", "Almaty akimat")
+    akimat = official(ctx, "akimat", "Almaty akimat", "KZ-75")
     with pytest.raises(NoticeRefused):
         assemblies.answer(ctx, akimat, first, "agree", on=D(2024, 5, 10))
 
@@ -160,3 +161,23 @@ def test_overlaps_at_one_place_are_flagged_until_one_is_withdrawn(ctx: Context) 
     assert assemblies.calendar(ctx, Filter(city="KZ-71")) == []
     assert assemblies.calendar(ctx, Filter(since=D(2024, 5, 21))) == []
     assert len(assemblies.calendar(ctx, Filter(since=D(2024, 5, 20), until=D(2024, 5, 20)))) == 3
+
+
+def test_an_akimat_answers_only_its_own_citys_notices(ctx: Context) -> None:
+    organiser = official(ctx, "organiser", "Aigerim Nurlanqyzy")
+    astana = official(ctx, "akimat", "Astana akimat", "KZ-71")
+    first = file(ctx, organiser)
+    with pytest.raises(Forbidden):
+        assemblies.answer(ctx, astana, first, "agree", on=D(2024, 5, 6))
+    assert assemblies.tick(ctx, on=D(2024, 5, 11), city="KZ-71") == []
+    assert assemblies.assembly(ctx, first).state == "notified"
+    assert assemblies.tick(ctx, on=D(2024, 5, 11), city="KZ-75") == [first]
+
+
+def test_an_akimat_credential_names_a_real_city(ctx: Context) -> None:
+    for city in (None, "KZ-99"):
+        with pytest.raises(BadInput) as refused:
+            issue_official(ctx, "akimat", "Someone", "akimat", unit_code=city)
+        assert refused.value.field == "unit"
+    with pytest.raises(BadInput):
+        issue_official(ctx, "organiser", "Someone", "organiser", unit_code="KZ-75")

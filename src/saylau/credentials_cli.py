@@ -213,16 +213,21 @@ def official_command(
             "(files them)",
         ),
     ] = "justice",
+    city: Annotated[
+        str | None,
+        typer.Option("--city", help="an akimat's city (ISO 3166-2, KZ-75): its notices only"),
+    ] = None,
     valid_days: ValidDays = 31,
     db: DbOption = None,
 ) -> None:
-    """Issue a credential to an official of a registering body that is not a commission
-    (the Ministry of Justice, which registers parties); it belongs to no election."""
+    """Issue a credential to an official of a body that is not a commission (the Ministry
+    of Justice, which registers parties; a city's akimat; an assembly's organiser); it
+    belongs to no election."""
     from saylau.service.credentials import issue_official
 
     _free(out)
     ctx = _context(db)
     validity = dt.timedelta(days=valid_days)
-    issued = _run(lambda: issue_official(ctx, role, name, position, validity))
+    issued = _run(lambda: issue_official(ctx, role, name, position, validity, city))
     write_private(out, [issued.as_json()])
     sys.stdout.write(f"wrote 1 credential to {out}\n")

@@ -229,10 +229,10 @@ def withdraw(
     responses={403: {}},
 )
 def tick(akimat: Akimat, today: Today, context: ServiceContext) -> dict[str, Any]:
-    """Record every notification unanswered past its deadline as going ahead as notified;
-    run again the same day, it records nothing more."""
-    del akimat  # the role is the check
-    return {"on": today.isoformat(), "went_ahead": assemblies.tick(context, on=today)}
+    """Record every notification of the akimat's city unanswered past its deadline as going
+    ahead as notified; run again the same day, it records nothing more."""
+    recorded = assemblies.tick(context, on=today, city=akimat.unit_code)
+    return {"on": today.isoformat(), "went_ahead": recorded}
 
 
 def _filter(

@@ -338,6 +338,7 @@ def _step(
     event: lifecycle.Event,
     by: int | None,
     organiser: int | None = None,
+    city: str | None = None,
 ) -> AssemblyView:
     with ctx.transaction() as session:
         log = _lock(session)
@@ -346,6 +347,8 @@ def _step(
             raise NotFound(f"no assembly {assembly_id!r}")
         if organiser is not None and row.filed_by != organiser:
             raise Forbidden("only the organiser who filed the notice may withdraw it")
+        if city is not None and row.city != city:
+            raise Forbidden(f"the akimat of {city} answers only that city's notices")
         events = _events(session, [assembly_id])[assembly_id]
         try:
             after = lifecycle.advance(_pure(row, events), event)
@@ -381,7 +384,9 @@ def answer(
         event = lifecycle.Refuse(day, reason)
     else:
         raise BadInput("decision", f"must be one of {list(ANSWERS)}", decision)
-    return _step(ctx, assembly_id, event, akimat.credential_id)
+    if akimat.unit_code is None:
+        raise Forbidden("an akimat's credential names the city whose notices it answers")
+    return _step(ctx, assembly_id, event, akimat.credential_id, city=akimat.unit_code)
 
 
 def withdraw(
@@ -397,10 +402,10 @@ def withdraw(
     )
 
 
-def tick(ctx: Context, on: dt.date | None = None) -> list[str]:
+def tick(ctx: Context, on: dt.date | None = None, city: str | None = None) -> list[str]:
     """Record, on ``on`` (today unless given), that every notification still unanswered
-    after its deadline goes ahead as notified; the ids recorded. Run twice, it records
-    nothing the second time."""
+    after its deadline (in ``city``, or everywhere) goes ahead as notified; the ids
+    recorded. Run twice, it records nothing the second time."""
     day = on or today()
     recorded: list[str] = []
     with ctx.transaction() as session:
@@ -411,6 +416,7 @@ def tick(ctx: Context, on: dt.date | None = None) -> list[str]:
                 .where(
                     AssemblyRow.procedure == Procedure.NOTIFICATION.value,
                     AssemblyRow.answer_due < day,
+                    *([AssemblyRow.city == city] if city is not None else []),
                 )
                 .order_by(AssemblyRow.answer_due, AssemblyRow.id)
             )

@@ -38,6 +38,7 @@ class Official:
     role: str
     name: str
     position: str
+    unit_code: str | None = None  # an akimat's city
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +192,7 @@ def authenticate_official(session: Session, role: str, token: str | None) -> Off
         raise Unauthenticated(f"the token expired on {when}")
     if row.role != role:
         raise Forbidden(f"the credential's role is {row.role}, not {role}")
-    return Official(row.id, row.role, row.owner_name, row.owner_position)
+    return Official(row.id, row.role, row.owner_name, row.owner_position, row.unit_code)
 
 
 def authenticate_commission(session: Session, election_id: str, token: str | None) -> Principal:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from saylau import strictjson
+from saylau import strictjson, territory
 from saylau.model import BadInput, plain_name
 from saylau.service.auth import BODY_ROLES, aware, hash_token, new_token
 from saylau.service.context import Context
@@ -374,11 +374,20 @@ def issue_official(
     name: str,
     position: str,
     valid_for: dt.timedelta = DEFAULT_VALIDITY,
+    unit_code: str | None = None,
 ) -> IssuedCredential:
     """A credential for one named official of a registering body (``role`` one of
-    ``BODY_ROLES``: the Ministry of Justice is ``justice``); the token is shown once."""
+    ``BODY_ROLES``: the Ministry of Justice is ``justice``); the token is shown once. An
+    akimat's names its city (``unit_code``, a region's ISO 3166-2 code): it answers that
+    city's assembly notices only; no other body's names a unit."""
     if role not in BODY_ROLES:
         raise BadInput("role", f"must be one of {list(BODY_ROLES)}", role)
+    if role == "akimat":
+        cities = {row["iso_3166_2"] for row in territory.rows("regions.csv")}
+        if unit_code not in cities:
+            raise BadInput("unit", "an akimat's credential names its city (ISO 3166-2)", unit_code)
+    elif unit_code is not None:
+        raise BadInput("unit", f"a {role} credential serves no single unit", unit_code)
     name, position = _text(name, "name", "official"), _text(position, "position", "official")
     expires_at = dt.datetime.now(dt.UTC) + _validity(valid_for)
     token = new_token()
@@ -389,7 +398,8 @@ def issue_official(
             owner_name=name,
             owner_position=position,
             expires_at=expires_at,
+            unit_code=unit_code,
         )
         session.add(row)
         session.flush()
-        return IssuedCredential(role, None, token, row.id, name, position, expires_at)
+        return IssuedCredential(role, unit_code, token, row.id, name, position, expires_at)

@@ -256,6 +256,8 @@ class BodyCredentialRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # the unit the body serves (an akimat's city, ISO 3166-2); None for a national body
+    unit_code: Mapped[str | None] = mapped_column(String(64))
 
 
 class PartyRow(Base):

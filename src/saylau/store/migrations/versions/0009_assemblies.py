@@ -21,6 +21,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # an akimat's credential serves one city: its notices only
+    op.add_column("body_credentials", sa.Column("unit_code", sa.String(length=64), nullable=True))
     op.create_table(
         "assemblies",
         sa.Column("id", sa.String(length=16), nullable=False),
@@ -75,3 +77,5 @@ def downgrade() -> None:
     op.drop_index("ix_assemblies_city_starts", table_name="assemblies")
     op.drop_table("assemblies")
     op.drop_table("assembly_log")
+    with op.batch_alter_table("body_credentials") as batch:
+        batch.drop_column("unit_code")
