@@ -94,6 +94,12 @@ def test_a_notice_is_filed_answered_and_public(api: Api) -> None:
     leaf = ledger.leaf_hash(proof["leaf"].encode())
     hashes = [bytes.fromhex(h) for h in proof["proof"]]
     ledger.verify_inclusion(1, 2, leaf, hashes, bytes.fromhex(log["root"]))
+    signed = ledger.verify_checkpoint(log["checkpoint"], [ledger.NoteKey.from_vkey(log["key"])])
+    assert (signed.origin, signed.size, signed.root.hex()) == (
+        "saylau.kz/assemblies",
+        2,
+        log["root"],
+    )
     assert api.client.get(f"{ASSEMBLIES}/{body['id']}/steps/3/proof").status_code == 404
 
 

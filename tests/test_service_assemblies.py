@@ -74,6 +74,11 @@ def test_a_notice_is_answered_in_order_and_each_step_is_in_the_log(ctx: Context)
     state = assemblies.log_state(ctx)
     assert state.size == 2 == len(leaves)
     assert state.root == ledger.root_hash(leaves).hex()
+    assert state.checkpoint is not None
+    checkpoint = ledger.verify_checkpoint(state.checkpoint, [ledger.NoteKey.from_vkey(state.key)])
+    assert (checkpoint.size, checkpoint.root.hex()) == (2, state.root)
+    public = ledger.VerifyingKey.from_bytes(ctx.signer.public_key())
+    assert ledger.NoteKey.from_vkey(state.key).public == public
     for number in (1, 2):
         proof = assemblies.step_proof(ctx, first, number)
         leaf = ledger.leaf_hash(proof.leaf.encode())

@@ -130,6 +130,8 @@ class TickOut(BaseModel):
 class LogOut(BaseModel):
     size: int
     root: str
+    checkpoint: str | None
+    key: str
 
 
 class ProofOut(BaseModel):
@@ -291,9 +293,15 @@ def calendar_ics(
 
 @router.get(ASSEMBLIES + "/log", response_model=LogOut, tags=["assemblies"])
 def log(context: ServiceContext) -> dict[str, Any]:
-    """The size and root (hex) of the Merkle log every step of every assembly is a leaf of."""
+    """The size and root (hex) of the Merkle log every step of every assembly is a leaf of,
+    its signed checkpoint (C2SP) and the verifier key that signs it."""
     state = assemblies.log_state(context)
-    return {"size": state.size, "root": state.root}
+    return {
+        "size": state.size,
+        "root": state.root,
+        "checkpoint": state.checkpoint,
+        "key": state.key,
+    }
 
 
 @router.get(

@@ -34,9 +34,9 @@ from saylau.law.rules import AssemblyRules, NotInForce, rules_at
 from saylau.model import BadInput
 from saylau.register.messages import json_value
 from saylau.service.auth import Official, aware
-from saylau.service.context import Context
+from saylau.service.context import SIGNER, Context
 from saylau.service.errors import Forbidden, NotFound, ServiceError
-from saylau.service.ledgering import canonical
+from saylau.service.ledgering import SigningUnavailable, canonical, origin_for
 from saylau.store.tables import AssemblyEventRow, AssemblyLogRow, AssemblyRow
 
 #: Kazakhstan's civil time (one zone, UTC+5, since 1 March 2024): the day a notice is filed.
@@ -249,6 +249,21 @@ def _record(
     log.frontier = b"".join(frontier.hashes)
 
 
+#: The assemblies' log is named in its checkpoints like an election's, by this id.
+LOG_ID = "assemblies"
+
+
+def _sign(session: Session, log: AssemblyLogRow) -> None:
+    """Sign the log's new head as a C2SP checkpoint with the service's signer (the key of
+    the elections' logs), kept beside the size it commits to."""
+    signer = session.info.get(SIGNER)
+    if not isinstance(signer, ledger.Signer):
+        raise SigningUnavailable("no signer is configured for the ledger")
+    hashes = [log.frontier[i : i + HASH] for i in range(0, len(log.frontier), HASH)]
+    head = ledger.TreeHead.now(int(log.size), ledger.Frontier(int(log.size), hashes).root())
+    log.checkpoint = ledger.sign_tree_head(head, origin_for(LOG_ID), [signer]).note
+
+
 def _events(session: Session, ids: Sequence[str]) -> dict[str, list[AssemblyEventRow]]:
     found: dict[str, list[AssemblyEventRow]] = {i: [] for i in ids}
     if not ids:
@@ -325,6 +340,7 @@ def notify(
         session.add(row)
         session.flush()
         _record(session, log, assembly_id, 1, first.history[0], None, organiser.credential_id)
+        _sign(session, log)
         session.flush()
         return _view(row, _events(session, [assembly_id])[assembly_id])
 
@@ -356,6 +372,7 @@ def _step(
             raise _refused(exc) from None
         reason = event.reason.strip() if isinstance(event, lifecycle.Refuse) else None
         _record(session, log, assembly_id, len(events) + 1, after.history[-1], reason, by)
+        _sign(session, log)
         session.flush()
         return _view(row, _events(session, [assembly_id])[assembly_id])
 
@@ -429,6 +446,8 @@ def tick(ctx: Context, on: dt.date | None = None, city: str | None = None) -> li
             after = lifecycle.advance(_pure(row, history), lifecycle.GoAhead(day))
             _record(session, log, row.id, len(history) + 1, after.history[-1], None, None)
             recorded.append(row.id)
+        if recorded:
+            _sign(session, log)
     return recorded
 
 
@@ -517,10 +536,13 @@ def assembly(ctx: Context, assembly_id: str) -> AssemblyView:
 
 @dataclass(frozen=True, slots=True)
 class LogState:
-    """The assemblies' log as published: its size and root (hex)."""
+    """The assemblies' log as published: its size, root (hex), the signed checkpoint of
+    that size (None while empty) and the verifier key (note ``vkey``) that signs it."""
 
     size: int
     root: str
+    checkpoint: str | None
+    key: str
 
 
 def log_state(ctx: Context) -> LogState:
@@ -528,7 +550,10 @@ def log_state(ctx: Context) -> LogState:
         log = session.get(AssemblyLogRow, 1)
         assert log is not None, "the migration seeds the log's row"
         hashes = [log.frontier[i : i + HASH] for i in range(0, len(log.frontier), HASH)]
-        return LogState(log.size, ledger.Frontier(log.size, hashes).root().hex())
+        root = ledger.Frontier(log.size, hashes).root().hex()
+        public = ledger.VerifyingKey.from_bytes(ctx.signer.public_key())
+        key = ledger.NoteKey(origin_for(LOG_ID), public).vkey()
+        return LogState(int(log.size), root, log.checkpoint, key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -351,3 +351,4 @@ class AssemblyLogRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger)
     frontier: Mapped[bytes] = mapped_column(LargeBinary)
+    checkpoint: Mapped[str | None] = mapped_column(Text)  # the signed note of the last head

@@ -67,9 +67,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("frontier", sa.LargeBinary(), nullable=False),
+        sa.Column("checkpoint", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.bulk_insert(log, [{"id": 1, "size": 0, "frontier": b""}])
+    op.bulk_insert(log, [{"id": 1, "size": 0, "frontier": b"", "checkpoint": None}])
 
 
 def downgrade() -> None:
