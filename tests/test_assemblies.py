@@ -20,6 +20,7 @@ from saylau.assemblies.lifecycle import (
     State,
     Withdraw,
     advance,
+    answer_overdue,
     filed,
 )
 from saylau.assemblies.notification import Accepted, Notification, check, latest_filing, lead_days
@@ -246,6 +247,10 @@ def test_an_approval_request_is_never_approved_by_silence() -> None:
     assert advance(a, Approve(D(2024, 5, 16))).history[-1].late
     with pytest.raises(Refused):
         advance(a, Agree(D(2024, 5, 10)))
+    assert not answer_overdue(a.state, a.answer_due, D(2024, 5, 15))
+    assert answer_overdue(a.state, a.answer_due, D(2024, 5, 16))
+    notified = filed("a5", Procedure.NOTIFICATION, D(2024, 5, 20), D(2024, 5, 10), D(2024, 5, 3))
+    assert not answer_overdue(notified.state, notified.answer_due, D(2024, 5, 16))
 
 
 def test_a_refusal_carries_its_reason_and_ends_the_assembly() -> None:

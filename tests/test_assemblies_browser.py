@@ -36,7 +36,8 @@ def official(ctx: Context, role: str, name: str, city: str | None = None) -> Off
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, dict[str, str]]]:
     """Almaty: a meeting agreed, a rally at the same place an hour later (an overlap), a
-    march refused; Astana: a picket left unanswered, recorded as going ahead."""
+    march refused, a demonstration never answered (its answer overdue); Astana: a picket left
+    unanswered, recorded as going ahead."""
     folder = tmp_path_factory.mktemp("assemblies-site")
     url = f"sqlite:///{folder / 'saylau.db'}"
     ctx = Context.open(url)
@@ -56,6 +57,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, d
         ids["rally"] = file("rally", "KZ-75", "gandhi-park", 12, "Қала көліктері")
         ids["march"] = file("march", "KZ-75", "zhambyl-route", 16, "Таза ауа")
         ids["picket"] = file("picket", "KZ-71", "circus-square", 10, "Аулалар")
+        ids["demonstration"] = file(
+            "demonstration", "KZ-75", "zhambyl-route", 18, "Велосипед жолдары"
+        )
         assemblies.answer(ctx, akimat, ids["meeting"], "agree", on=D(2025, 6, 3))
         assemblies.answer(
             ctx, akimat, ids["march"], "refuse", "Жамбыл көшесі жөнделуде", on=D(2025, 6, 4)
@@ -84,9 +88,10 @@ def test_the_kazakh_calendar_is_in_kazakh(
     page.goto(server.base + "/kk/assemblies/")
     assert page.locator("html").get_attribute("lang") == "kk"
     rows = page.locator("table.data tbody tr")
-    assert rows.count() == 4
+    assert rows.count() == 5
     text = plain(page.locator("main").inner_text())
     kk = translations("kk").gettext
+    assert text.count(kk("The akimat's answer is overdue")) == 1
     for state in ("agreed", "went_ahead", "refused", "notified"):
         assert kk(STATES[state]) in text, state
     for kind in ("meeting", "rally", "march", "picket"):

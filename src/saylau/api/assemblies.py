@@ -118,6 +118,7 @@ class AssemblyOut(BaseModel):
     reason: str | None
     over_capacity: bool
     overlaps_with: list[str]
+    answer_overdue: bool
     citations: list[str]
     history: list[StepOut]
 

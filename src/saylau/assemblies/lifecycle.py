@@ -125,6 +125,12 @@ def filed(
     return Assembly(id, procedure, day, answer_due, (Transition(first, on),))
 
 
+def answer_overdue(state: State, answer_due: dt.date, today: dt.date) -> bool:
+    """Whether an approval request still waits for the akimat after its deadline (a
+    notification does not wait: past its deadline it goes ahead)."""
+    return state is State.REQUESTED and today > answer_due
+
+
 def _refuse(field: str, rule: str, **values: object) -> Refused:
     return Refused((Refusal(field, rule, values),))
 

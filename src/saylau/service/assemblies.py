@@ -107,6 +107,7 @@ class AssemblyView:
     citations: tuple[str, ...]
     history: tuple[Step, ...]
     overlaps_with: tuple[str, ...] = ()
+    answer_overdue: bool = False
 
     @property
     def state(self) -> str:
@@ -135,6 +136,7 @@ class AssemblyView:
             "reason": self.reason,
             "over_capacity": self.over_capacity,
             "overlaps_with": list(self.overlaps_with),
+            "answer_overdue": self.answer_overdue,
             "citations": list(self.citations),
             "history": [
                 {
@@ -158,6 +160,7 @@ def _names(place: Place | None, fallback: str) -> dict[str, str]:
 
 
 def _view(row: AssemblyRow, events: Sequence[AssemblyEventRow]) -> AssemblyView:
+    state = lifecycle.State(events[-1].state)
     return AssemblyView(
         id=row.id,
         organiser=row.organiser,
@@ -186,6 +189,7 @@ def _view(row: AssemblyRow, events: Sequence[AssemblyEventRow]) -> AssemblyView:
             )
             for e in events
         ),
+        answer_overdue=lifecycle.answer_overdue(state, row.answer_due, today()),
     )
 
 

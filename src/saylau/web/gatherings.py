@@ -66,6 +66,7 @@ class AssemblyLine:
     answer_due: dt.date
     reason: str | None
     over_capacity: bool
+    answer_overdue: bool
     overlaps_with: tuple[str, ...]
     history: tuple[StepLine, ...]
     citations: tuple[str, ...]
@@ -97,6 +98,7 @@ def line(view: AssemblyView, language: str) -> AssemblyLine:
         answer_due=view.answer_due,
         reason=view.reason,
         over_capacity=view.over_capacity,
+        answer_overdue=view.answer_overdue,
         overlaps_with=view.overlaps_with,
         history=tuple(
             StepLine(
