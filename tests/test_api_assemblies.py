@@ -169,3 +169,15 @@ def test_the_calendar_as_icalendar_and_the_places(api: Api) -> None:
     ids = {p["place"] for p in places.json()}
     assert ids == {"gandhi-park", "sary-arka-square", "imanov-square", "zhambyl-route"}
     assert all(p["decision"] for p in places.json())
+
+
+def test_the_sites_icalendar_is_worded_in_its_language(api: Api) -> None:
+    filed = api.post("", api.organiser, notice()).json()
+    ics = api.client.get("/kk/assemblies/calendar.ics", params={"city": "KZ-75"})
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    unfolded = ics.text.replace("\r\n ", "")
+    assert "SUMMARY:жиналыс: Keep the park's trees" in unfolded
+    assert "LOCATION:Махатма Ганди атындағы саябақ\\, Алматы" in unfolded
+    assert f"/kk/assemblies/{filed['id']}/" in unfolded
+    page = api.client.get("/ru/assemblies/", params={"city": "KZ-75"}).text
+    assert 'href="/ru/assemblies/calendar.ics?city=KZ-75"' in page

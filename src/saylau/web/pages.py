@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from saylau import territory
+from saylau.assemblies import icalendar
 from saylau.election import ContestDef, Election
 from saylau.model import iso_date
 from saylau.outcome.records import ListOutcome
@@ -393,6 +394,50 @@ def _query(**values: str | None) -> str:
     return ("?" + urlencode(chosen)) if chosen else ""
 
 
+def _assembly_filter(
+    city: str | None, state: str | None, since: str | None, until: str | None
+) -> assemblies.Filter:
+    return assemblies.Filter(
+        city,
+        state,
+        iso_date(since, "since") if since else None,
+        iso_date(until, "until") if until else None,
+    )
+
+
+def assemblies_ics(
+    context: Context,
+    language: str,
+    city: str | None,
+    state: str | None,
+    since: str | None,
+    until: str | None,
+    base: str,
+) -> bytes:
+    """The calendar as iCalendar in the language: each event's form, purpose, place, city
+    and state as the page words them, its link the assembly's page."""
+    views = assemblies.calendar(context, _assembly_filter(city, state, since, until))
+    stamp = dt.datetime.now(dt.UTC)
+    words = translations(language).gettext
+    events = []
+    for view in views:
+        shown = gatherings.line(view, language)
+        events.append(
+            icalendar.Event(
+                uid=f"{view.id}@saylau",
+                summary=f"{shown.kind}: {shown.purpose}",
+                starts=view.starts,
+                ends=view.ends,
+                location=f"{shown.place}, {shown.city}",
+                description=f"{shown.state_words}. {shown.organiser}",
+                url=f"{base}/{language}/assemblies/{view.id}/",
+                status=icalendar.STATUS[view.state],
+                stamp=stamp,
+            )
+        )
+    return icalendar.calendar(f"Saylau: {words('Peaceful assemblies')}", events).encode()
+
+
 def assemblies_page(
     context: Context,
     language: str,
@@ -403,12 +448,7 @@ def assemblies_page(
 ) -> bytes:
     """The public calendar of notified assemblies and their answers, filtered by city,
     state and days, in the language."""
-    wanted = assemblies.Filter(
-        city,
-        state,
-        iso_date(since, "since") if since else None,
-        iso_date(until, "until") if until else None,
-    )
+    wanted = _assembly_filter(city, state, since, until)
     shown = [gatherings.line(v, language) for v in assemblies.calendar(context, wanted)]
     query = _query(city=city, state=state, since=since, until=until)
     names = gatherings.city_names()
@@ -421,7 +461,7 @@ def assemblies_page(
         chosen={"city": city, "state": state, "since": since, "until": until},
         page_path="/assemblies/" + query,
         twin="/api/v1/assemblies" + query,
-        ics="/api/v1/assemblies/calendar.ics" + query,
+        ics=f"/{language}/assemblies/calendar.ics" + query,
     )
 
 

@@ -145,6 +145,24 @@ def assemblies_page(
     return _html(body, lang)
 
 
+@assembly_pages.get("/{lang}/assemblies/calendar.ics")
+def assemblies_calendar(
+    request: Request,
+    lang: Language,
+    site: SiteOf,
+    city: CityQuery = None,
+    state: StateQuery = None,
+    since: DayQuery = None,
+    until: DayQuery = None,
+) -> Response:
+    """The same calendar as iCalendar, worded in the language, for a calendar application."""
+    base = str(request.base_url).rstrip("/")
+    body = pages.assemblies_ics(
+        site.context, lang, city or None, state or None, since or None, until or None, base
+    )
+    return Response(body, media_type="text/calendar; charset=utf-8")
+
+
 @assembly_pages.get("/{lang}/assemblies/{assembly_id}/")
 def assembly_page(lang: Language, assembly_id: AssemblyId, site: SiteOf) -> Response:
     """One assembly: where and when, the akimat's answer and every step."""
