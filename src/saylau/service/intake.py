@@ -92,6 +92,30 @@ def _settle(
         future.set_result(answer)
 
 
+def _settle_all(
+    settled: list[tuple[asyncio.Future[Receipt | Problem], Receipt | Problem | BaseException]],
+) -> None:
+    for future, answer in settled:
+        _settle(future, answer)
+
+
+def answer_all(
+    items: Sequence[_Waiting], answers: Sequence[Receipt | Problem | BaseException]
+) -> None:
+    """Answer a group's requests with one hand-over per event loop: each hand-over wakes the
+    loop through its self-pipe (a system call on both sides), once per group instead of once
+    per request."""
+    by_loop: dict[
+        asyncio.AbstractEventLoop,
+        list[tuple[asyncio.Future[Receipt | Problem], Receipt | Problem | BaseException]],
+    ] = {}
+    for item, answer in zip(items, answers, strict=True):
+        by_loop.setdefault(item.loop, []).append((item.future, answer))
+    for loop, settled in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # a closed loop has nobody waiting any more
+            loop.call_soon_threadsafe(_settle_all, settled)
+
+
 class Intake:
     """The writer of one worker process; started on the first submission it is given."""
 
@@ -201,8 +225,7 @@ class Intake:
                     log.warning("a group failed; its submissions are stored one by one")
                     answers = [self._alone(election_id, item) for item in items]
             self.groups += 1  # counted before anyone is answered, who may look at it
-            for item, answer in zip(items, answers, strict=True):
-                item.answer(answer)
+            answer_all(items, answers)
 
     def _alone(self, election_id: str, item: _Waiting) -> Receipt | Problem | BaseException:
         try:
