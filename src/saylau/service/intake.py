@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from saylau.protocol import ProtocolForm
 from saylau.service import submission
 from saylau.service.auth import authenticate_many
 from saylau.service.context import Context
@@ -66,13 +67,15 @@ class _Waiting:
 
     election_id: str
     token: str
-    raw: dict[str, Any]
+    raw: ProtocolForm | dict[str, Any]  # as the API read it, or as parsed JSON
     reason: str | None
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Receipt | Problem]
 
     @property
     def pair(self) -> tuple[str, Any, Any]:
+        if isinstance(self.raw, ProtocolForm):
+            return (self.election_id, self.raw.precinct, self.raw.contest)
         return (self.election_id, self.raw.get("precinct"), self.raw.get("contest"))
 
     def answer(self, answer: Receipt | Problem | BaseException) -> None:
@@ -132,7 +135,11 @@ class Intake:
         self.groups = 0  # transactions written, for tests and diagnostics
 
     async def submit(
-        self, election_id: str, token: str | None, raw: dict[str, Any], reason: str | None
+        self,
+        election_id: str,
+        token: str | None,
+        raw: ProtocolForm | dict[str, Any],
+        reason: str | None,
     ) -> Receipt | Problem:
         """The answer to one submission, once its group is committed (or refused)."""
         if not token:
@@ -293,7 +300,7 @@ def _take_group(waiting: deque[_Waiting], limit: int) -> list[_Waiting]:
     precinct and contest already in the group waits for the next group, so that it is
     answered as if it had come after the first (a duplicate or a correction)."""
     group: list[_Waiting] = []
-    seen: dict[tuple[str, Any, Any], dict[str, Any]] = {}
+    seen: dict[tuple[str, Any, Any], ProtocolForm | dict[str, Any]] = {}
     later: deque[_Waiting] = deque()
     while waiting and len(group) < limit:
         item = waiting.popleft()

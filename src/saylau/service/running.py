@@ -1,11 +1,12 @@
 """The running totals of every unit above the precincts, changed in the writer's transaction.
 
 A group of protocols touches a few dozen totals (each contest at the country, its region and
-its district). They are read locked and written back with one statement each way, whatever
+its district). They are read and written back with one statement each way, whatever
 their number: on PostgreSQL with array parameters (the new counts as one JSON document, which
 the driver passes without escaping each element), so the text of both statements never
 changes and the server keeps them prepared. Callers hold the election's ledger lock, which
-orders every writer of totals.
+orders every writer of totals: the rows are not locked again one by one (on PostgreSQL each
+row lock is a write of its own, a few dozen in every group).
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ _LOCK = text(
       ON t.contest = k.contest AND t.unit_code = k.unit_code
     WHERE t.election_id = :election
     ORDER BY t.contest, t.unit_code
-    FOR UPDATE OF t
     """
 )
 _WRITE = text(
@@ -64,7 +64,7 @@ _HELD_WRITE = f"""
 
 
 def apply_deltas(session: Session, election_id: str, deltas: Deltas, now: dt.datetime) -> None:
-    """Add the group's changes to each unit's totals (rows locked, in key order)."""
+    """Add the group's changes to each unit's totals (the caller holds the ledger lock)."""
     if not deltas:
         return
     keys = sorted(deltas)

@@ -11,6 +11,7 @@ that submitted it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from saylau.election import canonical_json
 from saylau.model import BadInput
 from saylau.plausibility import list_breaks, list_disagreements
 from saylau.protocol import Protocol, protocol_from_mapping, protocol_to_mapping
@@ -78,11 +80,10 @@ class _Prepared:
     reason: str | None
     principal: Principal
     # encoded here, before the ledger lock is taken, not while every other writer waits
-    mapping: dict[str, Any] = field(init=False)
+    mapping: dict[str, Any]
     payload: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.mapping = protocol_to_mapping(self.protocol)
         self.payload = json.dumps(self.mapping, sort_keys=True)
 
 
@@ -122,7 +123,9 @@ def _prepare(
         raise _refusal(broken)
     if reason is not None and not reason.strip():
         raise BadInput("reason", "a correction's reason must not be empty")
-    return _Prepared(position, protocol, path, protocol.content_hash(), reason, principal)
+    mapping = protocol_to_mapping(protocol)
+    digest = hashlib.sha256(canonical_json(mapping)).hexdigest()  # Protocol.content_hash
+    return _Prepared(position, protocol, path, digest, reason, principal, mapping)
 
 
 def _refusal(broken: list[Broken]) -> Unprocessable:
