@@ -163,14 +163,17 @@ class ListQuery:
     SQLAlchemy does not rebuild it nor recompute its cache key on every call, and it runs on
     the session's connection without the ORM's loading of objects: rows come back as rows.
     On PostgreSQL the list is one array parameter, so the statement's text never changes and
-    the server keeps it prepared."""
+    the server keeps it prepared (or ``postgresql`` is the statement to run there)."""
 
     def __init__(
         self,
         build: Callable[[Callable[[Any, str], ColumnElement[bool]]], Executable],
+        postgresql: Executable | None = None,
     ) -> None:
-        self.postgresql = build(
-            lambda column, name: column == func.any(bindparam(name, type_=ARRAY(String)))
+        self.postgresql = (
+            build(lambda column, name: column == func.any(bindparam(name, type_=ARRAY(String))))
+            if postgresql is None
+            else postgresql
         )
         self.other = build(lambda column, name: column.in_(bindparam(name, expanding=True)))
 
