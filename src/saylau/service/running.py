@@ -26,7 +26,7 @@ from saylau.tabulation.totals import add
 #: (contest, unit code) → [change of the counts, change of the precincts reported]
 Deltas = dict[tuple[str, str], list[Any]]
 
-_LOCK = text(
+_READ = text(
     """
     SELECT t.contest, t.unit_code, t.counts
     FROM totals AS t
@@ -71,10 +71,14 @@ def apply_deltas(session: Session, election_id: str, deltas: Deltas, now: dt.dat
     contests = [contest for contest, _ in keys]
     units = [unit for _, unit in keys]
     postgres = session.connection().dialect.name == "postgresql"
-    if postgres:
-        found = session.execute(
-            _LOCK, {"election": election_id, "contests": contests, "units": units}
-        ).all()
+    if postgres:  # on the connection: rows as rows, without the ORM's execution path
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+        found = (
+            session.connection()
+            .execute(_READ, {"election": election_id, "contests": contests, "units": units})
+            .all()
+        )
     else:  # SQLite: the transaction already holds the database's write lock
         found = session.execute(
             select(TotalRow.contest, TotalRow.unit_code, TotalRow.counts)
