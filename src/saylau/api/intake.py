@@ -50,8 +50,8 @@ async def submit_protocol(
 
     Protocols arriving together from many commissions are stored in one transaction
     (see ``saylau.service.intake``); each is answered on its own after the commit."""
-    raw = body.protocol.model_dump()
-    receipt = await intake.submit(election_id, token, raw, body.reason)
+    # the form as validated here: the writer reads it as it is, without a second validation
+    receipt = await intake.submit(election_id, token, body.protocol, body.reason)
     if isinstance(receipt, Problem):
         raise_problem(receipt)
     assert isinstance(receipt, Receipt)

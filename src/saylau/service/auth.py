@@ -14,13 +14,13 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Row, Table, select
 from sqlalchemy.orm import Session
 
 from saylau.service.errors import Forbidden, Unauthenticated
-from saylau.store.bulk import one_of
+from saylau.store.bulk import ListQuery
 from saylau.store.tables import BodyCredentialRow, CredentialRow
 
 ROLES = ("precinct", "territorial", "central", "observer")
@@ -71,7 +71,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def principal_of(row: CredentialRow) -> Principal:
+Stored = CredentialRow | Row[Any]  # a credential as an object, or as a row of its table
+
+
+def principal_of(row: Stored) -> Principal:
     """The principal a stored credential stands for (whatever its state)."""
     return Principal(
         row.id, row.election_id, row.role, row.unit_code, row.owner_name, row.owner_position
@@ -83,9 +86,7 @@ def aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
-def refusal(
-    row: CredentialRow | None, election_id: str, now: dt.datetime
-) -> Unauthenticated | None:
+def refusal(row: Stored | None, election_id: str, now: dt.datetime) -> Unauthenticated | None:
     """Why the credential cannot be used now, or None if it can."""
     if row is None or row.election_id != election_id:
         return Unauthenticated("the token is not a credential of this election")
@@ -136,20 +137,20 @@ def authenticate_bearer(session: Session, token: str | None) -> Principal:
     return principal_of(row)
 
 
+_CREDENTIALS = cast(Table, CredentialRow.__table__)
+_BY_HASHES = ListQuery(
+    lambda one_of: select(_CREDENTIALS).where(one_of(_CREDENTIALS.c.token_hash, "hashes"))
+)
+
+
 def authenticate_many(
     session: Session, election_id: str, tokens: Sequence[str]
 ) -> dict[str, Principal | Unauthenticated]:
     """Each token's principal, or why it is refused, from one query (for callers that
     gather many requests into one transaction)."""
     hashes = {token: hash_token(token) for token in tokens if token}
-    rows = {
-        row.token_hash: row
-        for row in session.scalars(
-            select(CredentialRow).where(
-                one_of(session, CredentialRow.token_hash, sorted(set(hashes.values())))
-            )
-        )
-    }
+    found_rows = _BY_HASHES.run(session, {"hashes": sorted(set(hashes.values()))})
+    rows = {row.token_hash: row for row in found_rows}
     now = dt.datetime.now(dt.UTC)
     found: dict[str, Principal | Unauthenticated] = {}
     for token in tokens:

@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from saylau.protocol import ProtocolForm
 from saylau.service import submission
 from saylau.service.auth import authenticate_many
 from saylau.service.context import Context
@@ -66,13 +67,15 @@ class _Waiting:
 
     election_id: str
     token: str
-    raw: dict[str, Any]
+    raw: ProtocolForm | dict[str, Any]  # as the API read it, or as parsed JSON
     reason: str | None
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Receipt | Problem]
 
     @property
     def pair(self) -> tuple[str, Any, Any]:
+        if isinstance(self.raw, ProtocolForm):
+            return (self.election_id, self.raw.precinct, self.raw.contest)
         return (self.election_id, self.raw.get("precinct"), self.raw.get("contest"))
 
     def answer(self, answer: Receipt | Problem | BaseException) -> None:
@@ -92,6 +95,30 @@ def _settle(
         future.set_result(answer)
 
 
+def _settle_all(
+    settled: list[tuple[asyncio.Future[Receipt | Problem], Receipt | Problem | BaseException]],
+) -> None:
+    for future, answer in settled:
+        _settle(future, answer)
+
+
+def answer_all(
+    items: Sequence[_Waiting], answers: Sequence[Receipt | Problem | BaseException]
+) -> None:
+    """Answer a group's requests with one hand-over per event loop: each hand-over wakes the
+    loop through its self-pipe (a system call on both sides), once per group instead of once
+    per request."""
+    by_loop: dict[
+        asyncio.AbstractEventLoop,
+        list[tuple[asyncio.Future[Receipt | Problem], Receipt | Problem | BaseException]],
+    ] = {}
+    for item, answer in zip(items, answers, strict=True):
+        by_loop.setdefault(item.loop, []).append((item.future, answer))
+    for loop, settled in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # a closed loop has nobody waiting any more
+            loop.call_soon_threadsafe(_settle_all, settled)
+
+
 class Intake:
     """The writer of one worker process; started on the first submission it is given."""
 
@@ -108,7 +135,11 @@ class Intake:
         self.groups = 0  # transactions written, for tests and diagnostics
 
     async def submit(
-        self, election_id: str, token: str | None, raw: dict[str, Any], reason: str | None
+        self,
+        election_id: str,
+        token: str | None,
+        raw: ProtocolForm | dict[str, Any],
+        reason: str | None,
     ) -> Receipt | Problem:
         """The answer to one submission, once its group is committed (or refused)."""
         if not token:
@@ -201,8 +232,7 @@ class Intake:
                     log.warning("a group failed; its submissions are stored one by one")
                     answers = [self._alone(election_id, item) for item in items]
             self.groups += 1  # counted before anyone is answered, who may look at it
-            for item, answer in zip(items, answers, strict=True):
-                item.answer(answer)
+            answer_all(items, answers)
 
     def _alone(self, election_id: str, item: _Waiting) -> Receipt | Problem | BaseException:
         try:
@@ -270,7 +300,7 @@ def _take_group(waiting: deque[_Waiting], limit: int) -> list[_Waiting]:
     precinct and contest already in the group waits for the next group, so that it is
     answered as if it had come after the first (a duplicate or a correction)."""
     group: list[_Waiting] = []
-    seen: dict[tuple[str, Any, Any], dict[str, Any]] = {}
+    seen: dict[tuple[str, Any, Any], ProtocolForm | dict[str, Any]] = {}
     later: deque[_Waiting] = deque()
     while waiting and len(group) < limit:
         item = waiting.popleft()

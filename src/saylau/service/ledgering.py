@@ -14,9 +14,9 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from saylau import ledger
@@ -78,10 +78,18 @@ def create(session: Session, election_id: str) -> LedgerStateRow:
     return state
 
 
+#: Types already found to be signers: ``isinstance`` against a runtime-checkable protocol
+#: walks the protocol's members on every call, a cost paid at every append otherwise.
+_SIGNER_TYPES: set[type] = set()
+
+
 def _signer(session: Session) -> ledger.Signer:
     signer = session.info.get(SIGNER)
+    if type(signer) in _SIGNER_TYPES:
+        return cast(ledger.Signer, signer)
     if not isinstance(signer, ledger.Signer):
         raise SigningUnavailable("no signer is configured for the ledger")
+    _SIGNER_TYPES.add(type(signer))
     return signer
 
 
@@ -138,11 +146,16 @@ def _current_signer(session: Session, state: LedgerStateRow) -> ledger.Signer:
     return signer
 
 
+_LOCK = (
+    select(LedgerStateRow)
+    .where(LedgerStateRow.election_id == bindparam("election"))
+    .with_for_update()
+)
+
+
 def lock(session: Session, election_id: str) -> LedgerStateRow:
     """Take the election's write lock (row lock on PostgreSQL; SQLite's is already held)."""
-    state = session.scalars(
-        select(LedgerStateRow).where(LedgerStateRow.election_id == election_id).with_for_update()
-    ).one_or_none()
+    state = session.scalars(_LOCK, {"election": election_id}).one_or_none()
     if state is None:
         raise NotFound(f"no election {election_id!r}")
     return state

@@ -1,11 +1,12 @@
 """The running totals of every unit above the precincts, changed in the writer's transaction.
 
 A group of protocols touches a few dozen totals (each contest at the country, its region and
-its district). They are read locked and written back with one statement each way, whatever
+its district). They are read and written back with one statement each way, whatever
 their number: on PostgreSQL with array parameters (the new counts as one JSON document, which
 the driver passes without escaping each element), so the text of both statements never
 changes and the server keeps them prepared. Callers hold the election's ledger lock, which
-orders every writer of totals.
+orders every writer of totals: the rows are not locked again one by one (on PostgreSQL each
+row lock is a write of its own, a few dozen in every group).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from saylau.tabulation.totals import add
 #: (contest, unit code) → [change of the counts, change of the precincts reported]
 Deltas = dict[tuple[str, str], list[Any]]
 
-_LOCK = text(
+_READ = text(
     """
     SELECT t.contest, t.unit_code, t.counts
     FROM totals AS t
@@ -33,7 +34,6 @@ _LOCK = text(
       ON t.contest = k.contest AND t.unit_code = k.unit_code
     WHERE t.election_id = :election
     ORDER BY t.contest, t.unit_code
-    FOR UPDATE OF t
     """
 )
 _WRITE = text(
@@ -64,17 +64,21 @@ _HELD_WRITE = f"""
 
 
 def apply_deltas(session: Session, election_id: str, deltas: Deltas, now: dt.datetime) -> None:
-    """Add the group's changes to each unit's totals (rows locked, in key order)."""
+    """Add the group's changes to each unit's totals (the caller holds the ledger lock)."""
     if not deltas:
         return
     keys = sorted(deltas)
     contests = [contest for contest, _ in keys]
     units = [unit for _, unit in keys]
     postgres = session.connection().dialect.name == "postgresql"
-    if postgres:
-        found = session.execute(
-            _LOCK, {"election": election_id, "contests": contests, "units": units}
-        ).all()
+    if postgres:  # on the connection: rows as rows, without the ORM's execution path
+        if session.new or session.dirty or session.deleted:
+            session.flush()
+        found = (
+            session.connection()
+            .execute(_READ, {"election": election_id, "contests": contests, "units": units})
+            .all()
+        )
     else:  # SQLite: the transaction already holds the database's write lock
         found = session.execute(
             select(TotalRow.contest, TotalRow.unit_code, TotalRow.counts)

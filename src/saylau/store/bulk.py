@@ -15,10 +15,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, String, Table, bindparam, func, insert, inspect
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Executable,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    inspect,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -145,3 +155,31 @@ def one_of(
         parameter = bindparam(None, list(values), type_=ARRAY(String))
         return column == func.any(parameter)
     return column.in_(list(values))
+
+
+class ListQuery:
+    """A query over a list of values, built once for each dialect: ``build`` receives the
+    condition ``column is one of the list named name`` and returns the statement. Built once,
+    SQLAlchemy does not rebuild it nor recompute its cache key on every call, and it runs on
+    the session's connection without the ORM's loading of objects: rows come back as rows.
+    On PostgreSQL the list is one array parameter, so the statement's text never changes and
+    the server keeps it prepared (or ``postgresql`` is the statement to run there)."""
+
+    def __init__(
+        self,
+        build: Callable[[Callable[[Any, str], ColumnElement[bool]]], Executable],
+        postgresql: Executable | None = None,
+    ) -> None:
+        self.postgresql = (
+            build(lambda column, name: column == func.any(bindparam(name, type_=ARRAY(String))))
+            if postgresql is None
+            else postgresql
+        )
+        self.other = build(lambda column, name: column.in_(bindparam(name, expanding=True)))
+
+    def run(self, session: Session, parameters: Mapping[str, Any]) -> CursorResult[Any]:
+        if session.new or session.dirty or session.deleted:
+            session.flush()  # what the session holds is read back, as its own queries would
+        connection = session.connection()
+        postgres = connection.dialect.name == "postgresql"
+        return connection.execute(self.postgresql if postgres else self.other, dict(parameters))
