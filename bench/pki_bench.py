@@ -1,0 +1,156 @@
+"""Petition signatures verified per second on one core, each with its chain checked.
+
+A test authority (root and intermediate, RSA-2048) issues ``--citizens`` certificates (one
+shared key, see ``saylau.pki.authority.bulk_key``) with distinct valid IINs; each citizen
+signs one petition; the intermediate's revocation list holds ``--revoked`` other serials, as
+a national list would. The measured loop is :func:`saylau.pki.signing.verify_signature` over
+every envelope: the envelope's fields, the IIN in the subject, the RSA signature over the
+canonical bytes, the citizen's certificate against the intermediate's key, the validity of
+the three certificates on the signing time and the two revocation lists. The path above the
+citizen is verified on the first envelope and cached, as in the service.
+
+For scale, the same loop's floor is printed: the two RSA-2048 verifications alone.
+
+Run: ``.venv/bin/python bench/pki_bench.py`` (``--help`` for sizes). Writes
+``bench/results/pki.json``. Target: well under 0.5 ms a signature.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from saylau.pki import authority
+from saylau.pki.chain import Trust
+from saylau.pki.signing import SignedEnvelope, sign, signed_bytes, verify_signature
+from saylau.register.iin import Sex, encode
+
+RESULTS = Path(__file__).parent / "results" / "pki.json"
+START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+SIGNED = dt.datetime(2025, 6, 2, 9, 30, tzinfo=dt.UTC)
+CRL_ISSUED = SIGNED - dt.timedelta(days=1)
+PETITION = "petition-2025-0001"
+TEXT = "Ауылдағы мектепке жаңа спорт залын салу туралы / О строительстве нового спортзала"
+
+
+def pin_to_one_cpu() -> int | None:
+    """Pin this process to its first allowed CPU; the CPU, or None where unsupported."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+def citizens_iins(count: int) -> list[str]:
+    """``count`` distinct valid IINs of adults (serials that give a check digit)."""
+    iins: list[str] = []
+    day = dt.date(1960, 1, 1)
+    serial = 0
+    while len(iins) < count:
+        with contextlib.suppress(ValueError):  # serials whose check digit is never issued
+            iins.append(encode(day, Sex.MALE if serial % 2 else Sex.FEMALE, serial))
+        serial += 1
+        if serial > 9999:
+            serial, day = 0, day + dt.timedelta(days=1)
+    return iins
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--citizens", type=int, default=2_000)
+    parser.add_argument("--revoked", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5, help="timed passes (median)")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    cpu = pin_to_one_cpu()
+
+    began = time.perf_counter()
+    pki = authority.create_test_pki(START)
+    key = authority.bulk_key()
+    envelopes: list[SignedEnvelope] = []
+    for number, iin in enumerate(citizens_iins(args.citizens)):
+        subject = authority.citizen_subject(iin, f"ФАМИЛИЯ{number}", "АЙГЕРИМ")
+        citizen = authority.issue_citizen(pki.intermediate, subject, START, key=key)
+        envelopes.append(
+            sign(PETITION, TEXT, SIGNED, key, citizen.certificate, [pki.intermediate.certificate])
+        )
+    issue_seconds = time.perf_counter() - began
+    revoked = [authority.Revocation(authority.random_serial(), START) for _ in range(args.revoked)]
+    trust = Trust(
+        [pki.root.certificate],
+        [
+            authority.revocation_list(pki.intermediate, revoked, CRL_ISSUED),
+            authority.revocation_list(pki.root, [], CRL_ISSUED),
+        ],
+    )
+    print(
+        f"one core (CPU {cpu}); {args.citizens:,} citizens issued and signed in "
+        f"{issue_seconds:.2f} s; {args.revoked:,} serials on the revocation list"
+    )
+
+    cold_began = time.perf_counter()
+    signers = [verify_signature(e, PETITION, TEXT, trust, SIGNED) for e in envelopes]
+    cold_seconds = time.perf_counter() - cold_began
+    assert len({s.iin for s in signers}) == args.citizens
+
+    runs = []
+    for _ in range(args.repeat):
+        run_began = time.perf_counter()
+        for envelope in envelopes:
+            verify_signature(envelope, PETITION, TEXT, trust, SIGNED)
+        runs.append(time.perf_counter() - run_began)
+    seconds = statistics.median(runs)
+
+    public = key.public_key()
+    message = signed_bytes(PETITION, envelopes[0].text_sha256, envelopes[0].signed_at)
+    signature = key.sign(message, padding.PKCS1v15(), hashes.SHA256())
+    floor_began = time.perf_counter()
+    for _ in range(args.citizens):
+        public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+        public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+    floor_seconds = time.perf_counter() - floor_began
+
+    per_second = args.citizens / seconds
+    micros = seconds / args.citizens * 1e6
+    floor_micros = floor_seconds / args.citizens * 1e6
+    print(
+        f"verify_signature: {per_second:,.0f} a second, {micros:.0f} µs each "
+        f"(median of {args.repeat} passes; first pass {cold_seconds:.3f} s)"
+    )
+    print(f"floor, two RSA-2048 verifications: {floor_micros:.0f} µs")
+    result = {
+        "benchmark": "saylau.pki.signing.verify_signature, chain and CRL checked, one core",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": ".venv/bin/python bench/pki_bench.py",
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "cryptography": version("cryptography"),
+        "citizens": args.citizens,
+        "revoked_serials": args.revoked,
+        "verifications_per_second": round(per_second),
+        "microseconds_per_verification": round(micros, 1),
+        "statistic": f"median of {args.repeat} passes after a first (cold) pass",
+        "runs_seconds": [round(r, 6) for r in runs],
+        "cold_seconds": round(cold_seconds, 6),
+        "floor_two_rsa_verifications_microseconds": round(floor_micros, 1),
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
