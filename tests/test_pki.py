@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509 import verification
 from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -454,6 +455,64 @@ def test_junk_in_the_envelope_is_refused_by_field(pki: TestPki, field: str, junk
     error = refused(lambda: verify_signature(tampered, PETITION, TEXT, later_crl(pki), SIGNED))
     assert error.field.startswith("envelope.")
     assert error.rule in (Rule.ENVELOPE_FORM, Rule.SIGNATURE_INVALID)
+
+
+@pytest.fixture(scope="module")
+def chains(
+    pki: TestPki, other_pki: TestPki
+) -> dict[str, tuple[x509.Certificate, list[x509.Certificate]]]:
+    """A good chain and broken ones: the leaf and the intermediates it offers."""
+    good = citizen(pki.intermediate, not_after=START + dt.timedelta(days=400))
+    impostor = citizen(other_pki.intermediate)
+    as_authority = Authority(good.certificate, good.key)
+    victim = citizen(as_authority, encode(dt.date(1985, 1, 2), Sex.MALE, 7))
+    return {
+        "good": (good.certificate, [pki.intermediate.certificate]),
+        "impostor": (impostor.certificate, [other_pki.intermediate.certificate]),
+        "missing": (good.certificate, []),
+        "citizen issues": (victim.certificate, [good.certificate, pki.intermediate.certificate]),
+    }
+
+
+@settings(FIXTURED, max_examples=80)
+@given(
+    name=st.sampled_from(["good", "impostor", "missing", "citizen issues"]),
+    seconds=st.integers(min_value=-400 * 86400, max_value=12 * 365 * 86400),
+)
+def test_the_chain_verdict_agrees_with_cryptography_s_own_verifier(
+    pki: TestPki,
+    chains: dict[str, tuple[x509.Certificate, list[x509.Certificate]]],
+    name: str,
+    seconds: int,
+) -> None:
+    """On every chain and signing time, the explicit checks accept exactly what the
+    library's RFC 5280 verifier accepts (its end-entity policy relaxed to any extended key
+    usage, since NCA signing certificates are not for client authentication)."""
+    leaf, intermediates = chains[name]
+    on = START + dt.timedelta(seconds=seconds)
+    trust = Trust([pki.root.certificate], require_revocation=False)
+    try:
+        trust.validate(leaf, intermediates, on)
+        ours = True
+    except SignatureRefused:
+        ours = False
+    verifier = (
+        verification.PolicyBuilder()
+        .store(verification.Store([pki.root.certificate]))
+        .time(on)
+        .extension_policies(
+            ca_policy=verification.ExtensionPolicy.webpki_defaults_ca(),
+            ee_policy=verification.ExtensionPolicy.permit_all(),
+        )
+        .build_client_verifier()
+    )
+    try:
+        verifier.verify(leaf, intermediates)
+        theirs = True
+    except verification.VerificationError:
+        theirs = False
+    assert ours == theirs
+    assert ours == (name == "good" and START <= on <= leaf.not_valid_after_utc)
 
 
 def test_every_rule_has_a_message() -> None:

@@ -6,11 +6,13 @@ Trust anchors are configuration, never code: PEM files in a directory (or one fi
 NCA RK root and its CRLs replace them without a code change.
 
 Each link is verified explicitly (:meth:`x509.Certificate.verify_directly_issued_by`) rather
-than through ``cryptography.x509.verification``: its client verifier insists on the
+than through ``cryptography.x509.verification``: its default client verifier insists on the
 ``clientAuth`` extended key usage, which NCA RK's signing certificates do not carry (they are
-issued for signing documents, not for logging in), and it would re-verify the intermediate's
-signature for every citizen. Here the checks are those of RFC 5280 §6 that a national
-signing PKI needs:
+issued for signing documents, not for logging in); it has no revocation checking; and a
+verifier is built for one validation time and re-verifies the intermediate for every
+citizen. With its end-entity policy relaxed to any key usage it accepts exactly the chains
+accepted here, which a property test holds over chains and signing times. The checks are
+those of RFC 5280 §6 that a national signing PKI needs:
 
 * every certificate of the path, anchor included, is valid on the signing time;
 * every issuer is a certification authority (basic constraints, key usage ``keyCertSign``,
@@ -20,17 +22,21 @@ signing PKI needs:
   is refused (a list whose ``nextUpdate`` is before the signing time is stale).
 
 **Revocation reading.** A certificate revoked at or before the signing time is refused; one
-revoked after it still counts. A qualified signature is valid when the certificate was valid
-at the moment of signing (Law "On Electronic Document and Electronic Digital Signature"
-of 7 January 2003, art. 10): a later revocation (a lost token, a changed name) must not
-silently take back a signature already counted, or the count would shrink without any signer
-withdrawing. The signing time is therefore the service's clock when the signature arrives,
-never a time the signer claims (see :mod:`saylau.pki.signing`).
+revoked after it still counts. A digital signature is equivalent to a handwritten one when
+the registration certificate was valid at the moment of signing (our reading of art. 10 of
+the Law "On Electronic Document and Electronic Digital Signature" of 7 January 2003
+No. 370-II; open point: to be confirmed against the law's current text): a later revocation
+(a lost token, a changed name) must not silently take back a signature already counted, or
+the count would shrink without any signer withdrawing. The signing time is therefore the
+service's clock when the signature arrives, never a time the signer claims (see
+:mod:`saylau.pki.signing`).
 
-Caches: anchors are parsed once and indexed by subject; an intermediate whose signature has
-verified is kept parsed, so checking a citizen's signature costs one RSA verification per
-link not yet seen (in practice the citizen's own certificate) and some comparisons; a
-revocation list's signature is verified once and its serials indexed in a dict.
+Caches: anchors are parsed once and indexed by subject, with their keys; a path of
+authorities above a citizen, once verified, is kept under the exact chain the envelope
+offers (base64 text) and links between authorities are remembered, so checking a citizen's
+signature costs one RSA verification for the citizen's certificate, one for the petition
+signature, and comparisons; a revocation list's signature is verified once and its serials
+indexed in a dict.
 """
 
 from __future__ import annotations
