@@ -301,12 +301,45 @@ def test_without_a_current_revocation_list_nothing_is_accepted(pki: TestPki) -> 
 def test_a_revocation_list_not_signed_by_its_issuer_is_refused(
     pki: TestPki, other_pki: TestPki
 ) -> None:
-    forged = authority.revocation_list(other_pki.intermediate, [], SIGNED - dt.timedelta(days=1))
+    holder = citizen(pki.intermediate)
+    envelope = envelope_of(pki, holder)
+    # A newer list of the same name that clears nothing: ignored, the genuine one counts.
+    revoked = [Revocation(holder.certificate.serial_number, START)]
+    trust = later_crl(pki, revoked)
+    trust.add_crl(authority.revocation_list(other_pki.intermediate, [], SIGNED))
+    assert refused(lambda: verify_signature(envelope, PETITION, TEXT, trust, SIGNED)).rule is (
+        Rule.REVOKED
+    )
+    # Only a forged list: the issuer's revocations are unknown.
+    forged_only = Trust(
+        [pki.root.certificate],
+        [
+            authority.revocation_list(other_pki.intermediate, [], SIGNED),
+            authority.revocation_list(pki.root, [], SIGNED),
+        ],
+    )
+    error = refused(lambda: verify_signature(envelope, PETITION, TEXT, forged_only, SIGNED))
+    assert (error.field, error.rule) == ("certificate", Rule.REVOCATION_UNKNOWN)
+
+
+def test_two_keys_of_one_authority_name_each_verify_their_citizens(pki: TestPki) -> None:
+    """A key rollover: a second issuing certificate of the same name under the same root."""
+    rolled = authority.create_test_pki(START, root_key=pki.root.key)
+    old_citizen, new_citizen = citizen(pki.intermediate), citizen(rolled.intermediate)
+    chain = [pki.intermediate.certificate, rolled.intermediate.certificate]
+    on = SIGNED - dt.timedelta(days=1)
     trust = later_crl(pki)
-    trust.add_crl(forged)
-    envelope = envelope_of(pki, citizen(pki.intermediate))
-    error = refused(lambda: verify_signature(envelope, PETITION, TEXT, trust, SIGNED))
-    assert (error.field, error.rule) == ("revocation_list", Rule.CHAIN_BROKEN)
+    trust.add_crl(authority.revocation_list(rolled.intermediate, [], on))
+    for holder in (old_citizen, new_citizen, old_citizen):
+        envelope = sign(PETITION, TEXT, SIGNED, holder.key, holder.certificate, chain)
+        signer = verify_signature(envelope, PETITION, TEXT, trust, SIGNED)
+        assert signer.certificate_serial == f"{holder.certificate.serial_number:x}"
+    revoked = [Revocation(new_citizen.certificate.serial_number, on)]
+    trust.add_crl(authority.revocation_list(rolled.intermediate, revoked, on, number=2))
+    envelope = sign(PETITION, TEXT, SIGNED, new_citizen.key, new_citizen.certificate, chain)
+    assert refused(lambda: verify_signature(envelope, PETITION, TEXT, trust, SIGNED)).rule is (
+        Rule.REVOKED
+    )
 
 
 def test_a_newer_list_replaces_an_older_one(pki: TestPki) -> None:

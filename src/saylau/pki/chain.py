@@ -83,11 +83,12 @@ class ValidatedChain:
 
 @dataclass(frozen=True)
 class _Crl:
-    """A revocation list with its serials indexed, verified against its issuer's key."""
+    """An issuer's newest revocation list that its key signed, serials indexed; ``held`` is
+    the trust's generation of lists it was chosen from."""
 
-    crl: x509.CertificateRevocationList
     revoked: dict[int, dt.datetime]
     next_update: dt.datetime | None
+    held: int
 
 
 @dataclass(frozen=True, eq=False)
@@ -212,6 +213,9 @@ def _check_period(
 
 _PATH_CACHE_LIMIT = 4096
 
+LISTS_PER_NAME = 4
+"""Revocation lists kept per issuer name (the newest)."""
+
 
 class Trust:
     """Trust anchors and revocation lists, with the caches that make a check cheap.
@@ -236,7 +240,8 @@ class Trust:
         if not self._anchors:
             raise ValueError("trust anchors: at least one root certificate is needed")
         self.require_revocation = require_revocation
-        self._pending_crls: dict[bytes, x509.CertificateRevocationList] = {}
+        self._lists: dict[bytes, list[x509.CertificateRevocationList]] = {}
+        self._generation = 0
         self._crls: dict[bytes, _Crl] = {}
         self._links: set[tuple[bytes, bytes]] = set()
         self._paths: dict[tuple[bytes, tuple[str, ...]], _Issuer] = {}
@@ -248,12 +253,15 @@ class Trust:
         return tuple(a.certificate for group in self._anchors.values() for a in group)
 
     def add_crl(self, crl: x509.CertificateRevocationList) -> None:
-        """Take a newer revocation list of its issuer (its signature is checked on first use,
-        when the issuer's certificate is at hand); an older one than held is ignored."""
-        key = _name_key(crl.issuer)
-        held = self._pending_crls.get(key)
-        if held is None or held.last_update_utc <= crl.last_update_utc:
-            self._pending_crls[key] = crl
+        """Take a revocation list; each issuer's newest list that its own key signed is the
+        one used (checked on first use, when the issuer's certificate is at hand). Lists
+        are kept by issuer name, the newest :data:`LISTS_PER_NAME` of each, so two keys of
+        one name (a rollover) each find their own."""
+        held = self._lists.setdefault(_name_key(crl.issuer), [])
+        held.insert(0, crl)  # of two lists issued at one time, the one taken last wins
+        held.sort(key=lambda c: c.last_update_utc, reverse=True)
+        del held[LISTS_PER_NAME:]
+        self._generation += 1
 
     # ----------------------------------------------------------------------------------
     # Validation
@@ -282,7 +290,9 @@ class Trust:
         leaf_issuer = _name_key(leaf.issuer)
         key = (leaf_issuer, tuple(chain))
         issuer = self._paths.get(key)
-        if issuer is None:
+        if issuer is None or not _leaf_signed_by(leaf, issuer):
+            # Not seen yet, or the leaf is not the cached issuer's (another authority of
+            # the same name, as in a key rollover): build the path for this leaf.
             offered = [(i, _parse_b64(text, f"chain[{i}]")) for i, text in enumerate(chain)]
             issuer = self._path_from(leaf_issuer, leaf, offered)
             if len(self._paths) >= _PATH_CACHE_LIMIT:
@@ -291,8 +301,8 @@ class Trust:
         return self._check(leaf, issuer, on)
 
     def _check(self, leaf: x509.Certificate, issuer: _Issuer, on: dt.datetime) -> ValidatedChain:
-        """Everything about ``leaf`` and the path above it that depends on the signing time
-        or on the signer's own certificate."""
+        """Everything about ``leaf`` (whose signature by ``issuer`` has verified) and the
+        path above it that depends on the signing time or on the signer's certificate."""
         if on.tzinfo is None:
             raise ValueError("on: the signing time must carry a time zone")
         if not _may_sign(leaf):
@@ -304,8 +314,6 @@ class Trust:
             leaf.not_valid_after_utc,
             on,
         )
-        if not _leaf_signed_by(leaf, issuer):
-            raise SignatureRefused("certificate", Rule.CHAIN_BROKEN, {"found": _subject_text(leaf)})
         self._check_revocation(leaf.serial_number, "certificate", issuer, on)
         path: list[x509.Certificate] = []
         node: _Issuer = issuer
@@ -401,21 +409,19 @@ class Trust:
             )
 
     def _crl_of(self, issuer: _Issuer) -> _Crl | None:
-        """The issuer's current list, its signature verified against the issuer's key."""
-        pending = self._pending_crls.get(issuer.subject)
-        if pending is None:
-            return None
+        """The issuer's newest list that its key signed; a list of its name that another
+        key signed is not its list (a forgery, or another key of the same name)."""
         held = self._crls.get(issuer.der)
-        if held is not None and held.crl is pending:
+        if held is not None and held.held == self._generation:
             return held
-        if not pending.is_signature_valid(issuer.public_key):  # type: ignore[arg-type]
-            raise SignatureRefused(
-                "revocation_list", Rule.CHAIN_BROKEN, {"found": issuer.subject_text}
-            )
-        revoked = {entry.serial_number: entry.revocation_date_utc for entry in pending}
-        held = _Crl(pending, revoked, pending.next_update_utc)
-        self._crls[issuer.der] = held
-        return held
+        generation = self._generation
+        for crl in self._lists.get(issuer.subject, ()):
+            if crl.is_signature_valid(issuer.public_key):  # type: ignore[arg-type]
+                revoked = {entry.serial_number: entry.revocation_date_utc for entry in crl}
+                held = _Crl(revoked, crl.next_update_utc, generation)
+                self._crls[issuer.der] = held
+                return held
+        return None
 
 
 def _parse_b64(text: str, field: str) -> x509.Certificate:
