@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import contextlib
 import datetime as dt
 import json
 import os
@@ -39,8 +38,7 @@ from cryptography.x509 import verification
 
 from saylau.pki import authority
 from saylau.pki.chain import Trust
-from saylau.pki.signing import SignedEnvelope, sign, signed_bytes, verify_signature
-from saylau.register.iin import Sex, encode
+from saylau.pki.signing import sign, signed_bytes, verify_signature
 
 RESULTS = Path(__file__).parent / "results" / "pki.json"
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -59,20 +57,6 @@ def pin_to_one_cpu() -> int | None:
     return cpu
 
 
-def citizens_iins(count: int) -> list[str]:
-    """``count`` distinct valid IINs of adults (serials that give a check digit)."""
-    iins: list[str] = []
-    day = dt.date(1960, 1, 1)
-    serial = 0
-    while len(iins) < count:
-        with contextlib.suppress(ValueError):  # serials whose check digit is never issued
-            iins.append(encode(day, Sex.MALE if serial % 2 else Sex.FEMALE, serial))
-        serial += 1
-        if serial > 9999:
-            serial, day = 0, day + dt.timedelta(days=1)
-    return iins
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--citizens", type=int, default=2_000)
@@ -85,13 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     pki = authority.create_test_pki(START)
     key = authority.bulk_key()
-    envelopes: list[SignedEnvelope] = []
-    for number, iin in enumerate(citizens_iins(args.citizens)):
-        subject = authority.citizen_subject(iin, f"ФАМИЛИЯ{number}", "АЙГЕРИМ")
-        citizen = authority.issue_citizen(pki.intermediate, subject, START, key=key)
-        envelopes.append(
-            sign(PETITION, TEXT, SIGNED, key, citizen.certificate, [pki.intermediate.certificate])
-        )
+    iins = authority.distinct_iins(args.citizens)
+    envelopes = [
+        sign(PETITION, TEXT, SIGNED, key, c.certificate, [pki.intermediate.certificate])
+        for c in authority.bulk_citizens(pki.intermediate, iins, START)
+    ]
     issue_seconds = time.perf_counter() - began
     revoked = [authority.Revocation(authority.random_serial(), START) for _ in range(args.revoked)]
     trust = Trust(

@@ -548,6 +548,15 @@ def test_the_chain_verdict_agrees_with_cryptography_s_own_verifier(
     assert ours == (name == "good" and START <= on <= leaf.not_valid_after_utc)
 
 
+def test_bulk_citizens_have_distinct_valid_iins_and_verify(pki: TestPki) -> None:
+    iins = authority.distinct_iins(30, dt.date(2000, 2, 28))
+    assert len(set(iins)) == 30
+    trust = later_crl(pki)
+    for holder in authority.bulk_citizens(pki.intermediate, iins, START):
+        signer = verify_signature(envelope_of(pki, holder), PETITION, TEXT, trust, SIGNED)
+        assert signer.iin in iins and signer.birth_date >= dt.date(2000, 2, 28)
+
+
 def test_every_rule_has_a_message() -> None:
     assert {rule.value for rule in Rule} == set(MESSAGES)
 

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from saylau.pki.subject import IIN_PREFIX
+from saylau.register.iin import Sex, century_sex_digit, check_digit
 
 KEY_SIZE = 2048
 """Bits of every RSA key this authority makes, as NCA RK issues them."""
@@ -300,6 +301,33 @@ def revocation_list(
 def revocations(crl: x509.CertificateRevocationList) -> list[Revocation]:
     """The entries of a CRL, to publish a new list with one more."""
     return [Revocation(entry.serial_number, entry.revocation_date_utc) for entry in crl]
+
+
+def distinct_iins(count: int, first_birth_date: dt.date = dt.date(1960, 1, 1)) -> list[str]:
+    """``count`` distinct valid IINs, born on ``first_birth_date`` and the days after it
+    (every serial of a day whose check digit is issued, alternating sexes)."""
+    iins: list[str] = []
+    day, serial = first_birth_date, 0
+    while len(iins) < count:
+        sex = Sex.MALE if serial % 2 else Sex.FEMALE
+        first_eleven = f"{day:%y%m%d}{century_sex_digit(day, sex)}{serial:04d}"
+        digit = check_digit(first_eleven)
+        if digit is not None:
+            iins.append(first_eleven + str(digit))
+        serial += 1
+        if serial > 9999:
+            serial, day = 0, day + dt.timedelta(days=1)
+    return iins
+
+
+def bulk_citizens(issuer: Authority, iins: Iterable[str], not_before: dt.datetime) -> list[Citizen]:
+    """One certificate per IIN, all on :func:`bulk_key` (about a millisecond each), named
+    ``TEST<n> CITIZEN``: for benches and load tests, never for the demo's people."""
+    key = bulk_key()
+    return [
+        issue_citizen(issuer, citizen_subject(iin, f"TEST{n}", "CITIZEN"), not_before, key=key)
+        for n, iin in enumerate(iins)
+    ]
 
 
 def random_serial() -> int:
