@@ -257,10 +257,12 @@ class Trust:
         one used (checked on first use, when the issuer's certificate is at hand). Lists
         are kept by issuer name, the newest :data:`LISTS_PER_NAME` of each, so two keys of
         one name (a rollover) each find their own."""
-        held = self._lists.setdefault(_name_key(crl.issuer), [])
-        held.insert(0, crl)  # of two lists issued at one time, the one taken last wins
-        held.sort(key=lambda c: c.last_update_utc, reverse=True)
-        del held[LISTS_PER_NAME:]
+        name = _name_key(crl.issuer)
+        # A new list replaces the old in one assignment, so a check running in another
+        # thread sees one or the other; of two lists issued at one time the later taken wins.
+        lists = [crl, *self._lists.get(name, ())]
+        lists.sort(key=lambda c: c.last_update_utc, reverse=True)
+        self._lists[name] = lists[:LISTS_PER_NAME]
         self._generation += 1
 
     # ----------------------------------------------------------------------------------
