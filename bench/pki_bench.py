@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": ".venv/bin/python bench/pki_bench.py",
         "machine": platform.machine(),
+        "load_average_1_5_15": list(os.getloadavg()),
         "python": platform.python_version(),
         "cryptography": version("cryptography"),
         "citizens": args.citizens,
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs_seconds": [round(r, 6) for r in runs],
         "cold_seconds": round(cold_seconds, 6),
         "floor_two_rsa_verifications_microseconds": round(floor_micros, 1),
+        "ratio_to_floor": round(micros / floor_micros, 2),
         "chain_only_microseconds": round(chain_micros, 1),
         "cryptography_client_verifier_microseconds": round(library_micros, 1),
     }
