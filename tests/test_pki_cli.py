@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from typer.testing import CliRunner
 
 from saylau.cli import app
-from saylau.pki.chain import trust_from_paths
+from saylau.pki.chain import ANCHORS_ENV, CRLS_ENV, trust_from_paths, trust_from_settings
 from saylau.pki.refusal import Rule, SignatureRefused
 from saylau.pki.signing import VerifiedSigner, sign, verify_signature
 
@@ -102,3 +102,16 @@ def test_bad_input_is_one_line_and_changes_nothing(
 def test_a_folder_that_is_no_authority_is_refused(tmp_path: Path) -> None:
     code, _, err = run("publish", str(tmp_path))
     assert code == 2 and "'folder'" in err
+
+
+def test_the_service_trusts_the_folder_through_its_settings(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(ANCHORS_ENV, raising=False)
+    with pytest.raises(LookupError, match=ANCHORS_ENV):
+        trust_from_settings()
+    monkeypatch.setenv(ANCHORS_ENV, str(folder / "anchors"))
+    monkeypatch.setenv(CRLS_ENV, str(folder / "crl"))
+    trust = trust_from_settings()
+    root = x509.load_pem_x509_certificate((folder / "anchors" / "root.pem").read_bytes())
+    assert trust.anchors == (root,)
