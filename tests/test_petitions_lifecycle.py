@@ -255,7 +255,6 @@ def test_every_state_step_subject_and_rule_has_a_message() -> None:
         "petition_collection_open",
         "petition_answer_empty",
         "petition_no_district_threshold",
-        "petition_signer_under_age",
     }
     assert rules == set(MESSAGES)
     assert step_name(Support(D(2025, 1, 1), 1)) == "support"

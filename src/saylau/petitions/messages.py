@@ -45,10 +45,6 @@ MESSAGES: dict[str, str] = {
         "Collection runs until %(required)s; the petition cannot expire on %(found)s."
     ),
     "petition_answer_empty": N_("The body's answer to a petition is published with its text."),
-    "petition_signer_under_age": N_(
-        "The signer was %(found)s years old on the day of signing (%(signed_on)s); a petition's "
-        "signer must be at least %(required)s."
-    ),
     "petition_no_district_threshold": N_(
         "%(unit)s has %(found)s people; the law sets thresholds only for districts with more "
         "than %(required)s."

@@ -2,8 +2,8 @@
 IIN, chains to a configured root checked on the signing time against revocation lists, and
 petition signatures over the petition's id, text and signing time.
 
-Pure: no storage, no HTTP, no petition law (the signer's age is checked in
-:mod:`saylau.petitions.signers`). :mod:`~saylau.pki.authority` is a test authority for the
+Pure: no storage, no HTTP, no petition law (the petitions room checks the signer's age from
+the verified birth date). :mod:`~saylau.pki.authority` is a test authority for the
 demo, the tests and the benches; the product only verifies.
 """
 

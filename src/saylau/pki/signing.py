@@ -272,7 +272,7 @@ def verify_signature(
 
     The checks run cheapest first: the petition and text, the signing time, the subject's
     IIN, the signature, then the chain (cached, see :mod:`saylau.pki.chain`). The signer's
-    age is the petitions law's business (:mod:`saylau.petitions.signers`)."""
+    age on the signing day is the petitions law's business, read from ``birth_date``."""
     if on.tzinfo is None:
         raise ValueError("on: the time of receipt must carry a time zone")
     if envelope.version != VERSION:
