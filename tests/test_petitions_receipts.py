@@ -79,6 +79,10 @@ def test_a_receipt_survives_json_and_refuses_tampering() -> None:
     with pytest.raises(ReceiptError) as caught:
         check_receipt(smaller, IINS[0], log_key())
     assert caught.value.field == "receipt.tree_size"
+    posing = dataclasses.replace(receipt, withdraws=0)
+    with pytest.raises(ReceiptError) as caught:
+        check_receipt(posing, IINS[0], log_key())
+    assert caught.value.field == "receipt.withdraws"
     other_salt = dataclasses.replace(receipt, salt=bytes(SALT_SIZE))
     with pytest.raises(ReceiptError):
         check_receipt(other_salt, IINS[0], log_key())

@@ -284,6 +284,8 @@ class Receipt:
     def entry(self, iin: str) -> LogEntry:
         """The leaf this receipt stands for, as the holder of ``iin`` computes it."""
         if self.kind is EntryKind.SIGNATURE:
+            if self.withdraws is not None:
+                raise ReceiptError("receipt.withdraws", "a signature withdraws nothing")
             return signature_entry(self.petition_id, iin, self.salt)
         if self.withdraws is None:
             raise ReceiptError("receipt.withdraws", "a withdrawal names the signature it withdraws")
