@@ -36,6 +36,7 @@ OTHERS = (
     WEB.parent / "register" / "messages.py",
     WEB.parent / "petitions" / "messages.py",
     WEB.parent / "assemblies" / "messages.py",
+    WEB.parent / "pki" / "messages.py",
 )
 TEMPLATE = LOCALE_DIR / "messages.pot"
 #: Languages every message must be translated into (English is the source language).
