@@ -320,7 +320,11 @@ def to_document(result: SeatDistribution) -> dict[str, object]:
         "parties": [
             {
                 "option": p.option,
-                "probability": list(p.probability),
+                "distribution": [
+                    {"seats": seats, "probability": share}
+                    for seats, share in enumerate(p.probability)
+                    if share > 0
+                ],
                 "interval_5_95": [p.low, p.high],
                 "mean": p.mean,
                 "passes_threshold": p.passes_threshold,
