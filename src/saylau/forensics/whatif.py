@@ -52,7 +52,7 @@ from saylau.outcome.records import (
 from saylau.outcome.sentences import fraction_text
 
 #: The keys a rule-set file may have.
-RULE_SET_KEYS = ("title", "on", "parameters")
+RULE_SET_KEYS = ("title", "rules_on", "parameters")
 
 #: The institutions whose rules decide a contest of each kind (the chamber, and the ballot).
 DECIDING: dict[Kind, tuple[str, ...]] = {
@@ -209,7 +209,7 @@ def _seat_sum(
 def parse_rule_set(text: str, origin: str, default_day: dt.date) -> RuleSet:
     """Read a rule-set overlay (YAML) and apply it to a clone of the law book.
 
-    ``on`` names the date whose law is patched (default ``default_day``, the contest's);
+    ``rules_on`` names the date whose law is patched (default ``default_day``, the contest's);
     ``parameters`` maps ``institution.parameter`` to a value written as in the law data."""
     try:
         raw = read_yaml(text)
@@ -218,7 +218,9 @@ def parse_rule_set(text: str, origin: str, default_day: dt.date) -> RuleSet:
     except Exception as exc:  # the YAML parser's own error, worded by it
         raise RuleSetError("(document)", f"{origin} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
-        raise RuleSetError("(document)", "a rule set is a mapping with title, on and parameters")
+        raise RuleSetError(
+            "(document)", "a rule set is a mapping with title, rules_on and parameters"
+        )
     unknown = sorted(str(key) for key in raw if key not in RULE_SET_KEYS)
     if unknown:
         raise RuleSetError(
@@ -227,7 +229,10 @@ def parse_rule_set(text: str, origin: str, default_day: dt.date) -> RuleSet:
     title = raw.get("title", origin)
     if not isinstance(title, str) or not title.strip():
         raise RuleSetError("title", "must be a non-empty text", title)
-    day = iso_date(raw["on"], "on") if "on" in raw else default_day
+    try:
+        day = iso_date(raw["rules_on"], "rules_on") if "rules_on" in raw else default_day
+    except BadInput as exc:
+        raise RuleSetError(exc.field, exc.rule, exc.found) from None
     given = raw.get("parameters")
     if not isinstance(given, dict) or not given:
         raise RuleSetError(
@@ -253,7 +258,7 @@ def parse_rule_set(text: str, origin: str, default_day: dt.date) -> RuleSet:
             )
         try:
             converted[str(key)] = _convert(value, param.unit, param.choices, field)
-        except LawDataError as exc:
+        except (LawDataError, ValueError, ZeroDivisionError) as exc:
             raise RuleSetError(
                 field, f"must be {UNITS.get(param.unit, param.unit)}: {exc}", value
             ) from None
