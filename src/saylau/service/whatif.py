@@ -3,12 +3,15 @@ totals so far, and one row per precinct (reported with its protocol, pending wit
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
 
-from saylau.forensics.seats_montecarlo import CountInProgress
+from saylau.forensics.seats_montecarlo import CountInProgress, SeatDistribution, simulate
+from saylau.forensics.whatif import WhatIf, rules_on, what_if
 from saylau.model import Contest
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
@@ -73,4 +76,28 @@ def night_count(ctx: Context, election_id: str, contest_id: str) -> CountInProgr
         invalid=fields[1],
         against_all=fields[2],
         votes=votes,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NightWhatIf:
+    """A night's contest under another date's law, and the seat Monte-Carlo under both."""
+
+    what_if: WhatIf
+    actual_seats: SeatDistribution
+    what_if_seats: SeatDistribution
+
+
+def night_what_if(
+    ctx: Context, election_id: str, contest_id: str, day: dt.date, draws: int, seed: int
+) -> NightWhatIf:
+    """The contest's totals so far re-decided under the law of ``day``, and ``draws`` seeded
+    draws of its seats under both laws; BadInput when either law cannot decide them."""
+    count = night_count(ctx, election_id, contest_id)
+    rule_set = rules_on(day)
+    result = what_if(count.contest, rule_set)
+    return NightWhatIf(
+        what_if=result,
+        actual_seats=simulate(count, draws, seed, 0.0, result.actual_rules.rules),
+        what_if_seats=simulate(count, draws, seed, 0.0, rule_set.rules),
     )
