@@ -8,6 +8,7 @@ at the boundary)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -371,3 +372,51 @@ def test_a_candidates_contest_is_re_decided_or_refused_with_the_law_it_lacks() -
     with pytest.raises(BadInput) as refused:
         what_if(contest, rules_on(DAY_2021))  # no single-member Mazhilis districts in 2021
     assert refused.value.field == "date"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from([dt.date(2016, 3, 20), DAY_2021, DAY_2023]),
+    st.integers(2, 8),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["largest_remainder_hare", "dhondt", "sainte_lague"]),
+)
+def test_every_draw_is_decided_as_the_exact_engine_decides_it(
+    day: dt.date, lists: int, seed: int, method: str
+) -> None:
+    """The batch allocation of the Monte-Carlo against the exact engine, one draw at a time,
+    on totals near the threshold and on small counts where remainders tie."""
+    rng = np.random.default_rng(seed)
+    contest = list_contest(day, [1] * lists, 0)
+    names = list(contest.options)
+    contest = dataclasses.replace(contest, registration_order=tuple(rng.permutation(names)))
+    overlay = f"parameters:\n  mazhilis.allocation_method: {method}\n"
+    law = parse_rule_set(overlay, "method.yaml", day).rules
+    scale = int(rng.choice([30, 100_000]))
+    votes = rng.multinomial(scale * lists, rng.dirichlet(np.ones(lists)), size=60)
+    against = rng.integers(0, scale, size=(60, 1)) * law.elections.against_all_on_ballot
+    invalid = rng.integers(0, scale, size=(60, 1))
+    totals = np.hstack([invalid, against, votes])
+    participated = totals.sum(axis=1)
+    drawn = mc.seats_of_draws(contest, law, totals, participated)
+    checked = 0
+    for row in range(totals.shape[0]):
+        exact = dataclasses.replace(
+            contest,
+            invalid=int(totals[row, 0]),
+            against_all=int(totals[row, 1]) if law.elections.against_all_on_ballot else None,
+            participated=int(participated[row]),
+            registered=int(participated[row]) * 2,
+            options=dict(zip(names, totals[row, 2:].tolist(), strict=True)),
+        )
+        try:
+            outcome = decide(exact, law)
+        except BadInput:
+            continue
+        assert isinstance(outcome, ListOutcome)
+        if outcome.tie is not None:
+            continue
+        assert dict(zip(names, drawn.won[row].tolist(), strict=True)) == dict(outcome.seats)
+        assert drawn.passes[row].tolist() == [n in outcome.passed_threshold for n in names]
+        checked += 1
+    assert checked > 0 or drawn.undecided == totals.shape[0]
