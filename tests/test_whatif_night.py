@@ -128,6 +128,8 @@ def test_the_page_shows_both_laws_as_tables_in_each_language(night: Night, serve
         if lang != "en":
             assert "What if" not in html and "Threshold" not in html
             assert not re.search(r"\b(draws|seats|precincts)\b", html)
+    contest = httpx.get(f"{server.base}/ru/{night[1]}/{CONTEST}/", timeout=60).text
+    assert f'href="{whatif_path(night, "ru", None)}"' in contest
     refused = httpx.get(server.base + whatif_path(night, "en", "1990-01-01"), timeout=60)
     assert refused.status_code == 200 and "cannot decide this contest" in refused.text
     bad = httpx.get(server.base + whatif_path(night, "en", "2021-13-45"), timeout=60)

@@ -45,6 +45,8 @@ _CHAMBER = {
     Kind.KURULTAI_LIST: KurultaiRules,
     Kind.MASLIKHAT_LIST: MaslikhatRules,
 }
+#: The contest kinds the seat Monte-Carlo simulates: those elected by party lists.
+LIST_KINDS = frozenset(_CHAMBER)
 #: The greatest draws × pending precincts × categories drawn at once (bounds memory).
 _CHUNK_CELLS = 4_000_000
 

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select
 
-from saylau.forensics.seats_montecarlo import CountInProgress, SeatDistribution, simulate
+from saylau.forensics.seats_montecarlo import (
+    LIST_KINDS,
+    CountInProgress,
+    SeatDistribution,
+    simulate,
+)
 from saylau.forensics.whatif import WhatIf, rules_on, what_if
 from saylau.model import Contest
 from saylau.service.context import Context
@@ -81,11 +86,12 @@ def night_count(ctx: Context, election_id: str, contest_id: str) -> CountInProgr
 
 @dataclass(frozen=True, slots=True)
 class NightWhatIf:
-    """A night's contest under another date's law, and the seat Monte-Carlo under both."""
+    """A night's contest under another date's law, and, for a party-list contest, the seat
+    Monte-Carlo under both (None for a contest of candidates)."""
 
     what_if: WhatIf
-    actual_seats: SeatDistribution
-    what_if_seats: SeatDistribution
+    actual_seats: SeatDistribution | None
+    what_if_seats: SeatDistribution | None
 
 
 def night_what_if(
@@ -96,6 +102,8 @@ def night_what_if(
     count = night_count(ctx, election_id, contest_id)
     rule_set = rules_on(day)
     result = what_if(count.contest, rule_set)
+    if count.contest.kind not in LIST_KINDS:
+        return NightWhatIf(result, None, None)
     return NightWhatIf(
         what_if=result,
         actual_seats=simulate(count, draws, seed, 0.0, result.actual_rules.rules),

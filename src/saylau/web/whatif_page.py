@@ -135,10 +135,11 @@ def whatif_page(
             for c in found.what_if.changes
             if c.parameter.partition(".")[2] in PARAMETERS
         ]
-        reported = found.actual_seats.precincts_reported
-        pending = found.actual_seats.precincts_pending
-        actual_chances = _chances(found.actual_seats, shown, language)
-        what_if_chances = _chances(found.what_if_seats, shown, language)
+        if found.actual_seats is not None and found.what_if_seats is not None:
+            reported = found.actual_seats.precincts_reported
+            pending = found.actual_seats.precincts_pending
+            actual_chances = _chances(found.actual_seats, shown, language)
+            what_if_chances = _chances(found.what_if_seats, shown, language)
     return render(
         language,
         "whatif.html",
