@@ -43,6 +43,7 @@ def test_the_pending_region_is_drawn_and_the_reported_ones_are_kept(night: Night
         found = night_what_if(ctx, election, CONTEST, dt.date(2021, 1, 10), 300, 4)
     finally:
         ctx.engine.dispose()
+    assert found.actual_seats is not None and found.what_if_seats is not None
     assert found.actual_seats.precincts_pending == int((~count.reported).sum()) > 0
     assert sum(s.actual for s in found.what_if.seats) == 69
     assert sum(s.what_if for s in found.what_if.seats) == 98
