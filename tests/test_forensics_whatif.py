@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from votelib.evaluate.proportional import LargestRemainder
+from votelib.evaluate.proportional import HighestAverages, LargestRemainder
 
 from saylau.forensics import seats_montecarlo as mc
 from saylau.forensics.whatif import RuleSetError, parse_rule_set, rules_on, to_document, what_if
@@ -420,3 +420,47 @@ def test_every_draw_is_decided_as_the_exact_engine_decides_it(
         assert drawn.passes[row].tolist() == [n in outcome.passed_threshold for n in names]
         checked += 1
     assert checked > 0 or drawn.undecided == totals.shape[0]
+
+
+VOTELIB = {
+    "largest_remainder_hare": lambda: LargestRemainder("hare"),
+    "largest_remainder_droop": lambda: LargestRemainder("droop"),
+    "dhondt": lambda: HighestAverages("d_hondt"),
+    "sainte_lague": lambda: HighestAverages("sainte_lague"),
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(sorted(VOTELIB)),
+    st.integers(0, 12),
+    st.integers(20, 98),
+    st.booleans(),
+)
+def test_a_rule_set_gives_the_seats_votelib_gives(
+    method: str, threshold: int, list_seats: int, against_all: bool
+) -> None:
+    """The 2023 Mazhilis under a random method, threshold, list tier and ballot, against
+    votelib fed with the lists that pass (threshold applied here in exact integers)."""
+    contest, _ = official("mazhilis-2023.json")
+    overlay = "\n".join(
+        [
+            "parameters:",
+            f"  mazhilis.allocation_method: {method}",
+            f"  mazhilis.list_threshold: {threshold}",
+            f"  mazhilis.list_seats: {list_seats}",
+            f"  mazhilis.single_member_seats: {98 - list_seats}",
+            f"  elections.against_all_on_ballot: {str(against_all).lower()}",
+        ]
+    )
+    result = what_if(contest, parse_rule_set(overlay, "random.yaml", DAY_2023))
+    base = contest.option_votes + (contest.against_all or 0) * against_all
+    passed = {
+        name: votes for name, votes in contest.options.items() if votes * 100 >= threshold * base
+    }
+    assume(len(passed) >= 2)  # one list alone: the second-party rule, which votelib lacks
+    expected = VOTELIB[method]().evaluate(passed, list_seats)
+    assert {s.option: s.what_if for s in result.seats} == {
+        name: int(expected.get(name, 0)) for name in contest.options
+    }
+    assert result.against_all_left_out == (0 if against_all else contest.against_all)

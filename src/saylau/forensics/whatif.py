@@ -359,7 +359,10 @@ def recast(contest: Contest, rules: Rules) -> tuple[Contest, int]:
 def what_if(contest: Contest, rule_set: RuleSet) -> WhatIf:
     """Decide ``contest`` under its own date's law and under ``rule_set``; BadInput names the
     field when either cannot decide it."""
-    actual_rules = rules_on(contest.date)
+    try:
+        actual_rules = rules_on(contest.date)
+    except BadInput as exc:
+        raise BadInput("date", exc.rule, contest.date.isoformat()) from None
     actual = decide(contest, actual_rules.rules)
     recast_contest, left_out = recast(contest, rule_set.rules)
     other = decide(recast_contest, rule_set.rules)
