@@ -29,6 +29,7 @@ from saylau.pki_cli import pki_app
 from saylau.register_cli import register_app
 
 if TYPE_CHECKING:
+    from saylau.forensics.seats_montecarlo import CountInProgress
     from saylau.outcome.records import AnyOutcome
     from saylau.service.context import Context
     from saylau.synth import SyntheticElection
@@ -98,6 +99,105 @@ def decide(
         emit(to_json(decide_contest(parse_contest(raw))))
     except BadInput as exc:
         fail(str(exc))
+
+
+@app.command()
+def whatif(
+    file: Annotated[
+        str | None,
+        typer.Argument(help="Contest counts as JSON, as `saylau decide` reads them; - for stdin"),
+    ] = None,
+    db: DbOption = None,
+    election: Annotated[
+        str | None, typer.Option("--election", help="with --db: the election night's id")
+    ] = None,
+    contest: Annotated[
+        str | None, typer.Option("--contest", help="with --db: the contest's id")
+    ] = None,
+    rules_on: Annotated[
+        str | None, typer.Option("--rules-on", help="decide under the law of this date")
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="decide under this rule-set file (YAML)")
+    ] = None,
+    monte_carlo: Annotated[
+        int, typer.Option("--monte-carlo", help="draws of the seat Monte-Carlo (0: none)")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the Monte-Carlo")] = 0,
+    error: Annotated[
+        float, typer.Option("--error", help="share of ballots misrecorded per precinct")
+    ] = 0.0,
+) -> None:
+    """Re-decide a contest under another date's law or a rule set, and simulate its seats
+    under the precincts still pending and counting errors; prints JSON."""
+    from saylau.forensics import seats_montecarlo
+    from saylau.forensics import whatif as what
+
+    if (file is None) == (election is None):
+        fail("give either a contest file or --election and --contest (with --db)")
+    if rules_on is not None and rules is not None:
+        fail("field 'rules': give --rules-on or --rules, not both")
+    if monte_carlo < 0:
+        fail(
+            f"field 'monte_carlo': must be a whole number of draws, 0 or more (found {monte_carlo})"
+        )
+    try:
+        if file is not None:
+            counted = seats_montecarlo.from_contest(parse_contest(_read_json(file)))
+        else:
+            counted = _night_count(db, election, contest)
+        subject = counted.contest
+        if rules is not None:
+            try:
+                text = rules.read_text(encoding="utf-8")
+            except OSError as exc:
+                fail(f"cannot read {rules}: {exc.strerror}")
+            rule_set = what.parse_rule_set(text, rules.name, subject.date)
+        else:
+            day = parse_date(rules_on, "rules_on") if rules_on else subject.date
+            rule_set = what.rules_on(day)
+        document: dict[str, Any] = what.to_document(what.what_if(subject, rule_set))
+        if monte_carlo:
+            simulated = {
+                name: seats_montecarlo.to_document(
+                    seats_montecarlo.simulate(counted, monte_carlo, seed, error, law)
+                )
+                for name, law in (
+                    ("actual", what.rules_on(subject.date).rules),
+                    ("what_if", rule_set.rules),
+                )
+            }
+            document["monte_carlo"] = simulated
+    except BadInput as exc:
+        fail(str(exc))
+    emit(document)
+
+
+def _read_json(file: str) -> Any:
+    """A JSON document from a file or stdin, or one clear line and exit 2."""
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}")
+    try:
+        return strictjson.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{file}: not valid JSON ({exc.msg} at line {exc.lineno})")
+    except strictjson.DuplicateKey as exc:
+        fail(f"{file}: {exc}")
+
+
+def _night_count(db: str | None, election: str | None, contest: str | None) -> CountInProgress:
+    from saylau.service.context import Context
+    from saylau.service.errors import ServiceError
+    from saylau.service.whatif import night_count
+
+    if election is None or contest is None:
+        fail("field 'contest': --election and --contest name the night's contest")
+    try:
+        return night_count(Context.open(db), election, contest)
+    except ServiceError as exc:
+        fail(exc.detail)
 
 
 @law_app.command("show")

@@ -9,7 +9,9 @@
 - ``flags``: per-precinct flags with their reasons in kk, ru and en (near-unanimous, turnout
   and share both high, invalid-ballot outliers, identical and round protocols, late jumps,
   corrections that moved votes);
-- ``russia``: the four Russian federal elections on which these were published, as test data.
+- ``russia``: the four Russian federal elections on which these were published, as test data;
+- ``whatif``: a contest re-decided under another date's law or a rule-set overlay;
+- ``seats_montecarlo``: a party-list contest's seats under pending precincts and counting errors.
 """
 
 from saylau.forensics.digits import DigitReport, DigitTest, ZeroFiveTest, digit_report
@@ -31,11 +33,30 @@ from saylau.forensics.precincts import (
     PrecinctTableError,
     precincts_from_columns,
 )
+from saylau.forensics.seats_montecarlo import (
+    CountInProgress,
+    DrawnSeats,
+    PartySeats,
+    SeatDistribution,
+    seats_of_draws,
+    simulate,
+)
+from saylau.forensics.whatif import (
+    RuleChange,
+    RuleSet,
+    RuleSetError,
+    SeatChange,
+    WhatIf,
+    parse_rule_set,
+    what_if,
+)
 
 __all__ = [
     "ColumnMapping",
+    "CountInProgress",
     "DigitReport",
     "DigitTest",
+    "DrawnSeats",
     "Fingerprint",
     "Flagged",
     "Flags",
@@ -43,11 +64,18 @@ __all__ = [
     "IntegerCount",
     "IntegerPercentages",
     "KlimekFit",
+    "PartySeats",
     "PrecinctTableError",
     "Precincts",
     "ProtocolVersions",
     "Reason",
+    "RuleChange",
+    "RuleSet",
+    "RuleSetError",
+    "SeatChange",
+    "SeatDistribution",
     "Weighting",
+    "WhatIf",
     "ZeroFiveTest",
     "digit_report",
     "fingerprint",
@@ -55,6 +83,10 @@ __all__ = [
     "klimek_fit",
     "late_jumps",
     "moved_votes",
+    "parse_rule_set",
     "precinct_flags",
     "precincts_from_columns",
+    "seats_of_draws",
+    "simulate",
+    "what_if",
 ]

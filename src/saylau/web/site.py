@@ -26,6 +26,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from saylau.law.reading import iso_day
 from saylau.service import elections, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
@@ -33,6 +34,7 @@ from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
 from saylau.tabulation import figures as tally
 from saylau.web import pages
 from saylau.web.i18n import DEFAULT, LANGUAGES, number, percent
+from saylau.web.whatif_page import whatif_page as whatif_page_of
 
 STATIC = Path(__file__).with_name("static")
 COOKIE = "saylau_lang"
@@ -205,6 +207,30 @@ async def deputies_page(lang: Language, election_id: Code, site: SiteOf) -> Resp
     return await site.page(lang, election_id, ("people", lang, election_id, "deputies"), build)
 
 
+# --- what-if: a contest under the law of another date (before the results' unit paths) ----
+
+whatif_pages = APIRouter(include_in_schema=False)
+Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+@whatif_pages.get("/{lang}/{election_id}/{contest_id}/whatif/")
+async def whatif_page(
+    lang: Language, election_id: Code, contest_id: Code, site: SiteOf, rules_on: Day = None
+) -> Response:
+    """The contest's seats under the law of ``rules_on`` and the seat Monte-Carlo."""
+    day = iso_day(rules_on) if rules_on else None
+    if rules_on and day is None:
+        raise NotFound(f"no day {rules_on!r}")
+
+    def build(size: int) -> bytes:
+        if not pages.election_of(site.context, election_id).has_contest(contest_id):
+            raise NotFound(f"no contest {contest_id!r}")
+        return whatif_page_of(site.context, lang, election_id, contest_id, day, size)
+
+    key = ("whatif", lang, election_id, contest_id, rules_on or "")
+    return await site.page(lang, election_id, key, build)
+
+
 # --- results: an election, a contest, a unit, a precinct ------------------------------------
 
 results_pages = APIRouter(include_in_schema=False)
@@ -333,7 +359,16 @@ async def live(
     )
 
 
-ROUTERS = (entry, party_pages, assembly_pages, people_pages, results_pages, widgets, live_numbers)
+ROUTERS = (
+    entry,
+    party_pages,
+    assembly_pages,
+    people_pages,
+    whatif_pages,
+    results_pages,
+    widgets,
+    live_numbers,
+)
 
 
 def install(app: FastAPI, context: Context, snapshots: Snapshots) -> None:
