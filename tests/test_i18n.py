@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from babel.messages.catalog import Catalog, Message
@@ -309,12 +310,14 @@ def test_language_links_point_at_the_same_page(client: TestClient) -> None:
     republic_unit = f"{REPUBLIC}KZ/"  # the contest's page is also its republic's drill-down
     for path in (f"/{ELECTION}/", REPUBLIC, f"{REPUBLIC}KZ-71/", f"{REPUBLIC}{P1}/"):
         body = page(client, "/ru" + path)
-        found = re.findall(r'<a href="/([a-z]{2})(/[^"]*)" hreflang="([a-z]{2})"', body)
-        assert sorted(language for language, _rest, _hreflang in found) == sorted(LANGUAGES)
-        assert all(language == hreflang for language, _rest, hreflang in found)
-        (rest,) = {rest for _language, rest, _hreflang in found}
+        found = re.findall(
+            r'<a href="/([a-z]{2})/choose\?to=/([a-z]{2})(/[^"]*)" hreflang="([a-z]{2})"', body
+        )
+        assert sorted(language for language, *_rest in found) == sorted(LANGUAGES)
+        assert all(language == to == hreflang for language, to, _rest, hreflang in found)
+        (rest,) = {unquote(rest) for _language, _to, rest, _hreflang in found}
         assert rest == path or (path == REPUBLIC and rest == republic_unit)
-        assert f'<a href="/ru{rest}" hreflang="ru" lang="ru" aria-current="true">' in body
+        assert re.search(r'<a href="/ru/choose[^"]*" hreflang="ru" lang="ru" aria-current', body)
         for other in LANGUAGES:
             assert f'<link rel="alternate" hreflang="{other}" href="/{other}{rest}">' in body
             there = page(client, f"/{other}{rest}")
@@ -344,13 +347,19 @@ def test_the_language_is_remembered(client: TestClient) -> None:
     client.cookies.clear()
     first = client.get("/", follow_redirects=False)
     assert first.status_code == 307 and first.headers["location"] == f"/kk/{ELECTION}/"
-    response = client.get(f"/ru/{ELECTION}/")
+    assert "set-cookie" not in client.get(f"/ru/{ELECTION}/").headers  # a page is for all
+    response = client.get(f"/ru/choose?to=/ru/{ELECTION}/", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"/ru/{ELECTION}/"
     assert "saylau_lang=ru" in response.headers["set-cookie"]
+    assert response.headers["cache-control"] == "no-store"
     assert client.cookies.get("saylau_lang") == "ru"
     again = client.get("/", follow_redirects=False)
     assert again.status_code == 307 and again.headers["location"] == f"/ru/{ELECTION}/"
-    page(client, "/en" + REPUBLIC)
+    client.get("/en/choose?to=/en" + REPUBLIC)
     assert client.get("/", follow_redirects=False).headers["location"] == f"/en/{ELECTION}/"
+    for elsewhere in ("//evil.example/", "https://evil.example/", "/kk/x"):  # not followed
+        refused = client.get(f"/en/choose?to={elsewhere}", follow_redirects=False)
+        assert refused.status_code == 422 or refused.headers["location"].startswith("/en/")
     client.cookies.set("saylau_lang", "xx")  # a forged value falls back to Kazakh
     assert client.get("/", follow_redirects=False).headers["location"] == f"/kk/{ELECTION}/"
 

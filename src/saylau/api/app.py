@@ -31,6 +31,7 @@ from saylau.api.cache import ResponseCache
 from saylau.api.headers import SecurityHeaders
 from saylau.api.limits import BodyLimit
 from saylau.api.outage import DatabaseOutage
+from saylau.api.reads import PublicReads
 from saylau.api.strictbody import StrictRoute
 from saylau.service.context import Context
 from saylau.service.intake import Intake
@@ -78,5 +79,6 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     throttle.install(app)
     app.add_middleware(DatabaseOutage)  # a lost database anywhere is a 503
     openapi.install(app)
+    app.add_middleware(PublicReads)  # CORS, ETag, 304, Cache-Control and gzip on every read
     app.add_middleware(SecurityHeaders)  # outermost: cached, refused and 503 answers get them too
     return app

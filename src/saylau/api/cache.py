@@ -4,13 +4,16 @@ A GET of a results page, its JSON twin or the live summary is answered with the 
 headers the application produced for the same URL, as long as the ledger has not grown
 since they were made (``Snapshots.sizes``, kept fresh by the poller and by this worker's
 own writes). Anything else, and every miss, goes through the application as usual. This
-keeps a surge of readers to a dictionary look-up each.
+keeps a surge of readers to a dictionary look-up each. A stored answer keeps its entity tag,
+so :class:`saylau.api.reads.PublicReads` answers its conditional reads without hashing it
+again.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from saylau.api.reads import entity_tag
 from saylau.service.snapshots import SIZE_HEADER, Snapshots
 
 _SIZE = SIZE_HEADER.lower().encode()
@@ -54,7 +57,10 @@ class ResponseCache:
         if election is None or b"min_tree_size" in query:
             await self.app(scope, receive, send)
             return
-        key = scope["path"].encode() + b"?" + query
+        # pages name the site by the address they were asked at (their embeds), so the
+        # host is part of what a stored answer is for
+        host = next((v for n, v in scope["headers"] if n == b"host"), b"")
+        key = host + b" " + scope["path"].encode() + b"?" + query
         size = self.snapshots.sizes.get(election)
         entry = self.entries.get(key)
         if entry is not None and size is not None and entry[0] >= size:
@@ -76,7 +82,10 @@ class ResponseCache:
                 if not message.get("more_body", False) and status == 200 and seen >= 0:
                     if len(self.entries) >= self.limit:
                         self.entries.clear()
-                    self.entries[key] = (_label(headers, seen), status, headers, b"".join(chunks))
+                    body = b"".join(chunks)
+                    if not any(name.lower() == b"etag" for name, _value in headers):
+                        headers.append((b"etag", entity_tag(body)))
+                    self.entries[key] = (_label(headers, seen), status, headers, body)
             await send(message)
 
         await self.app(scope, receive, capture)

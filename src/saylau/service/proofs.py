@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from saylau import ledger
+from saylau import ledger, moments
 from saylau.service import ledgering, treenodes
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
@@ -63,7 +63,7 @@ def progress(
         edge = last if span is None else first + span * step
         while position < len(times) and times[position] <= edge:
             position += 1
-        series.append({"at": edge.isoformat(), "reported": position})
+        series.append({"at": moments.iso(edge), "reported": position})
         if span is None:
             break
     return series

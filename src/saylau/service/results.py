@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from saylau import moments
 from saylau.election import ContestDef, Election
 from saylau.model import BadInput, parse_contest
 from saylau.outcome import AnyOutcome, decide, to_json
@@ -41,7 +42,7 @@ def _summary(row: TotalRow) -> dict[str, Any]:
         "precincts_expected": row.precincts_expected,
         "registered_expected": row.registered_expected,
         "turnout_percent": figures.turnout(counts),
-        "updated_at": row.updated_at.isoformat() if row.updated_at else None,
+        "updated_at": moments.iso(row.updated_at),
         "counts": counts,
     }
 
@@ -144,8 +145,8 @@ def precinct_results(
             "state": v.state,
             "current": current is not None and current.protocol_id == v.id,
             "reason": v.reason,
-            "submitted_at": v.submitted_at.isoformat(),
-            "decided_at": v.decided_at.isoformat() if v.decided_at else None,
+            "submitted_at": moments.iso(v.submitted_at),
+            "decided_at": moments.iso(v.decided_at),
             "ledger_index": v.ledger_index,
             "protocol": json.loads(v.payload),
         }

@@ -14,21 +14,22 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_datetime_format
+from babel.dates import format_date, format_time, get_datetime_format, get_timezone_name
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 
+from saylau import moments
+
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT = "kk"
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 LOCALE_DIR = Path(__file__).with_name("locale")
-TIMEZONE = ZoneInfo("Asia/Almaty")
+TIMEZONE = moments.ZONE
 
 
 @cache
@@ -110,16 +111,28 @@ def day(value: dt.date | str, language: str) -> str:
 
 
 def moment(value: dt.datetime | str | None, language: str) -> str:
-    """A moment in Almaty time, the date written in full and the time as the language does."""
+    """A moment on the commission's clock, the date written in full, the time as the
+    language does and the zone named ('2024 ж. 19 наурыз, 21:04 (Қазақстан уақыты, UTC+5)')."""
     if value is None:
         return "—"
-    when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    local = when.astimezone(TIMEZONE)
+    when = moments.parse(value) if isinstance(value, str) else value
+    local = moments.local(when)
     time = format_time(local, "short", locale=language)
     pattern = str(get_datetime_format("long", locale=language))
-    return pattern.replace("'", "").replace("{0}", time).replace("{1}", day(local.date(), language))
+    written = (
+        pattern.replace("'", "").replace("{0}", time).replace("{1}", day(local.date(), language))
+    )
+    return f"{written} ({zone(local, language)})"
+
+
+def zone(when: dt.datetime, language: str) -> str:
+    """The zone of a local moment named in the language, with its offset from UTC
+    ('Казахстан, UTC+5')."""
+    offset = when.utcoffset() or dt.timedelta()
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    minutes = f":{rest // 60:02d}" if rest else ""
+    named = get_timezone_name(when, "long", locale=language)
+    return f"{named}, UTC{hours:+d}{minutes}"
 
 
 def name(names: dict[str, str], language: str) -> str:

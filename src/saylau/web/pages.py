@@ -22,7 +22,17 @@ from saylau.service import assemblies, candidates, elections, overview, parties,
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.tabulation import figures as tally
-from saylau.web import candidacy, charts, drawing, evidence, gatherings, geo, registry, views
+from saylau.web import (
+    candidacy,
+    charts,
+    drawing,
+    embedding,
+    evidence,
+    gatherings,
+    geo,
+    registry,
+    views,
+)
 from saylau.web.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -182,7 +192,10 @@ def unit_page(
     unit: str,
     size: int,
     widget: bool = False,
+    base: str = "",
 ) -> bytes:
+    """A contest's results at a unit (or its widget), with the embed a news page pastes,
+    which names the site at ``base``."""
     election = election_of(context, election_id)
     try:
         contest = election.contest(contest_id)
@@ -261,6 +274,8 @@ def unit_page(
             )
     figures = drawing.draw(jobs)
     template = "widget.html" if widget else "unit.html"
+    title = name(dict(contest.names), lang)
+    embedded = embedding.embed(base, lang, election_id, contest_id, title, len(contest.options))
     return render(
         lang,
         template,
@@ -268,6 +283,7 @@ def unit_page(
         figures=figures,
         regional_map=drawn_map,
         night=night,
+        embed=embedded,
         rounds=[] if widget else round_links(context, election, contest, lang),
         tree_size=size,
         page_path=f"/{election_id}/{contest_id}/"

@@ -32,7 +32,7 @@ from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
 from saylau.tabulation import figures as tally
-from saylau.web import pages
+from saylau.web import embedding, pages
 from saylau.web.i18n import DEFAULT, LANGUAGES, number, percent
 from saylau.web.whatif_page import whatif_page as whatif_page_of
 
@@ -64,9 +64,7 @@ class Site:
         size, body = await self.snapshots.read_sized(
             election_id, (*key, known), build, min_interval=PAGE_INTERVAL
         )
-        response = Response(body, media_type=HTML, headers={SIZE_HEADER: str(size)})
-        response.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, samesite="lax")
-        return response
+        return Response(body, media_type=HTML, headers={SIZE_HEADER: str(size)})
 
     def latest_election(self) -> str:
         return elections.latest_election(self.context)
@@ -85,12 +83,32 @@ SiteOf = Annotated[Site, Depends(site_of)]
 entry = APIRouter(include_in_schema=False)
 
 
+#: the root's answer depends on the reader's cookie: no shared cache may keep it
+PERSONAL = {"Cache-Control": "private, no-cache", "Vary": "Cookie"}
+
+
 @entry.get("/")
 def root(request: Request, site: SiteOf) -> RedirectResponse:
     language = request.cookies.get(COOKIE, DEFAULT)
     if language not in LANGUAGES:
         language = DEFAULT
-    return RedirectResponse(f"/{language}/{site.latest_election()}/", status_code=307)
+    return RedirectResponse(
+        f"/{language}/{site.latest_election()}/", status_code=307, headers=PERSONAL
+    )
+
+
+@entry.get("/{lang}/choose")
+def choose_language(
+    lang: Language,
+    to: Annotated[str, Query(max_length=512, pattern=r"^/(kk|ru|en)/[^\\\s]*$")],
+) -> RedirectResponse:
+    """The language switch: remember ``lang`` and go to ``to``, the same page in it (a path
+    of this site in that language; nothing else is followed)."""
+    if not to.startswith(f"/{lang}/"):
+        to = f"/{lang}/"
+    response = RedirectResponse(to, status_code=303, headers={"Cache-Control": "no-store"})
+    response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+    return response
 
 
 @entry.get("/{lang}/")
@@ -104,22 +122,20 @@ party_pages = APIRouter(include_in_schema=False)
 PartyId = Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
 
-def _html(body: bytes, language: str) -> Response:
-    response = Response(body, media_type=HTML)
-    response.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, samesite="lax")
-    return response
+def _html(body: bytes) -> Response:
+    return Response(body, media_type=HTML)
 
 
 @party_pages.get("/{lang}/parties/")
 def parties_page(lang: Language, site: SiteOf) -> Response:
     """The registry of parties with each party's status, registration date and history."""
-    return _html(pages.parties_page(site.context, lang), lang)
+    return _html(pages.parties_page(site.context, lang))
 
 
 @party_pages.get("/{lang}/parties/{party_id}/")
 def party_page(lang: Language, party_id: PartyId, site: SiteOf) -> Response:
     """One party and its history, each refusal with the rules it failed."""
-    return _html(pages.party_page(site.context, lang, party_id), lang)
+    return _html(pages.party_page(site.context, lang, party_id))
 
 
 # --- assemblies: the public calendar of peaceful assemblies (before the results too) ------
@@ -253,29 +269,46 @@ async def election_page(
     return await site.page(lang, election_id, key, build)
 
 
+def public_base(request: Request) -> str:
+    """The address the site's embeds name (see :mod:`saylau.web.embedding`)."""
+    return embedding.public_base(str(request.base_url))
+
+
 @results_pages.get("/{lang}/{election_id}/{contest_id}/")
 async def contest_page(
-    lang: Language, election_id: Code, contest_id: Code, site: SiteOf
+    request: Request, lang: Language, election_id: Code, contest_id: Code, site: SiteOf
 ) -> Response:
+    base = public_base(request)
+
     def build(size: int) -> bytes:
         republic = pages.republic_of(site.context, election_id)
-        return pages.unit_page(site.context, lang, election_id, contest_id, republic, size)
+        return pages.unit_page(
+            site.context, lang, election_id, contest_id, republic, size, base=base
+        )
 
-    return await site.page(lang, election_id, ("site", lang, election_id, contest_id, None), build)
+    key = ("site", lang, election_id, contest_id, None, base)
+    return await site.page(lang, election_id, key, build)
 
 
 @results_pages.get("/{lang}/{election_id}/{contest_id}/{unit}/")
 async def unit_page(
-    lang: Language, election_id: Code, contest_id: Code, unit: Code, site: SiteOf
+    request: Request,
+    lang: Language,
+    election_id: Code,
+    contest_id: Code,
+    unit: Code,
+    site: SiteOf,
 ) -> Response:
     """A region's or district's results, or a precinct's protocol and its proof."""
+    base = public_base(request)
 
     def build(size: int) -> bytes:
         if not pages.election_of(site.context, election_id).has_unit(unit):
             raise NotFound(f"no unit {unit!r}")
-        return pages.unit_page(site.context, lang, election_id, contest_id, unit, size)
+        return pages.unit_page(site.context, lang, election_id, contest_id, unit, size, base=base)
 
-    return await site.page(lang, election_id, ("site", lang, election_id, contest_id, unit), build)
+    key = ("site", lang, election_id, contest_id, unit, base)
+    return await site.page(lang, election_id, key, build)
 
 
 # --- widgets: the summary a news page embeds -------------------------------------------------
@@ -295,9 +328,8 @@ async def widget(lang: Language, election_id: Code, contest_id: Code, site: Site
     size, body = await site.snapshots.read_sized(
         election_id, key, build, min_interval=PAGE_INTERVAL
     )
-    response = Response(body, media_type=HTML, headers={SIZE_HEADER: str(size)})
-    response.headers["Content-Security-Policy"] = "frame-ancestors *"
-    return response
+    # its policy, which lets any site frame it, is set with every other page's
+    return Response(body, media_type=HTML, headers={SIZE_HEADER: str(size)})
 
 
 # --- live: the numbers an open page polls ----------------------------------------------------
@@ -355,7 +387,7 @@ async def live(
     return Response(
         await site.snapshots.read(election_id, key, build),
         media_type="application/json",
-        headers={"Cache-Control": "no-cache"},
+        headers={"Cache-Control": "public, no-cache"},
     )
 
 

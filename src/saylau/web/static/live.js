@@ -38,7 +38,7 @@
   }
 
   function poll() {
-    fetch(source, { cache: "no-store" })
+    fetch(source, { cache: "no-cache" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (data) { apply(data); } })
       .catch(function () {})
