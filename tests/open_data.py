@@ -13,7 +13,7 @@ import jsonschema
 import pyarrow.parquet as pq
 
 from saylau.election import LANGUAGES, Election, election_from_mapping
-from saylau.publication.table import is_integer
+from saylau.publication.table import is_integer, option_columns, tree_time
 from saylau.service import ledgering
 from saylau.service.auth import Principal
 from saylau.service.context import Context
@@ -116,6 +116,7 @@ def head(ctx: Context) -> dict[str, Any]:
         "tree_size": signed.head.size,
         "tree_root": signed.head.root.hex(),
         "tree_timestamp": signed.head.timestamp,
+        "tree_time": tree_time(signed.head.timestamp),
         "tree_signature": signed.signature.hex(),
         "public_key": public.hex(),
     }
@@ -124,7 +125,6 @@ def head(ctx: Context) -> dict[str, Any]:
 def expected(ctx: Context, contest: str, level: str) -> dict[str, dict[str, Any]]:
     """What the service says each unit of a table holds, flattened as a table row."""
     election = ELECTION_DEF
-    options = election.contest(contest).option_ids
     voting = [p.code for p in election.precincts() if contest in contests_of(p.code)]
     if level == "precinct":
         codes = voting
@@ -147,8 +147,8 @@ def expected(ctx: Context, contest: str, level: str) -> dict[str, dict[str, Any]
         }
         for name in FIELDS:
             row[name] = counts[name] if counts else None
-        for option in options:
-            row[f"votes_{option}"] = counts["votes"][option] if counts else None
+        for option, column in option_columns(election.contest(contest)).items():
+            row[column] = counts["votes"][option] if counts else None
         rows[code] = row
     return rows
 
@@ -184,8 +184,9 @@ def read_json_rows(body: bytes) -> list[dict[str, Any]]:
         counts = unit["counts"]
         for name in FIELDS:
             row[name] = counts[name] if counts else None
+        columns = option_columns(ELECTION_DEF.contest(document["contest"]["id"]))
         for option in (o["id"] for o in document["contest"]["options"]):
-            row[f"votes_{option}"] = counts["votes"][option] if counts else None
+            row[columns[option]] = counts["votes"][option] if counts else None
         rows.append(row)
     return rows
 

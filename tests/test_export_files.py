@@ -70,7 +70,7 @@ def test_a_download_is_built_once_per_tree_size(
     assert builds == [(LIST, "json")], "the second request rebuilt the file"
     assert again == first and first.length == first.path.stat().st_size
     document = json.loads(first.path.read_bytes())
-    assert document["stamp"] == first.stamp.as_json()
+    assert document["stamp"] == first.stamp.published()
     assert first.stamp.tree_size == size_of(ctx)
     fresh = json.loads(exports.export(ctx, ELECTION, LIST, "json").body)
     assert {k: v for k, v in document.items() if k != "generated_at"} == {
@@ -149,19 +149,24 @@ def test_downloads_are_files_with_an_etag_over_http(
                 {"protocol": protocol(c, LIST, list_votes(n))} for n, c in enumerate(PRECINCTS)
             ]
             assert central.post("/protocols/batch", json={"submissions": batch}).status_code == 200
-            first = public.get(f"/export/{LIST}.nist.json")
+            first = public.get(f"/export/{LIST}.nist.json", headers={"Accept-Encoding": "identity"})
             assert first.status_code == 200, first.text
             files = sorted(data.rglob("*.bin"))
             assert len(files) == 1
             built = files[0].stat()
             assert first.headers["content-length"] == str(len(first.content)) == str(built.st_size)
+            packed = public.get(f"/export/{LIST}.nist.json", headers={"Accept-Encoding": "gzip"})
+            assert packed.headers["content-encoding"] == "gzip"
+            assert packed.content == first.content  # the same file, compressed on the way
             assert first.headers["x-saylau-tree-size"] == str(
                 1 + len(PRECINCTS)
             )  # definition + protocols
             assert first.json()["ExternalIdentifier"]  # the stamp travels inside the file
             etag = first.headers["etag"]
             for _ in range(4):  # both workers: neither builds it again
-                again = public.get(f"/export/{LIST}.nist.json")
+                again = public.get(
+                    f"/export/{LIST}.nist.json", headers={"Accept-Encoding": "identity"}
+                )
                 assert again.headers["etag"] == etag and again.content == first.content
             assert files[0].stat().st_mtime_ns == built.st_mtime_ns
             assert sorted(data.rglob("*.bin")) == files

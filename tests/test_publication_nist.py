@@ -15,6 +15,7 @@ import pytest
 
 from saylau import publication
 from saylau.publication import nist
+from saylau.publication.table import option_columns
 from saylau.service import exports
 from saylau.service.auth import Principal
 from saylau.service.context import Context
@@ -108,13 +109,14 @@ def check_counts(ctx: Context, report_: dict[str, Any], contest_id: str, level: 
     ballots = {b["GpUnitId"]: b for b in election["BallotCounts"]}
     definition = ELECTION_DEF.contest(contest_id)
     by_selection = {s["@id"]: totals_by_unit(s) for s in contest["ContestSelection"]}
+    columns = option_columns(definition)
     for option in definition.options:
         votes = by_selection.pop(f"selection-{contest_id}-{option.id}")
         for code, row in service.items():
-            if row["votes_" + option.id] is None:
+            if row[columns[option.id]] is None:
                 assert f"gpu-{code}" not in votes  # a silent precinct has no counts, not zeros
             else:
-                assert votes[f"gpu-{code}"] == row["votes_" + option.id], (option.id, code)
+                assert votes[f"gpu-{code}"] == row[columns[option.id]], (option.id, code)
     against_all = by_selection.pop(f"selection-{contest_id}-against-all", None)
     assert not by_selection
     assert (against_all is None) == (definition.kind.value == "referendum")

@@ -1,5 +1,6 @@
 """The publication room stays pure: its writers import the plain records (the election, the
-counts, the typed outcome records) and the figures, never storage, the service, the deciding
+counts, the typed outcome records), the figures and the one way a moment is written
+(``saylau.moments``, pure), never storage, the service, the deciding
 code or a web framework, so a file is a function of what it is given."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ ROOM = Path(__file__).resolve().parents[1] / "src" / "saylau" / "publication"
 ALLOWED = (
     "saylau.election",
     "saylau.model",
+    "saylau.moments",
     "saylau.outcome.records",
     "saylau.tabulation",
     "saylau.publication",

@@ -12,7 +12,7 @@ def header(results: Results) -> dict[str, Any]:
     """What a file is about: the stamp, the election and the contest with their names."""
     election, contest = results.election, results.contest
     return {
-        "stamp": results.stamp.as_json(),
+        "stamp": results.stamp.published(),
         "generated_at": results.generated_at.isoformat(),
         "level": results.level,
         "election": {"id": election.id, "date": election.date.isoformat(), "names": election.names},

@@ -19,7 +19,7 @@ def write(results: Results) -> bytes:
     names = columns(results.contest)
     fields = [pa.field(name, pa.int64() if is_integer(name) else pa.string()) for name in names]
     metadata: dict[bytes | str, bytes | str] = {
-        name: str(value) for name, value in results.stamp.as_json().items()
+        name: str(value) for name, value in results.stamp.published().items()
     }
     metadata["saylau"] = json.dumps(header(results), ensure_ascii=False)
     schema = pa.schema(fields, metadata=metadata)

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from saylau import moments
 from saylau.election import ContestDef, Election, Unit
 from saylau.outcome.records import AnyOutcome
 from saylau.tabulation.totals import Counts
@@ -32,6 +33,15 @@ class Stamp:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def published(self) -> dict[str, Any]:
+        """The stamp as a file states it: its fields, and the signed head's time as ISO 8601
+        on the commission's clock beside the milliseconds the checkpoint signs."""
+        fields = asdict(self)
+        fields["tree_time"] = moments.iso(
+            dt.datetime.fromtimestamp(self.tree_timestamp / 1000, dt.UTC)
+        )
+        return fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,16 +1,34 @@
 """The one table CSV and Parquet share: the stamp, the unit, its progress, the protocol's
-counts and one column per option, one row per unit."""
+counts and one column per option, one row per unit.
+
+Every column name is lower snake case ASCII, so SQL reads it without quotes
+(``SELECT votes_ak_zhol FROM 'results.parquet'``); an option's column is its id written so
+(:func:`option_columns`). What each column holds is told in ``saylau.web.dictionary``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
+from saylau import moments
 from saylau.election import LANGUAGES, ContestDef
 from saylau.publication.results import Results
 from saylau.tabulation.totals import FIELDS
 
-STAMP_COLUMNS = ("status", "tree_size", "tree_root", "tree_timestamp", "tree_signature")
+STAMP_COLUMNS = (
+    "status",
+    "tree_size",
+    "tree_root",
+    "tree_timestamp",
+    "tree_time",
+    "tree_signature",
+)
+#: what a column name may be: SQL reads it unquoted
+SQL_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 UNIT_COLUMNS = (
     "election",
     "contest",
@@ -36,14 +54,28 @@ INTEGER_COLUMNS = frozenset(
 )
 
 
+def snake(text: str) -> str:
+    """``text`` in lower snake case ASCII ('ak-zhol' → 'ak_zhol'); letters without an ASCII
+    form are dropped, so the result may be empty."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+
+
+def option_columns(contest: ContestDef) -> dict[str, str]:
+    """Each option's votes column: ``votes_`` and its id in snake case, or ``votes_option_N``
+    (its place on the ballot) when the id has no ASCII form or two ids would meet."""
+    found: dict[str, str] = {}
+    for place, option in enumerate(contest.option_ids, start=1):
+        column = f"votes_{snake(option)}" if snake(option) else ""
+        if not column or column in found.values():
+            column = f"votes_option_{place}"
+        found[option] = column
+    return found
+
+
 def columns(contest: ContestDef) -> list[str]:
     """The table's columns: stamp, unit, progress, the protocol's counts, one per option."""
-    return [
-        *STAMP_COLUMNS,
-        *UNIT_COLUMNS,
-        *FIELDS,
-        *(f"votes_{option}" for option in contest.option_ids),
-    ]
+    return [*STAMP_COLUMNS, *UNIT_COLUMNS, *FIELDS, *option_columns(contest).values()]
 
 
 def is_integer(column: str) -> bool:
@@ -55,7 +87,7 @@ def rows(results: Results) -> Iterator[list[Any]]:
     """The rows in :func:`columns` order; ``None`` is a count not reported yet."""
     stamp = results.stamp
     head = [stamp.status, stamp.tree_size, stamp.tree_root, stamp.tree_timestamp]
-    head.append(stamp.tree_signature)
+    head += [tree_time(stamp.tree_timestamp), stamp.tree_signature]
     options = results.contest.option_ids
     for line in results.lines:
         unit = line.unit
@@ -69,3 +101,9 @@ def rows(results: Results) -> Iterator[list[Any]]:
             row += [counts[name] for name in FIELDS]
             row += [counts["votes"].get(option, 0) for option in options]
         yield row
+
+
+def tree_time(timestamp: int) -> str | None:
+    """The signed head's time (milliseconds since 1970, as the checkpoint signs it) as ISO
+    8601 on the commission's clock."""
+    return moments.iso(dt.datetime.fromtimestamp(timestamp / 1000, dt.UTC))
