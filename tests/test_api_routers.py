@@ -13,6 +13,7 @@ from saylau.api import (
     assemblies,
     candidates,
     decisions,
+    definitions,
     downloads,
     health,
     intake,
@@ -22,7 +23,18 @@ from saylau.api import (
 )
 from saylau.api.app import create_app
 
-AREAS = (assemblies, health, intake, results, ledger, decisions, downloads, parties, candidates)
+AREAS = (
+    assemblies,
+    health,
+    intake,
+    results,
+    ledger,
+    decisions,
+    definitions,
+    downloads,
+    parties,
+    candidates,
+)
 APP = Path(__file__).resolve().parents[1] / "src" / "saylau" / "api" / "app.py"
 
 

@@ -24,6 +24,7 @@ READS = [
     f"{API}/ledger/entries",
     f"{API}/results/{CONTEST}",
     f"{API}/outcome/{CONTEST}",
+    f"{API}/definition",
     f"{API}/export/{CONTEST}.csv",
     f"{API}/export/{CONTEST}.json",
     f"{API}/export/{CONTEST}.parquet",

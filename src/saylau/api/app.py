@@ -16,6 +16,7 @@ from saylau.api import (
     assemblies,
     candidates,
     decisions,
+    definitions,
     docs,
     downloads,
     health,
@@ -71,6 +72,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     desk.install(app, context, app.state.intake, snapshots)
     site.install(app, context, snapshots)
     app.include_router(decisions.router)
+    app.include_router(definitions.router)
     app.include_router(downloads.router)
     app.include_router(parties.router)
     app.include_router(candidates.router)

@@ -312,3 +312,63 @@ class ListContestOut(BaseModel):
 class PartyListsOut(BaseModel):
     election: str
     lists: list[ListContestOut]
+
+
+# --- the election's definition --------------------------------------------------------------
+
+Names = dict[str, str]
+
+
+class DefinitionPartyOut(BaseModel):
+    """The party behind an option; ``names`` is null for a party the registry of names lacks."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    names: Names | None
+
+
+class DefinitionOptionOut(BaseModel):
+    """A line on the ballot: a party list, a candidate or an answer."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    names: Names = Field(description="kk, ru and en")
+    party: DefinitionPartyOut | None
+    column: str = Field(description="its votes column in the CSV and Parquet tables")
+
+
+class DefinitionContestOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    kind: str
+    names: Names
+    seats: int | None
+    area: list[str] = Field(description="the units whose precincts vote in the contest")
+    level: str | None
+    round: int
+    body: str | None
+    question_type: str | None
+    options: list[DefinitionOptionOut]
+
+
+class TerritoryNodeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    code: str
+    level: str
+    names: Names
+    registered: int | None = Field(description="voters on a precinct's list")
+    children: list[TerritoryNodeOut]
+
+
+class DefinitionOut(BaseModel):
+    """An election: names in Kazakh, Russian and English, the territory as a tree, the
+    contests with their options and the parties behind them."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    date: str = Field(description="election day, ISO 8601")
+    names: Names
+    definition_hash: str = Field(description="the hash the ledger's first entry holds")
+    follows: str | None = Field(description="the first round, for repeat voting")
+    territory: TerritoryNodeOut
+    contests: list[DefinitionContestOut]
