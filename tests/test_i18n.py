@@ -96,9 +96,31 @@ def test_catalogues_are_current_and_use_the_glossary() -> None:
     assert kk["Invalid ballots"].string == "Жарамсыз бюллетеньдер"
     assert "сайлау учаскесі" in str(kk["This precinct has not reported yet."].string)
     assert "избирательного участка" in str(ru["This precinct has not reported yet."].string)
-    kazakh = "".join(str(m.string) for m in kk if m.id)
+    # the data dictionary and the data links name columns, values and formats as they stand
+    # in the files (votes_ak_zhol, unofficial-partial, Parquet): those Latin words must be
+    # the English message's own literals, never prose left untranslated
+    literal = {
+        m.id
+        for m in catalogues.extract()
+        if m.id
+        and any(
+            path.endswith(("dictionary.py", "datalinks.py", "data.html")) for path, _ in m.locations
+        )
+    }
+    assert len(literal) > 40
+    kazakh = "".join(str(m.string) for m in kk if m.id and m.id not in literal)
     assert KAZAKH_LETTERS & set(kazakh) >= set("әғқңөұүі")
     assert not re.search(r"[a-zA-Z]", re.sub(r"%\(\w+\)s|JSON|API|Ed25519", "", kazakh))
+    for language in ("kk", "ru"):
+        for message in catalogue(language):
+            if message.id not in literal:
+                continue
+            source = set(re.findall(r"[A-Za-z](?:[A-Za-z0-9_/.+-]*[A-Za-z0-9_])?", str(message.id)))
+            latin = set(
+                re.findall(r"[A-Za-z](?:[A-Za-z0-9_/.+-]*[A-Za-z0-9_])?", str(message.string))
+            )
+            assert latin <= source, (language, message.id, latin - source)
+            assert not latin & {"the", "of", "and", "is", "a", "for", "in", "to"}, message.id
 
 
 def test_the_check_command_passes_on_the_repository() -> None:

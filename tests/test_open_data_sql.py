@@ -24,6 +24,13 @@ from tests.test_publication_golden import STAMP
 GENERATED_AT = dt.datetime(2023, 3, 20, 6, 0, tzinfo=dt.UTC)
 
 
+def sql(query: str) -> duckdb.DuckDBPyRelation:
+    """A query's result; every query here returns rows."""
+    found = duckdb.sql(query)
+    assert found is not None, query
+    return found
+
+
 def contest_with(option_ids: list[str]) -> ContestDef:
     base = ELECTION_DEF.contest(LIST)
     options = tuple(OptionDef(o, base.options[0].names, None) for o in option_ids)
@@ -69,18 +76,18 @@ def test_duckdb_reads_every_export_column_unquoted(tmp_path: Path) -> None:
                 for fmt, reader in (("csv", "read_csv"), ("parquet", "read_parquet")):
                     path = tmp_path / f"{contest.id}-{level}.{fmt}"
                     path.write_bytes(publication.write(read, fmt))
-                    table = duckdb.sql(f"SELECT {listed} FROM {reader}('{path}')")
+                    table = sql(f"SELECT {listed} FROM {reader}('{path}')")
                     assert table.columns == names, (fmt, table.columns)
                     assert len(table.fetchall()) == len(read.lines)
                     rows = "republic" if level == "territory" else "precinct"
-                    (total,) = duckdb.sql(
+                    (total,) = sql(
                         f"SELECT sum(precincts_reported) FROM {reader}('{path}') "
                         f"WHERE level = '{rows}'"
                     ).fetchall()
                     assert total[0] == read.republic.precincts_reported
                 path = tmp_path / f"{contest.id}-{level}.json"
                 path.write_bytes(publication.write(read, "json"))
-                (document,) = duckdb.sql(
+                (document,) = sql(
                     f"SELECT stamp.tree_size, stamp.tree_time, generated_at, level, "
                     f"election.id, contest.id, len(units) FROM read_json('{path}')"
                 ).fetchall()

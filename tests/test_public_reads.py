@@ -39,6 +39,8 @@ READS = [
     f"/en/{ELECTION}/{CONTEST}/{P1}/",
     f"/kk/{ELECTION}/{CONTEST}/widget",
     f"/kk/{ELECTION}/candidates/",
+    f"/ru/{ELECTION}/feed.atom",
+    "/en/data/",
     "/kk/parties/",
     "/ru/parties/amanat/",
     f"/live/{ELECTION}/{CONTEST}.json",

@@ -714,6 +714,23 @@ def usage_line(error: usage.ClickException) -> str:
     return f"{command}: {message}" if command else message
 
 
+@app.command("dictionary")
+def data_dictionary(
+    out: Annotated[Path, typer.Option(help="folder to write data-dictionary.{kk,ru,en}.md into")],
+) -> None:
+    """Write the data dictionary (every download column, JSON field and publish-folder file)
+    in Kazakh, Russian and English, from the site's catalogues."""
+    from saylau.web import dictionary
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in dictionary.documents().items():
+            (out / name).write_text(text, encoding="utf-8")
+            sys.stdout.write(f"wrote {out / name}\n")
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror}")
+
+
 def main() -> None:
     """Run the command line; a usage error is one line and exit 2, never a boxed page of usage.
 

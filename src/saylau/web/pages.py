@@ -25,9 +25,12 @@ from saylau.tabulation import figures as tally
 from saylau.web import (
     candidacy,
     charts,
+    datalinks,
+    dictionary,
     drawing,
     embedding,
     evidence,
+    feeds,
     gatherings,
     geo,
     registry,
@@ -73,7 +76,24 @@ def environment(language: str) -> Environment:
 
 
 def render(language: str, template: str, **values: Any) -> bytes:
+    """A page; every page links its data (its JSON twin, its contest's downloads, the
+    election's definition and feed, the data dictionary) and its election's Atom feed."""
+    view = values.get("view")
+    election = values.get("election") or getattr(view, "election", None)
+    contest = values.get("contest") or getattr(view, "contest", None)
+    election_id = election.id if election is not None else None
+    contest_id = contest.id if contest is not None else None
+    values.setdefault(
+        "data_links", datalinks.page_data(language, election_id, contest_id, values.get("twin"))
+    )
+    if election_id is not None:
+        values.setdefault("feed", feeds.feed_path(language, election_id))
     return environment(language).get_template(template).render(**values).encode()
+
+
+def data_page(language: str) -> bytes:
+    """The data dictionary, as :mod:`saylau.web.dictionary` writes it."""
+    return render(language, "data.html", sections=dictionary.SECTIONS, page_path="/data/")
 
 
 def clock(night: list[dict[str, Any]], language: str) -> None:

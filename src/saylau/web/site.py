@@ -27,12 +27,12 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from saylau.law.reading import iso_day
-from saylau.service import elections, results
+from saylau.service import changes, elections, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
 from saylau.tabulation import figures as tally
-from saylau.web import embedding, pages
+from saylau.web import embedding, feeds, pages
 from saylau.web.i18n import DEFAULT, LANGUAGES, number, percent
 from saylau.web.whatif_page import whatif_page as whatif_page_of
 
@@ -160,7 +160,7 @@ def assemblies_page(
     body = pages.assemblies_page(
         site.context, lang, city or None, state or None, since or None, until or None
     )
-    return _html(body, lang)
+    return _html(body)
 
 
 @assembly_pages.get("/{lang}/assemblies/calendar.ics")
@@ -184,7 +184,13 @@ def assemblies_calendar(
 @assembly_pages.get("/{lang}/assemblies/{assembly_id}/")
 def assembly_page(lang: Language, assembly_id: AssemblyId, site: SiteOf) -> Response:
     """One assembly: where and when, the akimat's answer and every step."""
-    return _html(pages.assembly_page(site.context, lang, assembly_id), lang)
+    return _html(pages.assembly_page(site.context, lang, assembly_id))
+
+
+@party_pages.get("/{lang}/data/")
+def data_page(lang: Language) -> Response:
+    """The data dictionary: every download's columns and fields, the publish folder's files."""
+    return _html(pages.data_page(lang))
 
 
 # --- people: an election's candidates, lists and deputies (before the results, whose contest
@@ -311,6 +317,28 @@ async def unit_page(
     return await site.page(lang, election_id, key, build)
 
 
+# --- feeds: the election's changes of status, as Atom ----------------------------------------
+
+news_feeds = APIRouter(include_in_schema=False)
+
+
+@news_feeds.get("/{lang}/{election_id}/feed.atom")
+async def status_feed(
+    request: Request, lang: Language, election_id: Code, site: SiteOf
+) -> Response:
+    """The contests' changes of status (counting began, every precinct reported, certified,
+    reopened), newest first, as an Atom feed in the language."""
+    base = public_base(request)
+
+    def build(size: int) -> bytes:
+        found = changes.changes(site.context, election_id)
+        return feeds.atom(found.election, found.changes, lang, base, found.imported_at)
+
+    key = ("feed", lang, election_id, base)
+    body = await site.snapshots.read(election_id, key, build)
+    return Response(body, media_type=feeds.MEDIA_TYPE)
+
+
 # --- widgets: the summary a news page embeds -------------------------------------------------
 
 widgets = APIRouter(include_in_schema=False)
@@ -397,6 +425,7 @@ ROUTERS = (
     assembly_pages,
     people_pages,
     whatif_pages,
+    news_feeds,
     results_pages,
     widgets,
     live_numbers,
