@@ -110,6 +110,9 @@ def test_the_widget_may_be_framed_by_any_site(served: Served) -> None:
     assert response.status_code == 200
     directives = policy(response)
     assert directives["frame-ancestors"] == ["*"]
+    # only framing is relaxed: the rest of the policy is every page's
+    assert directives.get("default-src") == ["'none'"] and directives.get("base-uri") == ["'none'"]
+    assert directives.get("script-src") == ["'self'"]
     assert "'unsafe-inline'" not in directives.get("script-src", [])
     assert response.headers.get("x-content-type-options") == "nosniff"
 

@@ -13,7 +13,7 @@ from babel.dates import format_time
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from saylau import territory
+from saylau import moments, territory
 from saylau.assemblies import icalendar
 from saylau.election import ContestDef, Election
 from saylau.model import iso_date
@@ -47,6 +47,7 @@ from saylau.web.i18n import (
     number,
     percent,
     translations,
+    zone,
 )
 
 
@@ -100,10 +101,17 @@ def clock(night: list[dict[str, Any]], language: str) -> None:
     """Label each point of the night with its time of day as the language writes it, to the
     second when the whole count took less than an hour (else every label would read the
     same minute)."""
-    moments = [dt.datetime.fromisoformat(p["at"]) for p in night]
-    length = "medium" if moments[-1] - moments[0] < dt.timedelta(hours=1) else "short"
-    for point, when in zip(night, moments, strict=True):
+    instants = [dt.datetime.fromisoformat(p["at"]) for p in night]
+    length = "medium" if instants[-1] - instants[0] < dt.timedelta(hours=1) else "short"
+    for point, when in zip(night, instants, strict=True):
         point["clock"] = format_time(when, length, tzinfo=TIMEZONE, locale=language)
+
+
+def night_zone(night: list[dict[str, Any]], language: str) -> str | None:
+    """The zone the night's times are written in, named in the language, or None."""
+    if not night:
+        return None
+    return zone(moments.local(moments.parse(night[-1]["at"])), language)
 
 
 def election_of(context: Context, election_id: str) -> Election:
@@ -303,6 +311,7 @@ def unit_page(
         figures=figures,
         regional_map=drawn_map,
         night=night,
+        night_zone=night_zone(night, lang),
         embed=embedded,
         rounds=[] if widget else round_links(context, election, contest, lang),
         tree_size=size,
