@@ -154,3 +154,11 @@ def test_only_the_language_switch_sets_a_cookie_and_it_is_not_cached(server: Ser
     root = get(server, "/", Cookie="saylau_lang=ru")
     assert root.headers["location"] == f"/ru/{ELECTION}/"
     assert "private" in root.headers["cache-control"] and "set-cookie" not in root.headers
+
+
+def test_the_desk_is_no_public_read(server: Server) -> None:
+    """The commission's desk answers one signed-in commission: no CORS, never cached."""
+    for path in ("/desk/kk/sign-in", "/desk/"):
+        answer = get(server, path, Origin="https://news.example")
+        assert "access-control-allow-origin" not in answer.headers, path
+        assert "public" not in answer.headers.get("cache-control", ""), path

@@ -14,7 +14,8 @@ election night:
 * HEAD as GET without the body.
 
 A cacheable answer never sets a cookie: an answer that sets one is marked ``no-store``, so
-no shared cache can hand one reader's cookie to another.
+no shared cache can hand one reader's cookie to another. The commission's desk (``/desk``)
+is no public read: its pages answer one signed-in commission and pass through untouched.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ BUFFER_LIMIT = 64 * 1024 * 1024
 COMPRESSED_LIMIT = 64 * 1024 * 1024
 #: smaller bodies are not worth a gzip header
 COMPRESS_FROM = 256
+#: where pages answer one signed-in reader, never the public
+PRIVATE = "/desk"
 
 COMPRESSIBLE = (
     b"text/",
@@ -91,6 +94,10 @@ def accepts_gzip(accept_encoding: bytes) -> bool:
     return False
 
 
+def is_private(path: str) -> bool:
+    return path == PRIVATE or path.startswith(PRIVATE + "/")
+
+
 def default_cache_control(path: str) -> bytes:
     if path.startswith("/static/"):
         return f"public, max-age={STATIC_MAX_AGE}".encode()
@@ -111,10 +118,12 @@ class PublicReads:
             return
         method = scope["method"]
         request = dict(scope["headers"])
-        if method == "OPTIONS" and request.get(b"access-control-request-method") in (
-            b"GET",
-            b"HEAD",
-        ):
+        path: str = scope["path"]
+        if is_private(path):
+            await self.app(scope, receive, send)
+            return
+        asked = request.get(b"access-control-request-method")
+        if method == "OPTIONS" and asked in (b"GET", b"HEAD"):
             await send({"type": "http.response.start", "status": 204, "headers": PREFLIGHT})
             await send({"type": "http.response.body", "body": b""})
             return
