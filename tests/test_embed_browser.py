@@ -205,3 +205,39 @@ def test_without_scripts_the_computed_height_holds_every_option(
 
 def fixed_height(page: Page) -> float:
     return float(page.eval_on_selector("iframe[data-saylau-embed]", "e => e.height"))
+
+
+def test_a_script_that_arrives_late_still_sizes_the_widget(
+    server: Server, browser: Browser
+) -> None:
+    """A news page that loads the snippet's script after the widget has shown (a tag manager,
+    a slow network) still gets the widget sized: the script asks the widget to report."""
+    frame_html, script_html = snippet(server, "ru").split("\n")
+    source = re.search(r'src="([^"]+)"', script_html)
+    assert source
+    late = (
+        f"{frame_html}<script>setTimeout(function () {{ var s = document.createElement('script');"
+        f" s.src = '{source.group(1)}'; document.body.appendChild(s); }}, 2000);</script>"
+    )
+    context = browser.new_context(viewport=PHONE)  # type: ignore[arg-type]
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        with news_site(late) as news:
+            page.goto(news)
+            frame = widget_frame(page)
+            page.wait_for_load_state("networkidle")
+            assert page.eval_on_selector("iframe[data-saylau-embed]", "e => e.style.height") == ""
+            page.wait_for_function(
+                "() => document.querySelector('iframe[data-saylau-embed]').style.height !== ''"
+            )
+            content = frame.evaluate(
+                "Math.ceil(document.documentElement.getBoundingClientRect().height)"
+            )
+            outer = page.eval_on_selector(
+                "iframe[data-saylau-embed]", "e => e.getBoundingClientRect().height"
+            )
+            assert abs(outer - content) <= 2, (outer, content)
+            assert hidden_rows(page, frame) == []
+    finally:
+        context.close()
