@@ -55,6 +55,9 @@ RESERVED_IDS = frozenset({"parties", "static", "api", "health"})
 #: Contest ids an election's own pages take (``/{lang}/{election}/candidates/``): a contest
 #: of that id would be hidden behind them.
 RESERVED_CONTEST_IDS = frozenset({"candidates", "deputies", "lists"})
+#: Unit codes a contest's own pages take (``/{lang}/{election}/{contest}/observers/``): a unit
+#: of that code would be hidden behind them.
+RESERVED_UNIT_CODES = frozenset({"observers"})
 
 _ELECTION_FIELDS = ("id", "date", "names", "units", "contests", "follows")
 _UNIT_FIELDS = ("code", "level", "parent", "names", "registered")
@@ -288,6 +291,13 @@ def _whole(value: object) -> TypeGuard[int]:
 def _unit(raw: Any, where: str) -> Unit:
     item = _object(raw, where, _UNIT_FIELDS, "a territorial unit")
     code = _code(item, "code", where)
+    if code in RESERVED_UNIT_CODES:
+        raise BadInput(
+            f"{where}.code",
+            f"must not be one of {', '.join(sorted(RESERVED_UNIT_CODES))}: a contest's own "
+            "pages live at that path",
+            code,
+        )
     level = item.get("level")
     if level not in LEVELS:
         raise BadInput(f"{where}.level", f"must be one of {', '.join(LEVELS)}", level)

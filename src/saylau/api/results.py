@@ -13,11 +13,14 @@ from fastapi import APIRouter, Query, Response
 
 from saylau.api.params import API, ElectionId, PublicSnapshots, ServiceContext
 from saylau.api.strictbody import StrictRoute
-from saylau.service import results
+from saylau.service import forensics, results
 from saylau.service.context import Context
 from saylau.service.snapshots import stamp
 
 router = APIRouter(route_class=StrictRoute)
+
+#: The forensic answer runs every method: rebuilt at most this often (seconds) while counting.
+FORENSICS_INTERVAL = 30.0
 
 MinTreeSize = Annotated[int | None, Query(ge=0, le=2**40)]
 
@@ -70,4 +73,23 @@ async def contest_outcome(
 
     key = ("outcome", election_id, contest_id)
     body = await snapshots.read(election_id, key, build, min_tree_size)
+    return Response(body, media_type="application/json")
+
+
+@router.get(API + "/forensics/{contest_id}", tags=["results"], response_model=dict[str, Any])
+async def contest_forensics(
+    election_id: ElectionId,
+    contest_id: str,
+    context: ServiceContext,
+    snapshots: PublicSnapshots,
+) -> Response:
+    """Every forensic method on the protocols counted so far, as ``saylau forensics`` prints
+    it (format ``saylau-forensics/1``), rebuilt at most every 30 seconds while counting."""
+
+    def build(size: int) -> bytes:
+        _read_at, report = forensics.night_report(context, election_id, contest_id)
+        return page(report.to_json(), size)
+
+    key = ("forensics", election_id, contest_id)
+    body = await snapshots.read(election_id, key, build, min_interval=FORENSICS_INTERVAL)
     return Response(body, media_type="application/json")

@@ -94,22 +94,13 @@ REFERENCES: Mapping[str, str] = {
         "B. Iglewicz, D. Hoaglin, “How to Detect and Handle Outliers”, ASQC, 1993 (robust z "
         "of the invalid ballots' share within the region)"
     ),
-    "identical_protocols": (
-        "Two honest counts of hundreds of ballots almost never agree line by line: a protocol "
-        "copied, not counted"
-    ),
+    "identical_protocols": "saylau.forensics.flags.identical_protocols (no published null)",
     "round_numbers": (
         "B. Beber, A. Scacco, Political Analysis 20(2), 2012 (uniform last digits: a protocol "
         "of m lines is round by chance with probability 10⁻ᵐ)"
     ),
-    "late_jump": (
-        "Running share of the leader against batches reported late; robust z of Iglewicz and "
-        "Hoaglin, 1993"
-    ),
-    "moved_votes": (
-        "A correction that moved votes between options with the total unchanged (the "
-        "protocol's versions, kept in the ledger)"
-    ),
+    "late_jump": "saylau.forensics.flags.late_jumps (robust z of Iglewicz and Hoaglin, 1993)",
+    "moved_votes": "saylau.forensics.flags.moved_votes (the protocol's versions in the ledger)",
 }
 
 REASONS: Mapping[str, Text] = {

@@ -20,7 +20,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 from matplotlib import pyplot as plt
+from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -146,4 +148,109 @@ def progress(
     description = ", ".join(
         f"{t}: {number(n, language)}" for t, n in zip(times, reported, strict=True)
     )
+    return _svg(figure, title, description)
+
+
+# --- forensics: the pictures of the observers' page and of ``saylau forensics --plots`` -------
+
+
+def fingerprint_figure(
+    counts: Sequence[Sequence[float]], title: str, turnout_label: str, share_label: str
+) -> Figure:
+    """The turnout × leader's share histogram (Klimek et al. 2012, Fig. 1), stations per
+    cell on a logarithmic colour scale; empty cells stay white."""
+    grid = np.ma.masked_less_equal(np.asarray(counts, dtype=np.float64).T, 0)
+    figure, axes = plt.subplots(figsize=(6.0, 5.2))
+    top = float(grid.max()) if grid.count() else 1.0
+    image = axes.imshow(
+        grid,
+        origin="lower",
+        extent=(0, 100, 0, 100),
+        cmap=SEQUENTIAL,
+        norm=LogNorm(vmin=1, vmax=max(top, 2.0)),
+        interpolation="nearest",
+        aspect="equal",
+    )
+    axes.set_xlabel(turnout_label)
+    axes.set_ylabel(share_label)
+    axes.set_title(title, fontsize=11)
+    figure.colorbar(image, ax=axes, shrink=0.8)
+    return figure
+
+
+def percentages_figure(
+    edges: Sequence[float],
+    turnout: Sequence[int],
+    share: Sequence[int],
+    labels: tuple[str, str],
+    title: str,
+) -> Figure:
+    """Stations per 0.1-point bin of turnout and of the leader's share (Kobak et al. 2016,
+    Fig. 1): whole percentages written instead of counted stand out as spikes."""
+    figure, panels = plt.subplots(2, 1, figsize=(7.5, 5.0), sharex=True)
+    bins = np.asarray(edges, dtype=np.float64)
+    shifted = bins - (bins[1] - bins[0]) / 2
+    for axes, values, label, fill in zip(
+        panels, (turnout, share), labels, (PALETTE[0], PALETTE[5]), strict=True
+    ):
+        axes.stairs(np.asarray(values, dtype=np.float64), shifted, color=fill, linewidth=0.8)
+        axes.set_ylabel(label, fontsize=9)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        axes.set_xticks(range(0, 101, 10))
+        axes.grid(axis="x", color="#dddddd", linewidth=0.5)
+    panels[0].set_title(title, fontsize=11)
+    panels[1].set_xlim(0, 100)
+    return figure
+
+
+def second_digit_figure(
+    series: Sequence[str],
+    observed: Sequence[Sequence[float]],
+    expected: Sequence[float],
+    expected_label: str,
+    title: str,
+) -> Figure:
+    """Each series' share of second digits 0–9 against Benford's (Mebane 2006)."""
+    figure, axes = plt.subplots(figsize=(7.5, 4.0))
+    digits = np.arange(10)
+    axes.bar(digits, expected, color="#dddddd", edgecolor="#333333", linewidth=0.4,
+             label=expected_label)  # fmt: skip
+    markers = "os^Dvp<>*h"
+    for k, (label, shares) in enumerate(zip(series, observed, strict=True)):
+        axes.plot(digits, shares, marker=markers[k % len(markers)], color=colour(k),
+                  linewidth=1, markersize=4, label=label)  # fmt: skip
+    axes.set_xticks(digits)
+    axes.set_title(title, fontsize=11)
+    axes.legend(fontsize=8, ncol=3, frameon=False)
+    return figure
+
+
+def fingerprint(
+    counts: Sequence[Sequence[float]], labels: tuple[str, str, str], description: str
+) -> str:
+    title, turnout_label, share_label = labels
+    return _svg(fingerprint_figure(counts, title, turnout_label, share_label), title, description)
+
+
+def percentages(
+    edges: Sequence[float],
+    turnout: Sequence[int],
+    share: Sequence[int],
+    labels: tuple[str, str, str],
+    description: str,
+) -> str:
+    title, turnout_label, share_label = labels
+    figure = percentages_figure(edges, turnout, share, (turnout_label, share_label), title)
+    return _svg(figure, title, description)
+
+
+def second_digit(
+    series: Sequence[str],
+    observed: Sequence[Sequence[float]],
+    expected: Sequence[float],
+    labels: tuple[str, str],
+    description: str,
+) -> str:
+    title, expected_label = labels
+    figure = second_digit_figure(series, observed, expected, expected_label, title)
     return _svg(figure, title, description)

@@ -19,6 +19,7 @@ from saylau.election import ContestDef, Election
 from saylau.model import iso_date
 from saylau.outcome.records import ListOutcome
 from saylau.service import assemblies, candidates, elections, overview, parties, proofs, results
+from saylau.service import forensics as night_forensics
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.tabulation import figures as tally
@@ -33,6 +34,7 @@ from saylau.web import (
     feeds,
     gatherings,
     geo,
+    observers,
     registry,
     views,
 )
@@ -519,4 +521,28 @@ def assembly_page(context: Context, language: str, assembly_id: str) -> bytes:
         a=found,
         page_path=f"/assemblies/{assembly_id}/",
         twin=f"/api/v1/assemblies/{assembly_id}",
+    )
+
+
+def observers_page(
+    context: Context, language: str, election_id: str, contest_id: str, size: int
+) -> bytes:
+    """The forensic suite on the contest's protocols counted so far: its pictures, a table
+    beside each, the flagged precincts linked to their protocols, and the references."""
+    election = election_of(context, election_id)
+    try:
+        contest = election.contest(contest_id)
+    except KeyError:
+        raise NotFound(f"no contest {contest_id!r}") from None
+    _read_at, report = night_forensics.night_report(context, election_id, contest_id)
+    labels = {o.id: name(dict(o.names), language) for o in contest.options}
+    return render(
+        language,
+        "observers.html",
+        election=election,
+        contest=contest,
+        view=observers.observers_view(report, language, labels),
+        tree_size=size,
+        page_path=f"/{election_id}/{contest_id}/observers/",
+        twin=f"/api/v1/elections/{election_id}/forensics/{contest_id}",
     )

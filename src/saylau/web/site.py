@@ -45,6 +45,9 @@ HTML = "text/html; charset=utf-8"
 #: A page with charts is rebuilt at most this often (seconds); its numbers keep moving in
 #: the reader's browser through /live meanwhile.
 PAGE_INTERVAL = 5.0
+#: The observers' page runs every forensic method: while counting goes on it is rebuilt at
+#: most this often (seconds).
+FORENSICS_INTERVAL = 30.0
 
 
 @dataclass(frozen=True)
@@ -55,14 +58,19 @@ class Site:
     snapshots: Snapshots
 
     async def page(
-        self, language: str, election_id: str, key: Key, build: Callable[[int], bytes]
+        self,
+        language: str,
+        election_id: str,
+        key: Key,
+        build: Callable[[int], bytes],
+        interval: float = PAGE_INTERVAL,
     ) -> Response:
         """The page for ``key`` as HTML, rebuilt when the ledger moved (at most every
         :data:`PAGE_INTERVAL` seconds) or when another election was imported (a first
         round's pages then link its repeat voting)."""
         known = len(self.snapshots.sizes)
         size, body = await self.snapshots.read_sized(
-            election_id, (*key, known), build, min_interval=PAGE_INTERVAL
+            election_id, (*key, known), build, min_interval=interval
         )
         return Response(body, media_type=HTML, headers={SIZE_HEADER: str(size)})
 
@@ -253,6 +261,27 @@ async def whatif_page(
     return await site.page(lang, election_id, key, build)
 
 
+# --- observers: a contest's forensic checks (before the results, whose unit paths would
+# match; election.RESERVED_UNIT_CODES keeps units off this path) ----------------------------
+
+observer_pages = APIRouter(include_in_schema=False)
+
+
+@observer_pages.get("/{lang}/{election_id}/{contest_id}/observers/")
+async def observers_page(
+    lang: Language, election_id: Code, contest_id: Code, site: SiteOf
+) -> Response:
+    """The contest's statistical checks for observers, rebuilt at most every
+    :data:`FORENSICS_INTERVAL` seconds while the ledger moves (the suite is the costly part,
+    computed once per ledger size for every language)."""
+
+    def build(size: int) -> bytes:
+        return pages.observers_page(site.context, lang, election_id, contest_id, size)
+
+    key = ("observers", lang, election_id, contest_id)
+    return await site.page(lang, election_id, key, build, FORENSICS_INTERVAL)
+
+
 # --- results: an election, a contest, a unit, a precinct ------------------------------------
 
 results_pages = APIRouter(include_in_schema=False)
@@ -426,6 +455,7 @@ ROUTERS = (
     people_pages,
     whatif_pages,
     news_feeds,
+    observer_pages,
     results_pages,
     widgets,
     live_numbers,
