@@ -173,7 +173,12 @@ def _arrow_table(path: Path, mapping: TableMapping) -> pa.Table:
         raise BadInput("file", "must be an existing file", str(path))
     try:
         if suffix == ".csv":
-            return pa_csv.read_csv(path)
+            # Codes stay text: a precinct "0042" read as a number would become 42.
+            labels = [*mapping.columns.precinct, mapping.columns.region]
+            if mapping.district is not None:
+                labels.append(mapping.district)
+            types = {name: pa.string() for name in labels}
+            return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(column_types=types))
         return pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         reading = "CSV" if suffix == ".csv" else "Parquet"
