@@ -44,7 +44,7 @@ def chart_labels(language: str, leader: str) -> ChartLabels:
     _ = translations(language).gettext
     return ChartLabels(
         fingerprint=_("Turnout and the leader's share, stations per cell"),
-        turnout=_("Turnout, %"),
+        turnout=_("Turnout, %%") % {},
         share=_("Share of %(leader)s, %%") % {"leader": leader},
         percentages=_("Stations per 0.1 percentage point"),
         stations_by_turnout=_("by turnout"),
@@ -264,7 +264,7 @@ def observers_view(
         leader=leader,
         precincts=number(report.precincts, language),
         level=percent(100 * report.level, language),
-        turnout_heading=_("Turnout, %"),
+        turnout_heading=_("Turnout, %%") % {},
         methods=methods,
         bands=bands,
         fingerprint=fingerprint_rows,
