@@ -252,7 +252,8 @@ def observers_view(
     )
     benford_shares = report.digits.second_digit[0].expected if report.digits.second_digit else ()
     reasons = report.flagged_precincts()
-    listed = list(reasons.items())[:LISTED]
+    # Precincts flagged for most reasons first (a stable sort keeps the methods' order).
+    listed = sorted(reasons.items(), key=lambda item: -len(item[1]))[:LISTED]
     flagged = tuple(
         FlaggedRow(code, tuple(REASONS[reason][language] for reason in found_reasons))
         for code, found_reasons in listed
