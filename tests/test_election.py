@@ -252,6 +252,12 @@ CASES: list[tuple[str, Edit, str, str]] = [
         "units[4].code",
         "contest's own pages",
     ),
+    (
+        "unit code of a contest's what-if page",
+        set_in(("units", 4, "code"), "whatif"),
+        "units[4].code",
+        "contest's own pages",
+    ),
     ("bad date", set_in(("date",), "19.03.2023"), "date", "ISO 8601 date YYYY-MM-DD"),
     ("date with slashes", set_in(("date",), "2023/03/19"), "date", "ISO 8601 date YYYY-MM-DD"),
     ("date without dashes", set_in(("date",), "20230319"), "date", "ISO 8601 date YYYY-MM-DD"),

@@ -55,9 +55,9 @@ RESERVED_IDS = frozenset({"parties", "static", "api", "health"})
 #: Contest ids an election's own pages take (``/{lang}/{election}/candidates/``): a contest
 #: of that id would be hidden behind them.
 RESERVED_CONTEST_IDS = frozenset({"candidates", "deputies", "lists"})
-#: Unit codes a contest's own pages take (``/{lang}/{election}/{contest}/observers/``): a unit
-#: of that code would be hidden behind them.
-RESERVED_UNIT_CODES = frozenset({"observers"})
+#: Unit codes a contest's own pages take (``/{lang}/{election}/{contest}/observers/`` and
+#: ``…/whatif/``): a unit of that code would be hidden behind them.
+RESERVED_UNIT_CODES = frozenset({"observers", "whatif"})
 
 _ELECTION_FIELDS = ("id", "date", "names", "units", "contests", "follows")
 _UNIT_FIELDS = ("code", "level", "parent", "names", "registered")
