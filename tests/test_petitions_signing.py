@@ -59,6 +59,7 @@ def test_signing_is_open_until_each_state_closes() -> None:
     approved = gathering()
     closes = signing_closes(approved)
     assert closes == approved.support_due == D(2025, 4, 15)
+    assert closes is not None
     check_signature(approved, ADULT, closes, LAW)
     late = closes + dt.timedelta(days=1)
     assert rule_of(lambda: check_signature(approved, ADULT, late, LAW)) == "petition_signing_closed"
