@@ -372,3 +372,120 @@ class DefinitionOut(BaseModel):
     follows: str | None = Field(description="the first round, for repeat voting")
     territory: TerritoryNodeOut
     contests: list[DefinitionContestOut]
+
+
+# --- online petitions --------------------------------------------------------------------
+
+PetitionText = Annotated[StrictStr, Field(min_length=1, max_length=20_000, pattern=r"^[^\x00]+$")]
+
+
+class PetitionIn(BaseModel):
+    """A new petition's draft: its title and text, the body it is addressed to and, for any
+    body but the Government, the region (ISO 3166-2, e.g. KZ-75)."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: Annotated[StrictStr, Field(min_length=1, max_length=300, pattern=r"^[^\x00]+$")]
+    text: PetitionText
+    addressee: Annotated[
+        StrictStr,
+        Field(
+            pattern=r"^(government|regional_maslikhat|regional_akimat|district_maslikhat|district_akimat)$"
+        ),
+    ]
+    unit: Annotated[StrictStr, Field(pattern=r"^KZ-[0-9]{2}$")] | None = None
+
+
+class RefusalIn(BaseModel):
+    """Moderation's refusal: one of the subjects the law excludes, as the law names it."""
+
+    model_config = ConfigDict(extra="forbid")
+    subject: Annotated[StrictStr, Field(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
+
+
+class AnswerIn(BaseModel):
+    """The addressee body's answer, published with the petition."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[StrictStr, Field(min_length=1, max_length=50_000, pattern=r"^[^\x00]+$")]
+
+
+class PetitionCreatedOut(BaseModel):
+    id: str
+    state: str
+
+
+class PetitionStateOut(BaseModel):
+    id: str
+    state: str
+
+
+class PetitionReceiptOut(BaseModel):
+    """A signature's receipt: the day and moment it was counted; ``already_signed`` when it
+    had been given before (nothing was counted again)."""
+
+    petition: str
+    signed_on: str
+    signed_at: str
+    already_signed: bool
+
+
+class PetitionCountOut(BaseModel):
+    id: str
+    signatures: int
+
+
+class PetitionSummaryOut(BaseModel):
+    id: str
+    title: str
+    addressee: str
+    unit: str | None
+    state: str
+    signatures: int
+    required: int | None
+
+
+class PetitionStepOut(BaseModel):
+    number: int
+    step: str
+    state: str
+    on: str
+    late: bool
+    detail: dict[str, Any]
+    recorded_at: str
+    ledger_index: int
+
+
+class PetitionOut(BaseModel):
+    """A petition as the public sees it: its state, count, threshold (with the law and the
+    population it was read from), working days left to its present deadline, its steps and
+    the body's answer. Never a signer's identity."""
+
+    id: str
+    title: str
+    text: str
+    addressee: str
+    unit: str | None
+    state: str
+    signatures: int
+    required: int | None
+    threshold_citation: str | None
+    population: int | None
+    population_date: str | None
+    working_days_left: int | None
+    deadline: str | None
+    signing_closes: str | None
+    refused_for: str | None
+    answer: str | None
+    history: list[PetitionStepOut]
+
+
+class PetitionRegionOut(BaseModel):
+    region: str | None
+    signatures: int
+
+
+class PetitionDayOut(BaseModel):
+    on: str
+    signed: int
+    withdrawn: int
+    total: int

@@ -843,13 +843,15 @@ def by_day(ctx: Context, petition_id: str) -> list[DayCount]:
     return days
 
 
-def moderation_queue(ctx: Context, moderator: Official) -> list[Summary]:
-    """The petitions waiting for moderation, oldest first (moderators only)."""
+def moderation_queue(ctx: Context, moderator: Official, limit: int = 100) -> list[Summary]:
+    """The petitions waiting for moderation, oldest first, at most ``limit`` (moderators
+    only)."""
     _role(moderator, "moderator")
     with ctx.sessions() as session:
         rows = session.scalars(
             select(PetitionRow)
             .where(PetitionRow.state == State.MODERATION.value)
             .order_by(PetitionRow.created_at, PetitionRow.id)
+            .limit(limit)
         ).all()
         return [_summary(r, _replay(r, _transitions(session, r.id)), 0) for r in rows]
