@@ -26,6 +26,7 @@ from saylau.model import BadInput, iso_date, parse_contest
 from saylau.outcome import decide as decide_contest
 from saylau.outcome import to_json
 from saylau.pki_cli import pki_app
+from saylau.petitions_cli import petitions_app
 from saylau.register_cli import register_app
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ election_app.add_typer(credentials_app, name="credentials")
 app.add_typer(register_app, name="register")
 app.add_typer(assemblies_app, name="assemblies")
 app.add_typer(pki_app, name="pki")
+app.add_typer(petitions_app, name="petitions")
 
 DbOption = Annotated[
     str | None,

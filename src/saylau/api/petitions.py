@@ -80,12 +80,9 @@ Body = Annotated[Official, Depends(body_of)]
 
 
 def signer_of(citizen: Citizen) -> Signer:
-    """The signer of a signature: today the citizen of the credential, identified by the
-    IIN it was issued to. This is the one seam where the national PKI's check goes (a
-    signature over the petition's id and text, its certificate chain and revocation checked
-    on the signing day); no certificate serial is recorded until then."""
-    assert citizen.subject is not None
-    return Signer(citizen.subject, citizen.name, "")
+    """The signer of a signature (see :func:`saylau.service.petitions.signer_of_credential`,
+    the seam where the certificate check goes)."""
+    return petitions.signer_of_credential(citizen)
 
 
 VerifiedSigner = Annotated[Signer, Depends(signer_of)]

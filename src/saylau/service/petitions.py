@@ -441,6 +441,14 @@ def _again(session: Session, found: PetitionSignatureRow) -> Receipt:
     return _receipt(found, already=True)
 
 
+def signer_of_credential(citizen: Official) -> Signer:
+    """The signer of a signature given with a citizen's credential, identified by the IIN it
+    was issued to. The one seam where the national PKI's check goes (a signature over the
+    petition's id and text, its chain and revocation checked on the signing day): until
+    then no certificate serial is recorded."""
+    return Signer(_citizen(citizen), citizen.name, "")
+
+
 def sign(ctx: Context, signer: Signer, petition_id: str, on: dt.date) -> Receipt:
     """Count ``signer``'s signature of the petition on ``on``: one per citizen (signing again
     answers with the first receipt and counts nothing), only while signing is open and only
