@@ -5,6 +5,7 @@ region and per day without any signer's identity."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +112,12 @@ def test_a_petition_is_drafted_moderated_and_signed(api: Api) -> None:
     published = str([shown, days, regions, api.client.get(PETITIONS).json()])
     assert all(iin_of(serial) not in published for serial in range(1, 6))
     assert api.client.get(PETITIONS).json() == []  # public once its first supporters signed
+    head = api.client.get(PETITIONS + "/log/head").json()
+    assert head["size"] == 2 and head["origin"] == "saylau.kz/petitions"
+    proof = api.client.get(f"{PETITIONS}/{petition_id}/steps/2/proof").json()
+    assert json.loads(proof["leaf"])["step"] == "approve"
+    assert (proof["size"], proof["root"]) == (head["size"], head["root"])
+    problem(api.client.get(f"{PETITIONS}/{petition_id}/steps/3/proof"), 404)
 
 
 def test_refusals_name_the_field_and_the_rule(api: Api) -> None:

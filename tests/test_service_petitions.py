@@ -114,14 +114,35 @@ def test_a_petition_from_draft_to_answer(ctx: Context) -> None:
     assert page.signatures == 2217
     with ctx.sessions() as session:
         assert petitionlog.size(session) == len(page.history)
-        leaves = [petitionlog.inclusion(session, s.ledger_index) for s in page.history]
-    for step, proof in zip(page.history, leaves, strict=True):
+    trusted = ledger.NoteKey(
+        "saylau.kz/petitions", ledger.VerifyingKey.from_bytes(ctx.signer.public_key())
+    )
+    for step in page.history:
+        proof = petitions.step_proof(ctx, petition_id, step.number)
         record = json.loads(proof.leaf)
-        assert (record["petition"], record["step"]) == (petition_id, step.step)
-        root = ledger.root_from_inclusion_proof(
-            step.ledger_index, proof.size, ledger.leaf_hash(proof.leaf), list(proof.proof)
+        assert (record["petition"], record["number"], record["step"]) == (
+            petition_id,
+            step.number,
+            step.step,
         )
-        assert f"\n{proof.size}\n" in proof.checkpoint and root.hex() != ""
+        assert "iin" not in proof.leaf
+        head = ledger.verify_checkpoint(proof.checkpoint, [trusted])  # signed by the log
+        assert (head.size, head.root.hex()) == (proof.size, proof.root)
+        ledger.verify_inclusion(
+            proof.index,
+            head.size,
+            ledger.leaf_hash(proof.leaf.encode()),
+            [bytes.fromhex(p) for p in proof.proof],
+            head.root,
+        )
+    with pytest.raises(ledger.ProofError):  # a changed step does not verify
+        ledger.verify_inclusion(
+            proof.index,
+            head.size,
+            ledger.leaf_hash(proof.leaf.replace("answer", "refuse").encode()),
+            [bytes.fromhex(p) for p in proof.proof],
+            head.root,
+        )
 
 
 def test_moderation_refuses_only_for_a_subject_the_law_excludes(ctx: Context) -> None:

@@ -24,10 +24,12 @@ from saylau.api.schemas import (
     PetitionCreatedOut,
     PetitionDayOut,
     PetitionIn,
+    PetitionLogHeadOut,
     PetitionOut,
     PetitionReceiptOut,
     PetitionRegionOut,
     PetitionStateOut,
+    PetitionStepProofOut,
     PetitionSummaryOut,
     RefusalIn,
 )
@@ -265,3 +267,31 @@ def regions(petition_id: PetitionId, context: ServiceContext) -> Any:
 def days(petition_id: PetitionId, context: ServiceContext) -> Any:
     """Signatures given and withdrawn each day, and the count at each day's end."""
     return _json(petitions.by_day(context, petition_id))
+
+
+@router.get(PETITIONS + "/log/head", response_model=PetitionLogHeadOut, tags=TAGS)
+def log_head(context: ServiceContext) -> Any:
+    """The petitions' log's newest signed head: every step of every petition is a leaf."""
+    found = petitions.log_head(context)
+    return {
+        "origin": found.origin,
+        "size": found.size,
+        "root": found.root.hex(),
+        "checkpoint": found.checkpoint,
+        "key": found.key,
+    }
+
+
+@router.get(
+    PETITIONS + "/{petition_id}/steps/{number}/proof",
+    response_model=PetitionStepProofOut,
+    tags=TAGS,
+)
+def step_proof(
+    petition_id: PetitionId,
+    number: Annotated[int, Path(ge=1, le=1000)],
+    context: ServiceContext,
+) -> Any:
+    """A step of the petition as the log holds it, with its inclusion proof in the newest
+    signed head (RFC 9162): anyone can check the step was logged and never changed."""
+    return _json(petitions.step_proof(context, petition_id, number))

@@ -489,3 +489,30 @@ class PetitionDayOut(BaseModel):
     signed: int
     withdrawn: int
     total: int
+
+
+class PetitionLogHeadOut(BaseModel):
+    """The petitions' log's newest signed head (C2SP checkpoint) and its key as a note
+    verifier key; a verifier gets the key it trusts elsewhere."""
+
+    origin: str
+    size: int
+    root: str
+    checkpoint: str
+    key: str
+
+
+class PetitionStepProofOut(BaseModel):
+    """A petition's step as the log holds it (``leaf``, canonical JSON), with its inclusion
+    proof in the newest signed head."""
+
+    petition: str
+    number: int
+    index: int
+    leaf: str
+    leaf_hash: str
+    proof: list[str]
+    size: int
+    root: str
+    checkpoint: str
+    key: str

@@ -84,43 +84,57 @@ def append(session: Session, record: dict[str, Any]) -> Appended:
 
 
 @dataclass(frozen=True, slots=True)
+class Head:
+    """The log's newest signed head: its C2SP checkpoint and the log's verifier key (shown
+    for convenience: a verifier must get the key it trusts elsewhere)."""
+
+    origin: str
+    size: int
+    root: bytes
+    checkpoint: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
 class Inclusion:
-    """A leaf of the log with its inclusion proof in the newest signed head."""
+    """A leaf of the log (its canonical bytes) with its inclusion proof in ``head``,
+    checked here before it is handed out."""
 
     index: int
     leaf: bytes
     proof: tuple[bytes, ...]
-    checkpoint: str
-    size: int
-    public_key: bytes
+    head: Head
 
 
-def inclusion(session: Session, index: int) -> Inclusion:
-    """The proof that leaf ``index`` is in the log's newest head (the leaves read once)."""
+def head(session: Session) -> Head:
+    """The newest signed head of the petitions' log."""
     state = session.get(PetitionLogRow, LOG)
-    head = session.scalars(
+    row = session.scalars(
         select(PetitionLogHeadRow)
         .where(PetitionLogHeadRow.log == LOG)
         .order_by(PetitionLogHeadRow.size.desc())
         .limit(1)
     ).one_or_none()
-    if state is None or head is None or not 0 <= index < int(head.size):
-        raise NotFound(f"no leaf {index} in the petitions' log")
+    if state is None or row is None:
+        raise NotFound("the petitions' log is empty")
+    key = ledger.NoteKey(state.origin, ledger.VerifyingKey.from_bytes(bytes(state.public_key)))
+    return Head(state.origin, int(row.size), bytes(row.root), row.note, key.vkey())
+
+
+def inclusion(session: Session, index: int) -> Inclusion:
+    """The proof that leaf ``index`` is in the log's newest head (the leaf hashes read once)."""
+    newest = head(session)
+    if not 0 <= index < newest.size:
+        raise NotFound(f"no leaf {index} in the petitions' log of {newest.size}")
     rows = session.execute(
-        select(PetitionLogEntryRow.index, PetitionLogEntryRow.leaf_hash, PetitionLogEntryRow.leaf)
-        .where(PetitionLogEntryRow.log == LOG, PetitionLogEntryRow.index < head.size)
+        select(PetitionLogEntryRow.leaf_hash, PetitionLogEntryRow.leaf)
+        .where(PetitionLogEntryRow.log == LOG, PetitionLogEntryRow.index < newest.size)
         .order_by(PetitionLogEntryRow.index)
     ).all()
     hashes = [bytes(r.leaf_hash) for r in rows]
-    proof = ledger.inclusion_proof(index, int(head.size), hashes)
-    return Inclusion(
-        index,
-        bytes(rows[index].leaf),
-        tuple(proof),
-        head.note,
-        int(head.size),
-        bytes(state.public_key),
-    )
+    proof = ledger.inclusion_proof(index, newest.size, hashes)
+    ledger.verify_inclusion(index, newest.size, hashes[index], proof, newest.root)
+    return Inclusion(index, bytes(rows[index].leaf), tuple(proof), newest)
 
 
 def size(session: Session) -> int:

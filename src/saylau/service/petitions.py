@@ -863,3 +863,55 @@ def moderation_queue(ctx: Context, moderator: Official, limit: int = 100) -> lis
             .limit(limit)
         ).all()
         return [_summary(r, _replay(r, _transitions(session, r.id)), 0) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class StepProof:
+    """A petition's step as the petitions' log holds it, with its inclusion proof in the
+    log's newest signed head: anyone can check that the step was logged and never changed."""
+
+    petition: str
+    number: int
+    index: int
+    leaf: str
+    leaf_hash: str
+    proof: tuple[str, ...]
+    size: int
+    root: str
+    checkpoint: str
+    key: str
+
+
+def step_proof(ctx: Context, petition_id: str, number: int) -> StepProof:
+    """The inclusion proof of step ``number`` (1 for the submission) of a public petition."""
+    from saylau import ledger
+
+    with ctx.sessions() as session:
+        _visible(session, petition_id)
+        index = session.scalar(
+            select(PetitionTransitionRow.ledger_index).where(
+                PetitionTransitionRow.petition_id == petition_id,
+                PetitionTransitionRow.number == number,
+            )
+        )
+        if index is None:
+            raise NotFound(f"petition {petition_id!r} has no step {number}")
+        found = petitionlog.inclusion(session, int(index))
+    return StepProof(
+        petition_id,
+        number,
+        found.index,
+        found.leaf.decode(),
+        ledger.leaf_hash(found.leaf).hex(),
+        tuple(p.hex() for p in found.proof),
+        found.head.size,
+        found.head.root.hex(),
+        found.head.checkpoint,
+        found.head.key,
+    )
+
+
+def log_head(ctx: Context) -> petitionlog.Head:
+    """The petitions' log's newest signed head."""
+    with ctx.sessions() as session:
+        return petitionlog.head(session)
