@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from saylau import ledger
+from saylau.model import BadInput
 from saylau.petitions.lifecycle import State
 from saylau.petitions.signing import Signer
 from saylau.service import petitionlog, petitions
@@ -97,6 +98,8 @@ def test_a_petition_from_draft_to_answer(ctx: Context) -> None:
     other = official(ctx, "addressee", "regional_akimat:KZ-75")
     with pytest.raises(Forbidden):
         petitions.consider(ctx, other, petition_id, dt.date(2025, 4, 7))
+    assert [p.id for p in petitions.addressed_to(ctx, body)] == [petition_id]
+    assert petitions.addressed_to(ctx, other) == []
     petitions.consider(ctx, body, petition_id, dt.date(2025, 4, 7))
     petitions.discuss(ctx, body, petition_id, dt.date(2025, 4, 21))
     petitions.answer(ctx, body, petition_id, dt.date(2025, 4, 28), "A new pipeline in 2026.")
@@ -242,6 +245,12 @@ def test_counts_per_region_are_exact_and_name_no_one(ctx: Context) -> None:
     )
     for serial in (1, 21, 22, 23, 24):
         assert iin_of(serial) not in published
+
+
+def test_a_district_body_cannot_be_addressed_without_its_population(ctx: Context) -> None:
+    with pytest.raises(BadInput) as refused:
+        petitions.create(ctx, citizen(ctx, 1), "A road", "...", "district_akimat", ULYTAU, DRAFTED)
+    assert refused.value.field == "addressee"
 
 
 def test_drafts_are_not_public(ctx: Context) -> None:

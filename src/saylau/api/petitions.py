@@ -142,6 +142,16 @@ def moderation_queue(
     return _json(petitions.moderation_queue(context, moderator, limit))
 
 
+@router.get(PETITIONS + "/addressed", response_model=list[PetitionSummaryOut], tags=TAGS)
+def addressed(
+    body: Body,
+    context: ServiceContext,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Any:
+    """The petitions past their threshold waiting for the body of the credential."""
+    return _json(petitions.addressed_to(context, body)[:limit])
+
+
 @router.post(
     PETITIONS + "/{petition_id}/approval",
     response_model=PetitionStateOut,

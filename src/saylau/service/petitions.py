@@ -281,6 +281,13 @@ def create(
     text = _text(text, "text", TEXT_LENGTH)
     if body is Addressee.GOVERNMENT and unit is not None:
         raise BadInput("unit", "a petition to the Government names no unit", unit)
+    if body in (Addressee.DISTRICT_MASLIKHAT, Addressee.DISTRICT_AKIMAT):
+        raise BadInput(
+            "addressee",
+            "a district's threshold is read on its population, which the territory data "
+            "does not hold yet: only the Government and regional bodies can be addressed",
+            addressee,
+        )
     try:
         found = region_unit(unit, on) if unit is not None else None
     except (KeyError, LookupError) as exc:
@@ -849,6 +856,28 @@ def by_day(ctx: Context, petition_id: str) -> list[DayCount]:
         total += given - taken
         days.append(DayCount(day, given, taken, total))
     return days
+
+
+def addressed_to(ctx: Context, body: Official) -> list[Summary]:
+    """The petitions past their threshold that wait for ``body``'s consideration, discussion
+    or answer, the oldest first (the body's own credential only)."""
+    _role(body, "addressee")
+    waiting = (
+        State.REACHED.value,
+        State.UNDER_CONSIDERATION.value,
+        State.PUBLIC_DISCUSSION.value,
+    )
+    with ctx.sessions() as session:
+        rows = session.scalars(
+            select(PetitionRow)
+            .where(PetitionRow.state.in_(waiting))
+            .order_by(PetitionRow.created_at, PetitionRow.id)
+        ).all()
+        return [
+            _summary(row, _replay(row, _transitions(session, row.id)), _count(session, row.id))
+            for row in rows
+            if body_key(Addressee(row.addressee), row.unit_code) == body.subject
+        ]
 
 
 def moderation_queue(ctx: Context, moderator: Official, limit: int = 100) -> list[Summary]:
