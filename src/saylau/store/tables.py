@@ -410,6 +410,10 @@ class PetitionSignatureRow(Base):
     region: Mapped[str | None] = mapped_column(String(16))
     signed_on: Mapped[dt.date] = mapped_column(Date)
     signed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # the signature's salted commitment in the petition's own log: the salt (secret to the
+    # signer and the service) and the leaf's index
+    salt: Mapped[bytes | None] = mapped_column(LargeBinary)
+    leaf_index: Mapped[int | None] = mapped_column(BigInteger)
     __table_args__ = (
         UniqueConstraint("petition_id", "iin", name="uq_petition_signatures_citizen"),
         Index("ix_petition_signatures_day", "petition_id", "signed_on"),
@@ -427,6 +431,8 @@ class PetitionWithdrawalRow(Base):
     petition_id: Mapped[str] = mapped_column(ForeignKey("petitions.id"), index=True)
     withdrawn_on: Mapped[dt.date] = mapped_column(Date)
     withdrawn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    salt: Mapped[bytes | None] = mapped_column(LargeBinary)
+    leaf_index: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class PetitionLogRow(Base):
@@ -457,6 +463,45 @@ class PetitionLogHeadRow(Base):
 
     __tablename__ = "petition_log_heads"
     log: Mapped[str] = mapped_column(ForeignKey("petition_log.name"), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    root: Mapped[bytes] = mapped_column(LargeBinary)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class SignatureLogRow(Base):
+    """A petition's own Merkle log of salted commitments (a leaf per signature and per
+    withdrawal, never a name): its size and frontier, whose row lock orders the appends,
+    the log's name in its checkpoints and the key that signs its heads."""
+
+    __tablename__ = "signature_logs"
+    petition_id: Mapped[str] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    frontier: Mapped[bytes] = mapped_column(LargeBinary)
+    origin: Mapped[str] = mapped_column(String(255))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SignatureLeafRow(Base):
+    """One leaf of a petition's signature log: public bytes that name no one."""
+
+    __tablename__ = "signature_leaves"
+    petition_id: Mapped[str] = mapped_column(
+        ForeignKey("signature_logs.petition_id"), primary_key=True
+    )
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    leaf: Mapped[bytes] = mapped_column(LargeBinary)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class SignatureHeadRow(Base):
+    """A signed head of a petition's signature log, as its C2SP checkpoint."""
+
+    __tablename__ = "signature_heads"
+    petition_id: Mapped[str] = mapped_column(
+        ForeignKey("signature_logs.petition_id"), primary_key=True
+    )
     size: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     root: Mapped[bytes] = mapped_column(LargeBinary)
     timestamp: Mapped[int] = mapped_column(BigInteger)

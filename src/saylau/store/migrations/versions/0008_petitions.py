@@ -7,7 +7,9 @@ Create Date: 2026-11-29 04:30:00.000000
 A petition is the replay of its transitions (never changed, each an entry of the petitions'
 Merkle log); signatures are insert-only, one per citizen per petition by a unique
 constraint, so the counts per petition, region and day are derived by SQL and cannot drift.
-Body credentials gain the subject they speak for (a citizen's IIN, an addressee body).
+Each petition has its own log of salted commitments (a leaf per signature and withdrawal)
+with signed heads, for receipts and public counts. Body credentials gain the subject they
+speak for (a citizen's IIN, an addressee body).
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ def upgrade() -> None:
         sa.Column("region", sa.String(length=16), nullable=True),
         sa.Column("signed_on", sa.Date(), nullable=False),
         sa.Column("signed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("salt", sa.LargeBinary(), nullable=True),
+        sa.Column("leaf_index", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(["petition_id"], ["petitions.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("petition_id", "iin", name="uq_petition_signatures_citizen"),
@@ -94,6 +98,8 @@ def upgrade() -> None:
         sa.Column("petition_id", sa.String(length=64), nullable=False),
         sa.Column("withdrawn_on", sa.Date(), nullable=False),
         sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("salt", sa.LargeBinary(), nullable=True),
+        sa.Column("leaf_index", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(["signature_id"], ["petition_signatures.id"]),
         sa.ForeignKeyConstraint(["petition_id"], ["petitions.id"]),
         sa.PrimaryKeyConstraint("signature_id"),
@@ -120,8 +126,42 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("log", "size"),
     )
 
+    op.create_table(
+        "signature_logs",
+        sa.Column("petition_id", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("frontier", sa.LargeBinary(), nullable=False),
+        sa.Column("origin", sa.String(length=255), nullable=False),
+        sa.Column("public_key", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(["petition_id"], ["petitions.id"]),
+        sa.PrimaryKeyConstraint("petition_id"),
+    )
+    op.create_table(
+        "signature_leaves",
+        sa.Column("petition_id", sa.String(length=64), nullable=False),
+        sa.Column("index", sa.BigInteger(), nullable=False),
+        sa.Column("leaf", sa.LargeBinary(), nullable=False),
+        sa.Column("leaf_hash", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["petition_id"], ["signature_logs.petition_id"]),
+        sa.PrimaryKeyConstraint("petition_id", "index"),
+    )
+    op.create_table(
+        "signature_heads",
+        sa.Column("petition_id", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("root", sa.LargeBinary(), nullable=False),
+        sa.Column("timestamp", sa.BigInteger(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(["petition_id"], ["signature_logs.petition_id"]),
+        sa.PrimaryKeyConstraint("petition_id", "size"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("signature_heads")
+    op.drop_table("signature_leaves")
+    op.drop_table("signature_logs")
     op.drop_table("petition_log_heads")
     op.drop_table("petition_log_entries")
     op.drop_index("ix_petition_withdrawals_petition_id", "petition_withdrawals")
