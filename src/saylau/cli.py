@@ -25,8 +25,8 @@ from saylau.ledger_cli import KeyOption, ledger_app
 from saylau.model import BadInput, iso_date, parse_contest
 from saylau.outcome import decide as decide_contest
 from saylau.outcome import to_json
-from saylau.pki_cli import pki_app
 from saylau.petitions_cli import petitions_app
+from saylau.pki_cli import pki_app
 from saylau.register_cli import register_app
 
 if TYPE_CHECKING:
