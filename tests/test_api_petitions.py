@@ -5,6 +5,7 @@ region and per day without any signer's identity."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,10 +15,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from saylau import ledger
 from saylau.api.app import create_app
+from saylau.petitions import receipts
 from saylau.service.context import Context
 from saylau.service.credentials import issue_official
 from tests.petitions_fixture import iin_of
+from tests.petitions_pki import CitizensAuthority
 from tests.serving import prepare
 
 PETITIONS = "/api/v1/petitions"
@@ -27,6 +31,12 @@ PETITIONS = "/api/v1/petitions"
 class Api:
     client: TestClient
     tokens: dict[str, str]
+    authority: CitizensAuthority
+
+    def sign(self, petition_id: str, serial: int, text: str = "", **born: dt.date) -> Any:
+        citizen = self.authority.citizen(iin_of(serial, **born))
+        body = self.authority.envelope(citizen, petition_id, text or DRAFT["text"])
+        return self.client.post(f"{PETITIONS}/{petition_id}/signatures", json=body)
 
     def as_(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -53,8 +63,11 @@ def api(tmp_path: Path) -> Iterator[Api]:
             ctx, "citizen", f"Citizen {serial}", "citizen", subject=iin_of(serial)
         ).token
     ctx.engine.dispose()
-    with TestClient(create_app(url)) as client:
-        yield Api(client, tokens)
+    authority = CitizensAuthority.create(tmp_path / "pki")
+    app = create_app(url)
+    app.state.pki_trust = authority.trust()
+    with TestClient(app) as client:
+        yield Api(client, tokens, authority)
 
 
 def problem(response: Any, status: int) -> dict[str, Any]:
@@ -90,12 +103,20 @@ def approved(api: Api) -> str:
 
 def test_a_petition_is_drafted_moderated_and_signed(api: Api) -> None:
     petition_id = approved(api)
-    first = api.post(f"/{petition_id}/signatures", "citizen 3")
+    first = api.sign(petition_id, 3)
     assert first.status_code == 201, first.text
-    again = api.post(f"/{petition_id}/signatures", "citizen 3")
+    again = api.sign(petition_id, 3)  # a new envelope, the same citizen
     assert again.status_code == 200 and again.json()["already_signed"]
-    assert again.json()["signed_at"] == first.json()["signed_at"]
-    api.post(f"/{petition_id}/signatures", "citizen 4")
+    assert again.json()["receipt"] == first.json()["receipt"]
+    log = api.client.get(f"{PETITIONS}/{petition_id}/log").json()
+    signer = api.client.app.state.context.signer  # type: ignore[attr-defined]
+    log_key = ledger.NoteKey(  # the key the verifier trusts, not the one the log shows
+        receipts.log_origin(petition_id), ledger.VerifyingKey.from_bytes(signer.public_key())
+    )
+    assert log["key"] == log_key.vkey()
+    receipt = receipts.Receipt.from_json(first.json()["receipt"])
+    receipts.check_receipt(receipt, iin_of(3), log_key)  # the signer's own check
+    assert api.sign(petition_id, 4).status_code == 201
     shown = api.client.get(f"{PETITIONS}/{petition_id}").json()
     assert (shown["state"], shown["signatures"]) == ("gathering_support", 2)
     assert shown["working_days_left"] is not None and shown["working_days_left"] > 0
@@ -104,12 +125,19 @@ def test_a_petition_is_drafted_moderated_and_signed(api: Api) -> None:
     withdrawn = api.client.delete(
         f"{PETITIONS}/{petition_id}/signatures/mine", headers=api.as_("citizen 4")
     )
-    assert withdrawn.json() == {"id": petition_id, "signatures": 1}
+    assert withdrawn.json()["signatures"] == 1
     days = api.client.get(f"{PETITIONS}/{petition_id}/days").json()
     assert [(d["signed"], d["withdrawn"], d["total"]) for d in days] == [(2, 1, 1)]
     regions = api.client.get(f"{PETITIONS}/{petition_id}/regions").json()
     assert regions == [{"region": None, "signatures": 1}]
-    published = str([shown, days, regions, api.client.get(PETITIONS).json()])
+    log = api.client.get(f"{PETITIONS}/{petition_id}/log").json()
+    leaves = api.client.get(f"{PETITIONS}/{petition_id}/log/leaves").json()
+    entries = [receipts.LogEntry.from_leaf(bytes.fromhex(leaf)) for leaf in leaves]
+    counted = receipts.check_count(
+        log["checkpoint"], petition_id, entries, log["signatures"], log_key
+    )
+    assert (counted.signatures, counted.withdrawals, log["signatures"]) == (2, 1, 1)
+    published = str([shown, days, regions, log, leaves, api.client.get(PETITIONS).json()])
     assert all(iin_of(serial) not in published for serial in range(1, 6))
     assert api.client.get(PETITIONS).json() == []  # public once its first supporters signed
     head = api.client.get(PETITIONS + "/log/head").json()
@@ -118,6 +146,24 @@ def test_a_petition_is_drafted_moderated_and_signed(api: Api) -> None:
     assert json.loads(proof["leaf"])["step"] == "approve"
     assert (proof["size"], proof["root"]) == (head["size"], head["root"])
     problem(api.client.get(f"{PETITIONS}/{petition_id}/steps/3/proof"), 404)
+
+
+def test_a_signature_that_does_not_verify_or_a_minor_is_refused(api: Api) -> None:
+    petition_id = approved(api)
+    changed = problem(api.sign(petition_id, 3, text="Another text."), 422)
+    assert (changed["field"], changed["rule"]) == ("envelope.text_sha256", "pki_text_changed")
+    minor = problem(api.sign(petition_id, 5, born=dt.date(2012, 2, 2)), 422)
+    assert (minor["field"], minor["rule"]) == ("signer", "petition_signer_age")
+    citizen = api.authority.citizen(iin_of(6))
+    body = api.authority.envelope(citizen, petition_id, DRAFT["text"])
+    forged = body | {"signature": body["signature"][:-8] + "AAAAAAA="}
+    bad = problem(api.client.post(f"{PETITIONS}/{petition_id}/signatures", json=forged), 422)
+    assert bad["field"] == "envelope.signature"
+    other = problem(
+        api.client.post(f"{PETITIONS}/{petition_id}/signatures", json=body | {"version": 9}), 422
+    )
+    assert other["field"] == "envelope.version"
+    assert api.client.get(f"{PETITIONS}/{petition_id}").json()["signatures"] == 0
 
 
 def test_refusals_name_the_field_and_the_rule(api: Api) -> None:

@@ -8,16 +8,26 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from saylau.cli import app
+from saylau.pki.chain import ANCHORS_ENV, CRLS_ENV
 from saylau.service import petitions
+from saylau.service.auth import Official, authenticate_official
 from saylau.service.context import Context
 from saylau.service.credentials import issue_official
+from tests.petitions_fixture import citizen as citizen_of
 from tests.petitions_fixture import iin_of
 from tests.petitions_fixture import signer as signer_of
+from tests.petitions_pki import CitizensAuthority
 
 RUNNER = CliRunner()
+
+
+def authenticate(ctx: Context, token: str) -> Official:
+    with ctx.sessions() as session:
+        return authenticate_official(session, "moderator", token)
 
 
 def run(*args: str, code: int = 0) -> Any:
@@ -26,12 +36,14 @@ def run(*args: str, code: int = 0) -> Any:
     return json.loads(result.stdout) if code == 0 else result.stderr
 
 
-def test_a_petition_through_the_shell(tmp_path: Path) -> None:
+def test_a_petition_through_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    authority = CitizensAuthority.create(tmp_path / "pki")
+    monkeypatch.setenv(ANCHORS_ENV, str(authority.anchors))
+    monkeypatch.setenv(CRLS_ENV, str(authority.crls))
     db = f"sqlite:///{tmp_path / 'saylau.db'}"
     ctx = Context.open(db)
     author = issue_official(ctx, "citizen", "An author", "citizen", subject=iin_of(1)).token
     moderator = issue_official(ctx, "moderator", "A moderator", "portal").token
-    signer = issue_official(ctx, "citizen", "A signer", "citizen", subject=iin_of(10)).token
     made = run(
         "petitions", "create", "--title", "Bike lanes", "--text", "Build them.",
         "--addressee", "government", "--token", author, "--on", "2025-03-03", "--db", db,
@@ -47,13 +59,28 @@ def test_a_petition_through_the_shell(tmp_path: Path) -> None:
         "petitions", "approve", petition, "--token", moderator, "--on", "2025-03-10", "--db", db
     )
     assert approved["state"] == "gathering_support"
-    for serial in range(11, 60):  # 49 supporters by the service, the 50th from the shell
+    for serial in range(11, 61):  # the first supporters, by the service
         petitions.sign(ctx, signer_of(serial), petition, dt.date(2025, 3, 11))
     ctx.engine.dispose()
-    run("petitions", "sign", petition, "--token", signer, "--on", "2025-03-11", "--db", db)
-    again = run("petitions", "sign", petition, "--token", signer, "--on", "2025-03-12",
-                "--db", db)  # fmt: skip
-    assert again["already_signed"] and again["signed_on"] == "2025-03-11"
+    envelope = tmp_path / "signature.json"
+    citizen = authority.citizen(iin_of(10))
+    envelope.write_text(json.dumps(authority.envelope(citizen, petition, "Build them.")))
+    refused = run("petitions", "sign", petition, "--envelope", str(envelope), "--db", db, code=2)
+    assert "Signing closed" in refused  # counted today, long after its first supporters' window
+    ctx = Context.open(db)
+    today = petitions.today()
+    fresh = petitions.create(
+        ctx, citizen_of(ctx, 2), "Trees", "Plant them.", "government", None, today
+    )
+    petitions.submit(ctx, citizen_of(ctx, 2), fresh, today)
+    moderating = authenticate(ctx, moderator)
+    petitions.approve(ctx, moderating, fresh, today)
+    ctx.engine.dispose()
+    envelope.write_text(json.dumps(authority.envelope(citizen, fresh, "Plant them.")))
+    signed = run("petitions", "sign", fresh, "--envelope", str(envelope), "--db", db)
+    again = run("petitions", "sign", fresh, "--envelope", str(envelope), "--db", db)
+    assert (signed["already_signed"], again["already_signed"]) == (False, True)
+    assert again["receipt"] == signed["receipt"] and signed["receipt"]["leaf_index"] == 0
     assert run("petitions", "tick", "--on", "2025-03-12", "--db", db) == []
     shown = run("petitions", "show", petition, "--on", "2025-03-12", "--db", db)
     assert (shown["state"], shown["signatures"], shown["required"]) == ("collecting", 50, 50_000)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from saylau import ledger
 from saylau.model import BadInput
+from saylau.petitions import receipts
 from saylau.petitions.lifecycle import State
 from saylau.petitions.signing import Signer
 from saylau.service import petitionlog, petitions
@@ -174,6 +175,13 @@ def test_one_signature_per_citizen_adults_only_and_withdrawal(ctx: Context) -> N
     again = petitions.sign(ctx, signer(7), petition_id, dt.date(2025, 3, 12))
     assert not first.already_signed and again.already_signed
     assert (again.signed_on, again.signed_at) == (first.signed_on, first.signed_at)
+    assert again.log == first.log  # the first receipt, to the byte
+    log_key = ledger.NoteKey(
+        receipts.log_origin(petition_id), ledger.VerifyingKey.from_bytes(ctx.signer.public_key())
+    )
+    receipts.check_receipt(first.log, iin_of(7), log_key)
+    with pytest.raises(receipts.ReceiptError):  # another citizen cannot claim it
+        receipts.check_receipt(first.log, iin_of(9), log_key)
     minor = signer(8, born=dt.date(2007, 3, 11))  # 18 the day after
     with pytest.raises(StepRefused) as refused:
         petitions.sign(ctx, minor, petition_id, dt.date(2025, 3, 10))
@@ -184,7 +192,18 @@ def test_one_signature_per_citizen_adults_only_and_withdrawal(ctx: Context) -> N
     assert "signer_min_age" in str(refused.value.extra["citation"])
     petitions.sign(ctx, minor, petition_id, dt.date(2025, 3, 11))  # adult on the day
     assert petitions.shown(ctx, petition_id).signatures == 2
-    assert petitions.withdraw(ctx, iin_of(7), petition_id, dt.date(2025, 3, 12)) == 1
+    withdrawn = petitions.withdraw(ctx, iin_of(7), petition_id, dt.date(2025, 3, 12))
+    assert (withdrawn.signatures, withdrawn.log.withdraws) == (1, first.log.leaf_index)
+    receipts.check_receipt(withdrawn.log, iin_of(7), log_key)
+    published = petitions.signature_log(ctx, petition_id)
+    entries = [
+        receipts.LogEntry.from_leaf(bytes.fromhex(leaf))
+        for leaf in petitions.signature_leaves(ctx, petition_id, 0, 100)
+    ]
+    counted = receipts.check_count(
+        published.checkpoint, petition_id, entries, published.signatures, log_key
+    )
+    assert (counted.signatures, counted.withdrawals, counted.standing) == (2, 1, 1)
     with pytest.raises(StepRefused) as twice:
         petitions.sign(ctx, signer(7), petition_id, dt.date(2025, 3, 12))
     assert twice.value.extra["rule"] == "petition_signature_withdrawn"
@@ -293,3 +312,14 @@ def test_many_signers_at_once_count_exactly(ctx: Context) -> None:
     page = petitions.shown(ctx, petition_id, APPROVED)
     assert [s.step for s in page.history].count("support") == 1
     assert page.state == "collecting"
+    published = petitions.signature_log(ctx, petition_id)
+    entries = [
+        receipts.LogEntry.from_leaf(bytes.fromhex(leaf))
+        for leaf in petitions.signature_leaves(ctx, petition_id, 0, 1000)
+    ]
+    log_key = ledger.NoteKey(
+        receipts.log_origin(petition_id), ledger.VerifyingKey.from_bytes(ctx.signer.public_key())
+    )
+    assert (
+        receipts.check_count(published.checkpoint, petition_id, entries, 60, log_key).standing == 60
+    )  # the log holds every signature once, as the count says

@@ -9,11 +9,13 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
 from saylau.model import BadInput
+from saylau.petitions.signing import Signer
 
 petitions_app = typer.Typer(
     help="Online petitions: draft, moderate, sign, the daily tick, and the public counts.",
@@ -51,7 +53,11 @@ def _day(on: str | None) -> dt.date:
 
 def _json(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: _json(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "log"  # a commitment's receipt is given by its own to_json
+        }
     if isinstance(value, tuple | list):
         return [_json(v) for v in value]
     if isinstance(value, dict):
@@ -175,16 +181,37 @@ def answer_command(
 
 @petitions_app.command("sign")
 def sign_command(
-    petition: PetitionArgument, token: TokenOption, on: OnOption = None, db: DbOption = None
+    petition: PetitionArgument,
+    envelope: Annotated[
+        Path, typer.Option("--envelope", help="the signature made with the citizen's key (JSON)")
+    ],
+    db: DbOption = None,
 ) -> None:
-    """Sign as the citizen of the token; prints the receipt (the first one if signed before)."""
+    """Count a citizen's signature: the envelope is checked against the trust anchors and
+    revocation lists of SAYLAU_PKI_ANCHORS and SAYLAU_PKI_CRLS; prints the receipt (the
+    first one if the citizen signed before)."""
+    from saylau.pki import SignatureRefused, SignedEnvelope, trust_from_settings, verify_signature
     from saylau.service import petitions
 
-    day = _day(on)
+    try:
+        document = json.loads(envelope.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        _fail(f"field 'envelope': cannot read {envelope} ({exc})")
+    try:
+        trust = trust_from_settings()
+    except (LookupError, OSError, ValueError) as exc:
+        _fail(f"signatures cannot be verified: {exc}")
 
     def action(c: Any) -> Any:
-        signer = petitions.signer_of_credential(_as(c, "citizen", token))
-        return petitions.sign(c, signer, petition, day)
+        now = dt.datetime.now(dt.UTC)
+        try:
+            signed = SignedEnvelope.from_json(document)
+            found = verify_signature(signed, petition, petitions.text_of(c, petition), trust, now)
+        except SignatureRefused as refused:
+            _fail(str(refused))
+        signer = Signer(found.iin, found.display_name, found.certificate_serial)
+        receipt = petitions.sign(c, signer, petition, now.astimezone(petitions.KAZAKHSTAN).date())
+        return _json(receipt) | {"receipt": receipt.log.to_json()}
 
     _run(db, action)
 
@@ -200,7 +227,8 @@ def withdraw_command(
 
     def action(c: Any) -> Any:
         citizen = _as(c, "citizen", token)
-        return {"id": petition, "signatures": petitions.withdraw(c, citizen.subject, petition, day)}
+        done = petitions.withdraw(c, citizen.subject, petition, day)
+        return {"id": petition, "signatures": done.signatures, "receipt": done.log.to_json()}
 
     _run(db, action)
 

@@ -32,13 +32,23 @@ from saylau.api.schemas import (
     PetitionStepProofOut,
     PetitionSummaryOut,
     RefusalIn,
+    SignatureEnvelopeIn,
+    SignatureLogOut,
 )
 from saylau.api.strictbody import StrictRoute
 from saylau.petitions.lifecycle import State
 from saylau.petitions.signing import Signer
+from saylau.pki import (
+    SignatureRefused,
+    SignedEnvelope,
+    Trust,
+    trust_from_settings,
+    verify_signature,
+)
 from saylau.service import petitions
 from saylau.service.auth import Official, authenticate_official
 from saylau.service.context import Context
+from saylau.service.errors import ServiceError
 
 PETITIONS = "/api/v1/petitions"
 PetitionId = Annotated[str, Path(min_length=1, max_length=64, pattern=CODE)]
@@ -81,13 +91,43 @@ Moderator = Annotated[Official, Depends(moderator_of)]
 Body = Annotated[Official, Depends(body_of)]
 
 
-def signer_of(citizen: Citizen) -> Signer:
-    """The signer of a signature (see :func:`saylau.service.petitions.signer_of_credential`,
-    the seam where the certificate check goes)."""
-    return petitions.signer_of_credential(citizen)
+def trust_of(request: Request) -> Trust:
+    """The national PKI's trust anchors and revocation lists (``SAYLAU_PKI_ANCHORS``,
+    ``SAYLAU_PKI_CRLS``), read once per application; without them no signature counts."""
+    trust: Trust | None = getattr(request.app.state, "pki_trust", None)
+    if trust is None:
+        try:
+            trust = trust_from_settings()
+        except (LookupError, OSError, ValueError) as exc:
+            raise SigningNotConfigured(f"signatures cannot be verified: {exc}") from None
+        request.app.state.pki_trust = trust
+    return trust
 
 
-VerifiedSigner = Annotated[Signer, Depends(signer_of)]
+class SigningNotConfigured(ServiceError):
+    status = 503
+    title = "Signatures cannot be verified now"
+
+
+def verified_signer(
+    petition_id: str, body: SignatureEnvelopeIn, trust: Trust, context: Context
+) -> tuple[Signer, dt.date]:
+    """The signer of the envelope, checked at the edge in one call (certificate chain to the
+    trust anchors, revocation and validity at the time of receipt, the signature over the
+    petition's id and text), and the day in Kazakhstan it is counted on."""
+    now = dt.datetime.now(dt.UTC)
+    try:
+        envelope = SignedEnvelope.from_json(body.model_dump())
+        signer = verify_signature(
+            envelope, petition_id, petitions.text_of(context, petition_id), trust, now
+        )
+    except SignatureRefused as refused:
+        raise petitions.SignatureNotVerified(
+            refused.field, refused.rule.value, dict(refused.values), str(refused)
+        ) from None
+    day = now.astimezone(petitions.KAZAKHSTAN).date()
+    return Signer(signer.iin, signer.display_name, signer.certificate_serial), day
+
 
 TAGS: list[str | Any] = ["petitions"]
 
@@ -97,9 +137,14 @@ def _state(petition_id: str, state: State) -> dict[str, Any]:
 
 
 def _json(value: Any) -> Any:
-    """A service value as JSON: days and moments in ISO 8601."""
+    """A service value as JSON: days and moments in ISO 8601 (a commitment's receipt is
+    given on its own, by :meth:`saylau.petitions.receipts.Receipt.to_json`)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: _json(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "log"
+        }
     if isinstance(value, tuple | list):
         return [_json(v) for v in value]
     if isinstance(value, dt.datetime):
@@ -186,14 +231,20 @@ def refuse(
     responses={200: {"model": PetitionReceiptOut}},
 )
 def sign(
-    petition_id: PetitionId, signer: VerifiedSigner, context: ServiceContext, response: Response
+    petition_id: PetitionId,
+    body: SignatureEnvelopeIn,
+    request: Request,
+    context: ServiceContext,
+    response: Response,
 ) -> Any:
-    """Sign the petition: 201 with the receipt; 200 with the first receipt when the citizen
-    had signed already (counted once); 422 naming the rule when the law refuses."""
-    receipt = petitions.sign(context, signer, petition_id, petitions.today())
+    """Sign the petition with the national PKI: 201 with the receipt; 200 with the first
+    receipt when the citizen had signed already (counted once); 422 naming the field and
+    the rule when the signature does not verify or the law refuses the signer."""
+    signer, day = verified_signer(petition_id, body, trust_of(request), context)
+    receipt = petitions.sign(context, signer, petition_id, day)
     if receipt.already_signed:
         response.status_code = 200
-    return _json(receipt)
+    return _json(receipt) | {"receipt": receipt.log.to_json()}
 
 
 @router.delete(
@@ -202,10 +253,11 @@ def sign(
     tags=TAGS,
 )
 def withdraw(petition_id: PetitionId, citizen: Citizen, context: ServiceContext) -> Any:
-    """Withdraw the citizen's signature while signing is open; answers the new count."""
+    """Withdraw the citizen's signature while signing is open: a new leaf of the petition's
+    log names the signature's leaf; answers the new count and the withdrawal's receipt."""
     assert citizen.subject is not None
-    count = petitions.withdraw(context, citizen.subject, petition_id, petitions.today())
-    return {"id": petition_id, "signatures": count}
+    done = petitions.withdraw(context, citizen.subject, petition_id, petitions.today())
+    return {"id": petition_id, "signatures": done.signatures, "receipt": done.log.to_json()}
 
 
 @router.post(
@@ -305,3 +357,22 @@ def step_proof(
     """A step of the petition as the log holds it, with its inclusion proof in the newest
     signed head (RFC 9162): anyone can check the step was logged and never changed."""
     return _json(petitions.step_proof(context, petition_id, number))
+
+
+@router.get(PETITIONS + "/{petition_id}/log", response_model=SignatureLogOut, tags=TAGS)
+def signature_log(petition_id: PetitionId, context: ServiceContext) -> Any:
+    """The petition's log of salted commitments: its newest signed head and the count the
+    petition shows; anyone checks that the count is the log's with its leaves."""
+    return _json(petitions.signature_log(context, petition_id))
+
+
+@router.get(PETITIONS + "/{petition_id}/log/leaves", response_model=list[str], tags=TAGS)
+def signature_leaves(
+    petition_id: PetitionId,
+    context: ServiceContext,
+    start: Annotated[int, Query(ge=0, le=2**53)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 10_000,
+) -> Any:
+    """The public leaves of the petition's log from ``start`` (hex): commitments, never
+    names."""
+    return petitions.signature_leaves(context, petition_id, start, limit)

@@ -419,18 +419,64 @@ class PetitionStateOut(BaseModel):
     state: str
 
 
+class SignatureEnvelopeIn(BaseModel):
+    """A citizen's signature of a petition with the national PKI: over the petition's id,
+    the SHA-256 of its text and the signing time, with the signer's certificate (base64
+    DER) and its chain, nearest issuer first."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: StrictInt
+    petition_id: Annotated[StrictStr, Field(max_length=64)]
+    text_sha256: Annotated[StrictStr, Field(max_length=64)]
+    signed_at: Annotated[StrictStr, Field(max_length=40)]
+    algorithm: Annotated[StrictStr, Field(max_length=40)]
+    signature: Annotated[StrictStr, Field(max_length=4096)]
+    certificate: Annotated[StrictStr, Field(max_length=16384)]
+    chain: Annotated[list[Annotated[StrictStr, Field(max_length=16384)]], Field(max_length=4)]
+
+
+class CommitmentReceiptOut(BaseModel):
+    """The receipt of a salted commitment in the petition's log: the signer recomputes the
+    leaf from their IIN and ``salt`` and checks it is in ``signed_head`` (a C2SP checkpoint)
+    through ``inclusion_proof``; ``salt`` is secret to the signer."""
+
+    petition_id: str
+    kind: str
+    leaf_index: int
+    tree_size: int
+    inclusion_proof: list[str]
+    signed_head: str
+    salt: str
+    withdraws: int | None
+
+
 class PetitionReceiptOut(BaseModel):
-    """A signature's receipt: the day and moment it was counted; ``already_signed`` when it
-    had been given before (nothing was counted again)."""
+    """A signature's receipt: the day and moment it was counted and its commitment's
+    receipt; ``already_signed`` when it had been given before (nothing was counted again)."""
 
     petition: str
     signed_on: str
     signed_at: str
     already_signed: bool
+    receipt: CommitmentReceiptOut
 
 
 class PetitionCountOut(BaseModel):
     id: str
+    signatures: int
+    receipt: CommitmentReceiptOut
+
+
+class SignatureLogOut(BaseModel):
+    """A petition's log of commitments: its newest signed head, the log's verifier key and
+    the count the petition shows (the log's signatures less its withdrawals)."""
+
+    petition: str
+    origin: str
+    size: int
+    root: str
+    checkpoint: str
+    key: str
     signatures: int
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from saylau.law.rules import NotInForce, PetitionRules, Rules, rules_at
 from saylau.model import BadInput, plain_name
+from saylau.petitions import receipts
 from saylau.petitions.lifecycle import (
     FINAL,
     LISTED,
@@ -61,7 +62,7 @@ from saylau.petitions.signing import (
 )
 from saylau.petitions.thresholds import Addressee, Unit, body_key, region_unit
 from saylau.register.iin import parse_iin
-from saylau.service import petitionlog
+from saylau.service import petitionlog, signaturelog
 from saylau.service.auth import Official
 from saylau.service.context import Context
 from saylau.service.errors import Forbidden, NotFound, ServiceError
@@ -393,12 +394,26 @@ def answer(ctx: Context, body: Official, petition_id: str, on: dt.date, text: st
 @dataclass(frozen=True, slots=True)
 class Receipt:
     """What a signer is given: the petition, the day and moment the signature was counted,
-    and whether it had already been given (a second signing changes nothing)."""
+    whether it had already been given (a second signing changes nothing and answers the
+    first receipt), and the receipt of its salted commitment in the petition's log (leaf,
+    inclusion proof, signed head, salt), which the signer checks with their IIN."""
 
     petition: str
     signed_on: dt.date
     signed_at: dt.datetime
     already_signed: bool
+    log: receipts.Receipt
+
+
+class SignatureNotVerified(ServiceError):
+    """The signature's envelope, certificate or chain does not verify; nothing was counted.
+    The problem names the field of the envelope and the rule."""
+
+    status = 422
+    title = "The signature does not verify"
+
+    def __init__(self, field: str, rule: str, values: dict[str, object], detail: str) -> None:
+        super().__init__(detail, field=field, rule=rule, values=values)
 
 
 def _counted(petition_id: str) -> Select[Any]:
@@ -420,9 +435,28 @@ def _count(session: Session, petition_id: str) -> int:
     return int(session.scalar(_counted(petition_id)) or 0)
 
 
-def _receipt(row: PetitionSignatureRow, already: bool) -> Receipt:
+def _receipt(row: PetitionSignatureRow, already: bool, log: receipts.Receipt) -> Receipt:
     moment = row.signed_at if row.signed_at.tzinfo else row.signed_at.replace(tzinfo=dt.UTC)
-    return Receipt(row.petition_id, row.signed_on, moment, already)
+    return Receipt(row.petition_id, row.signed_on, moment, already, log)
+
+
+def _first_receipt(session: Session, row: PetitionSignatureRow) -> receipts.Receipt:
+    """The commitment's receipt as it was first given: the head its append signed (the
+    tree of which it was the last leaf) and the proof in that tree."""
+    if row.leaf_index is None or row.salt is None:
+        raise NotFound("the signature was recorded before signatures had receipts")
+    size = int(row.leaf_index) + 1
+    note = signaturelog.head_at(session, row.petition_id, size)
+    proof = signaturelog.inclusion(session, row.petition_id, int(row.leaf_index), size)
+    return receipts.Receipt(
+        row.petition_id,
+        receipts.EntryKind.SIGNATURE,
+        int(row.leaf_index),
+        size,
+        proof,
+        note,
+        bytes(row.salt),
+    )
 
 
 def _existing(session: Session, petition_id: str, iin: str) -> PetitionSignatureRow | None:
@@ -445,15 +479,7 @@ def _again(session: Session, found: PetitionSignatureRow) -> Receipt:
     withdrawn = _withdrawn_on(session, found.id)
     if withdrawn is not None:
         raise StepRefused(Refusal("signer", "petition_signature_withdrawn", {"found": withdrawn}))
-    return _receipt(found, already=True)
-
-
-def signer_of_credential(citizen: Official) -> Signer:
-    """The signer of a signature given with a citizen's credential, identified by the IIN it
-    was issued to. The one seam where the national PKI's check goes (a signature over the
-    petition's id and text, its chain and revocation checked on the signing day): until
-    then no certificate serial is recorded."""
-    return Signer(_citizen(citizen), citizen.name, "")
+    return _receipt(found, True, _first_receipt(session, found))
 
 
 def sign(ctx: Context, signer: Signer, petition_id: str, on: dt.date) -> Receipt:
@@ -491,7 +517,25 @@ def sign(ctx: Context, signer: Signer, petition_id: str, on: dt.date) -> Receipt
                 raise
             return _again(session, found)
         _settle(session, row, petition, on)
-        return _receipt(signature, already=False)
+        # last before the commit: the log's row lock orders this petition's signers, so it
+        # is held for the append and the commit only
+        salt = receipts.new_salt()
+        entry = receipts.signature_entry(petition_id, person.iin, salt)
+        appended = signaturelog.append(
+            session, petition_id, receipts.log_origin(petition_id), entry.leaf()
+        )
+        signature.salt = salt
+        signature.leaf_index = appended.index
+        log = receipts.Receipt(
+            petition_id,
+            receipts.EntryKind.SIGNATURE,
+            appended.index,
+            appended.size,
+            appended.proof,
+            appended.checkpoint,
+            salt,
+        )
+        return _receipt(signature, False, log)
 
 
 def _settle(session: Session, row: PetitionRow, petition: Petition, on: dt.date) -> None:
@@ -514,8 +558,19 @@ def _settle(session: Session, row: PetitionRow, petition: Petition, on: dt.date)
         return
 
 
-def withdraw(ctx: Context, signer_iin: str, petition_id: str, on: dt.date) -> int:
-    """Withdraw the citizen's signature while signing is open; returns the new count."""
+@dataclass(frozen=True, slots=True)
+class Withdrawn:
+    """The petition's count after a withdrawal, and the receipt of the withdrawal's leaf
+    (it names the signature's leaf, never the citizen)."""
+
+    petition: str
+    signatures: int
+    log: receipts.Receipt
+
+
+def withdraw(ctx: Context, signer_iin: str, petition_id: str, on: dt.date) -> Withdrawn:
+    """Withdraw the citizen's signature while signing is open: a new leaf of the petition's
+    log names the signature's leaf; nothing is deleted."""
     iin = parse_iin(signer_iin, "signer.iin").iin
     with ctx.transaction() as session:
         _row, petition = _load(session, petition_id)
@@ -531,18 +586,79 @@ def withdraw(ctx: Context, signer_iin: str, petition_id: str, on: dt.date) -> in
             check_withdrawal(petition, on)
         except TransitionRefused as exc:
             raise StepRefused(exc.refusal) from None
+        if found.leaf_index is None:
+            raise NotFound("the signature was recorded before signatures had receipts")
+        salt = receipts.new_salt()
         try:
             with session.begin_nested():
-                session.add(
-                    PetitionWithdrawalRow(
-                        signature_id=found.id, petition_id=petition_id, withdrawn_on=on
-                    )
+                withdrawal = PetitionWithdrawalRow(
+                    signature_id=found.id, petition_id=petition_id, withdrawn_on=on, salt=salt
                 )
+                session.add(withdrawal)
         except IntegrityError:
             raise StepRefused(
                 Refusal("signer", "petition_signature_withdrawn", {"found": on})
             ) from None
-        return _count(session, petition_id)
+        entry = receipts.withdrawal_entry(petition_id, iin, salt, int(found.leaf_index))
+        appended = signaturelog.append(
+            session, petition_id, receipts.log_origin(petition_id), entry.leaf()
+        )
+        withdrawal.leaf_index = appended.index
+        log = receipts.Receipt(
+            petition_id,
+            receipts.EntryKind.WITHDRAWAL,
+            appended.index,
+            appended.size,
+            appended.proof,
+            appended.checkpoint,
+            salt,
+            int(found.leaf_index),
+        )
+        return Withdrawn(petition_id, _count(session, petition_id), log)
+
+
+def text_of(ctx: Context, petition_id: str) -> str:
+    """The text a signature of a public petition signs (with its id)."""
+    with ctx.sessions() as session:
+        row = session.get(PetitionRow, petition_id)
+        if row is None or State(row.state) not in VISIBLE:
+            raise NotFound(f"no petition {petition_id!r}")
+        return row.text
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureLog:
+    """A petition's log of commitments as the public checks it: the newest signed head, the
+    log's verifier key and the count the petition shows, which must equal the log's
+    signatures less its withdrawals."""
+
+    petition: str
+    origin: str
+    size: int
+    root: str
+    checkpoint: str
+    key: str
+    signatures: int
+
+
+def signature_log(ctx: Context, petition_id: str) -> SignatureLog:
+    """The petition's signature log head with its published count (read together)."""
+    with ctx.sessions() as session:
+        _visible(session, petition_id)
+        head = signaturelog.head(session, petition_id)
+        count = _count(session, petition_id)
+    return SignatureLog(
+        petition_id, head.origin, head.size, head.root.hex(), head.checkpoint, head.key, count
+    )
+
+
+def signature_leaves(ctx: Context, petition_id: str, start: int, limit: int) -> list[str]:
+    """The public leaves of the petition's log from ``start`` (hex), at most ``limit``."""
+    with ctx.sessions() as session:
+        _visible(session, petition_id)
+        return [
+            leaf.hex() for leaf in signaturelog.leaves(session, petition_id, start, start + limit)
+        ]
 
 
 # --- the daily tick --------------------------------------------------------------------------

@@ -121,6 +121,18 @@ def head(session: Session, petition_id: str) -> Head:
     return Head(state.origin, int(row.size), bytes(row.root), row.note, key.vkey())
 
 
+def head_at(session: Session, petition_id: str, size: int) -> str:
+    """The signed checkpoint of the petition's tree of ``size`` leaves."""
+    note = session.scalar(
+        select(SignatureHeadRow.note).where(
+            SignatureHeadRow.petition_id == petition_id, SignatureHeadRow.size == size
+        )
+    )
+    if note is None:
+        raise NotFound(f"petition {petition_id!r} has no signed head of {size} leaves")
+    return note
+
+
 def leaves(session: Session, petition_id: str, start: int, end: int) -> Sequence[bytes]:
     """The public leaves ``[start, end)`` of the petition's log, in order."""
     return [
