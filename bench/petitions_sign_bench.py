@@ -1,6 +1,7 @@
 """Signatures of one petition per second through ``service.petitions.sign`` on PostgreSQL
-(each its own transaction: eligibility, the unique constraint, the count and the step it
-may take), from several threads at once, side by side with raw inserts of the same rows in
+(each its own transaction: eligibility, the unique constraint, the count, the step it may
+take and the salted commitment appended to the petition's signed log), from several threads
+at once, side by side with raw inserts of the same rows in
 one statement; with p50 and p99 latency of a signature. No HTTP and no certificate check:
 this measures the transaction the signing route ends in.
 
