@@ -205,13 +205,13 @@ SearchQuery = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")
 def petitions_page(lang: Language, site: SiteOf, q: SearchQuery = None) -> Response:
     """The public petitions with their state and count; ``q`` searches titles and texts."""
     query = q.strip() if q and q.strip() else None
-    return _html(pages.petitions_page(site.context, lang, query), lang)
+    return _html(pages.petitions_page(site.context, lang, query))
 
 
 @petition_pages.get("/{lang}/petitions/{petition_id}/")
 def petition_page(lang: Language, petition_id: PetitionId, site: SiteOf) -> Response:
     """One petition: progress to its threshold, working days left, steps and answer."""
-    return _html(pages.petition_page(site.context, lang, petition_id), lang)
+    return _html(pages.petition_page(site.context, lang, petition_id))
 
 
 # --- people: an election's candidates, lists and deputies (before the results, whose contest
