@@ -19,6 +19,7 @@ from saylau.api import (
     intake,
     ledger,
     parties,
+    petitions,
     results,
 )
 from saylau.api.app import create_app
@@ -34,6 +35,7 @@ AREAS = (
     downloads,
     parties,
     candidates,
+    petitions,
 )
 APP = Path(__file__).resolve().parents[1] / "src" / "saylau" / "api" / "app.py"
 

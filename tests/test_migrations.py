@@ -148,7 +148,7 @@ def test_credential_owners_keep_earlier_credentials_working(backend: str, tmp_pa
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_the_assemblies_revision_keeps_the_bodies_credentials(backend: str, tmp_path: Path) -> None:
-    """0009 adds the assemblies' tables and an akimat's city to the bodies' credentials: a
+    """0008 adds the assemblies' tables and an akimat's city to the bodies' credentials: a
     Ministry credential issued before works after it, and the revision goes down and up."""
     with database(backend, tmp_path) as url:
         engine = make_engine(url)
@@ -177,3 +177,76 @@ def test_the_assemblies_revision_keeps_the_bodies_credentials(backend: str, tmp_
             upgrade(engine, "head")
         finally:
             engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_petitions_keep_the_ministry_s_credentials_and_go_back(
+    backend: str, tmp_path: Path
+) -> None:
+    """0009 adds the petitions' tables and a subject to body credentials: a Ministry's
+    credential issued before keeps working (with no subject), a signature twice for one
+    citizen is refused by the database itself, and going back to 0008 (the assemblies'
+    revision, which comes before it) keeps the credential."""
+    from sqlalchemy.exc import IntegrityError
+
+    from saylau.service.auth import authenticate_official
+
+    now = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+    with database(backend, tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine, "0007")
+            with engine.begin() as db:
+                db.execute(
+                    text(
+                        "INSERT INTO body_credentials (role, token_hash, owner_name, "
+                        "owner_position, created_at, expires_at) VALUES ('justice', :hash, "
+                        "'A. Officer', 'registration', :now, :later)"
+                    ),
+                    {"hash": hash_token("ministry"), "now": now, "later": now.replace(year=2099)},
+                )
+            upgrade(engine, "0009")
+            with engine.begin() as db:
+                db.execute(
+                    text(
+                        "INSERT INTO petitions (id, title, text, addressee, author_iin, "
+                        "drafted_on, state, created_at) VALUES ('p1', 't', 'x', 'government', "
+                        "'900517300016', :day, 'draft', :now)"
+                    ),
+                    {"day": now.date(), "now": now},
+                )
+            signature = text(
+                "INSERT INTO petition_signatures (petition_id, iin, name, certificate_serial, "
+                "signed_on, signed_at) VALUES ('p1', '900517300016', 'x', '', :day, :now)"
+            )
+            with engine.begin() as db:
+                db.execute(signature, {"day": now.date(), "now": now})
+            with pytest.raises(IntegrityError), engine.begin() as db:
+                db.execute(signature, {"day": now.date(), "now": now})
+        finally:
+            engine.dispose()
+        ctx = Context.open(url, upgrade=False)
+        try:
+            with ctx.sessions() as session:
+                official = authenticate_official(session, "justice", "ministry")
+            assert (official.name, official.subject) == ("A. Officer", None)
+        finally:
+            ctx.engine.dispose()
+        engine = make_engine(url)
+        try:
+            downgrade(engine, "0008")
+            with engine.connect() as db:
+                kept = db.execute(text("SELECT owner_name FROM body_credentials")).scalars().all()
+                tables = set(
+                    db.execute(
+                        text(
+                            "SELECT name FROM sqlite_master WHERE type = 'table'"
+                            if backend == "sqlite"
+                            else "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                        )
+                    ).scalars()
+                )
+        finally:
+            engine.dispose()
+        assert kept == ["A. Officer"]
+        assert not any(name.startswith("petition") for name in tables)

@@ -255,6 +255,13 @@ def test_every_state_step_subject_and_rule_has_a_message() -> None:
         "petition_collection_open",
         "petition_answer_empty",
         "petition_no_district_threshold",
+        # who signs and when (petitions.signing)
+        "petition_not_signing",
+        "petition_signing_closed",
+        "petition_withdrawal_closed",
+        "petition_signer_age",
+        "petition_signature_withdrawn",
+        "petition_no_signature",
     }
     assert rules == set(MESSAGES)
     assert step_name(Support(D(2025, 1, 1), 1)) == "support"

@@ -25,6 +25,7 @@ from saylau.ledger_cli import KeyOption, ledger_app
 from saylau.model import BadInput, iso_date, parse_contest
 from saylau.outcome import decide as decide_contest
 from saylau.outcome import to_json
+from saylau.petitions_cli import petitions_app
 from saylau.pki_cli import pki_app
 from saylau.register_cli import register_app
 
@@ -54,6 +55,7 @@ election_app.add_typer(credentials_app, name="credentials")
 app.add_typer(register_app, name="register")
 app.add_typer(assemblies_app, name="assemblies")
 app.add_typer(pki_app, name="pki")
+app.add_typer(petitions_app, name="petitions")
 
 DbOption = Annotated[
     str | None,

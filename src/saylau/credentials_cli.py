@@ -209,13 +209,21 @@ def official_command(
         str,
         typer.Option(
             "--role",
-            help="justice (registers parties), akimat (answers assembly notices) or organiser "
-            "(files them)",
+            help="justice (registers parties), akimat (answers assembly notices), organiser "
+            "(files them), moderator (petitions), addressee (a body petitions are addressed "
+            "to) or citizen",
         ),
     ] = "justice",
     city: Annotated[
         str | None,
         typer.Option("--city", help="an akimat's city (ISO 3166-2, KZ-75): its notices only"),
+    ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option(
+            "--subject",
+            help="an addressee's body (government, regional_akimat:KZ-75) or a citizen's IIN",
+        ),
     ] = None,
     valid_days: ValidDays = 31,
     db: DbOption = None,
@@ -228,6 +236,8 @@ def official_command(
     _free(out)
     ctx = _context(db)
     validity = dt.timedelta(days=valid_days)
-    issued = _run(lambda: issue_official(ctx, role, name, position, validity, city))
+    issued = _run(
+        lambda: issue_official(ctx, role, name, position, validity, city, subject=subject)
+    )
     write_private(out, [issued.as_json()])
     sys.stdout.write(f"wrote 1 credential to {out}\n")

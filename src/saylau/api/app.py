@@ -24,6 +24,7 @@ from saylau.api import (
     ledger,
     openapi,
     parties,
+    petitions,
     problems,
     results,
     throttle,
@@ -77,6 +78,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     app.include_router(parties.router)
     app.include_router(candidates.router)
     app.include_router(assemblies.router)
+    app.include_router(petitions.router)
     app.add_middleware(ResponseCache, snapshots=snapshots)
     throttle.install(app)
     app.add_middleware(DatabaseOutage)  # a lost database anywhere is a 503

@@ -372,3 +372,193 @@ class DefinitionOut(BaseModel):
     follows: str | None = Field(description="the first round, for repeat voting")
     territory: TerritoryNodeOut
     contests: list[DefinitionContestOut]
+
+
+# --- online petitions --------------------------------------------------------------------
+
+PetitionText = Annotated[StrictStr, Field(min_length=1, max_length=20_000, pattern=r"^[^\x00]+$")]
+
+
+class PetitionIn(BaseModel):
+    """A new petition's draft: its title and text, the body it is addressed to and, for any
+    body but the Government, the region (ISO 3166-2, e.g. KZ-75)."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: Annotated[StrictStr, Field(min_length=1, max_length=300, pattern=r"^[^\x00]+$")]
+    text: PetitionText
+    addressee: Annotated[
+        StrictStr,
+        Field(
+            pattern=r"^(government|regional_maslikhat|regional_akimat|district_maslikhat|district_akimat)$"
+        ),
+    ]
+    unit: Annotated[StrictStr, Field(pattern=r"^KZ-[0-9]{2}$")] | None = None
+
+
+class RefusalIn(BaseModel):
+    """Moderation's refusal: one of the subjects the law excludes, as the law names it."""
+
+    model_config = ConfigDict(extra="forbid")
+    subject: Annotated[StrictStr, Field(min_length=1, max_length=200, pattern=r"^[^\x00]+$")]
+
+
+class AnswerIn(BaseModel):
+    """The addressee body's answer, published with the petition."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[StrictStr, Field(min_length=1, max_length=50_000, pattern=r"^[^\x00]+$")]
+
+
+class PetitionCreatedOut(BaseModel):
+    id: str
+    state: str
+
+
+class PetitionStateOut(BaseModel):
+    id: str
+    state: str
+
+
+class SignatureEnvelopeIn(BaseModel):
+    """A citizen's signature of a petition with the national PKI: over the petition's id,
+    the SHA-256 of its text and the signing time, with the signer's certificate (base64
+    DER) and its chain, nearest issuer first."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: StrictInt
+    petition_id: Annotated[StrictStr, Field(max_length=64)]
+    text_sha256: Annotated[StrictStr, Field(max_length=64)]
+    signed_at: Annotated[StrictStr, Field(max_length=40)]
+    algorithm: Annotated[StrictStr, Field(max_length=40)]
+    signature: Annotated[StrictStr, Field(max_length=4096)]
+    certificate: Annotated[StrictStr, Field(max_length=16384)]
+    chain: Annotated[list[Annotated[StrictStr, Field(max_length=16384)]], Field(max_length=4)]
+
+
+class CommitmentReceiptOut(BaseModel):
+    """The receipt of a salted commitment in the petition's log: the signer recomputes the
+    leaf from their IIN and ``salt`` and checks it is in ``signed_head`` (a C2SP checkpoint)
+    through ``inclusion_proof``; ``salt`` is secret to the signer."""
+
+    petition_id: str
+    kind: str
+    leaf_index: int
+    tree_size: int
+    inclusion_proof: list[str]
+    signed_head: str
+    salt: str
+    withdraws: int | None
+
+
+class PetitionReceiptOut(BaseModel):
+    """A signature's receipt: the day and moment it was counted and its commitment's
+    receipt; ``already_signed`` when it had been given before (nothing was counted again)."""
+
+    petition: str
+    signed_on: str
+    signed_at: str
+    already_signed: bool
+    receipt: CommitmentReceiptOut
+
+
+class PetitionCountOut(BaseModel):
+    id: str
+    signatures: int
+    receipt: CommitmentReceiptOut
+
+
+class SignatureLogOut(BaseModel):
+    """A petition's log of commitments: its newest signed head, the log's verifier key and
+    the count the petition shows (the log's signatures less its withdrawals)."""
+
+    petition: str
+    origin: str
+    size: int
+    root: str
+    checkpoint: str
+    key: str
+    signatures: int
+
+
+class PetitionSummaryOut(BaseModel):
+    id: str
+    title: str
+    addressee: str
+    unit: str | None
+    state: str
+    signatures: int
+    required: int | None
+
+
+class PetitionStepOut(BaseModel):
+    number: int
+    step: str
+    state: str
+    on: str
+    late: bool
+    detail: dict[str, Any]
+    recorded_at: str
+    ledger_index: int
+
+
+class PetitionOut(BaseModel):
+    """A petition as the public sees it: its state, count, threshold (with the law and the
+    population it was read from), working days left to its present deadline, its steps and
+    the body's answer. Never a signer's identity."""
+
+    id: str
+    title: str
+    text: str
+    addressee: str
+    unit: str | None
+    state: str
+    signatures: int
+    required: int | None
+    threshold_citation: str | None
+    population: int | None
+    population_date: str | None
+    working_days_left: int | None
+    deadline: str | None
+    signing_closes: str | None
+    refused_for: str | None
+    answer: str | None
+    history: list[PetitionStepOut]
+
+
+class PetitionRegionOut(BaseModel):
+    region: str | None
+    signatures: int
+
+
+class PetitionDayOut(BaseModel):
+    on: str
+    signed: int
+    withdrawn: int
+    total: int
+
+
+class PetitionLogHeadOut(BaseModel):
+    """The petitions' log's newest signed head (C2SP checkpoint) and its key as a note
+    verifier key; a verifier gets the key it trusts elsewhere."""
+
+    origin: str
+    size: int
+    root: str
+    checkpoint: str
+    key: str
+
+
+class PetitionStepProofOut(BaseModel):
+    """A petition's step as the log holds it (``leaf``, canonical JSON), with its inclusion
+    proof in the newest signed head."""
+
+    petition: str
+    number: int
+    index: int
+    leaf: str
+    leaf_hash: str
+    proof: list[str]
+    size: int
+    root: str
+    checkpoint: str
+    key: str

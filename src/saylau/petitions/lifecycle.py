@@ -45,6 +45,12 @@ class State(StrEnum):
     ANSWERED = "answered"
 
 
+#: States in which anyone may read a petition by its address: from moderation's approval on
+#: (its author gathers the first supporters by sharing the address).
+VISIBLE = frozenset(State) - {State.DRAFT, State.MODERATION}
+#: States in which the public list and search show a petition: once it became public.
+LISTED = VISIBLE - {State.REFUSED, State.GATHERING_SUPPORT, State.LAPSED}
+
 #: States no step leaves.
 FINAL = frozenset({State.REFUSED, State.LAPSED, State.EXPIRED, State.ANSWERED})
 

@@ -45,6 +45,22 @@ MESSAGES: dict[str, str] = {
         "Collection runs until %(required)s; the petition cannot expire on %(found)s."
     ),
     "petition_answer_empty": N_("The body's answer to a petition is published with its text."),
+    "petition_not_signing": N_("A petition that is %(state)s takes no signatures."),
+    "petition_signing_closed": N_(
+        "Signing closed on %(required)s; a signature on %(found)s comes too late."
+    ),
+    "petition_withdrawal_closed": N_(
+        "Signing closed on %(required)s; a signature can no longer be withdrawn on %(found)s."
+    ),
+    "petition_signer_age": N_(
+        "A signer must be at least %(required)s years old on the signing day; "
+        "the signer is %(found)s."
+    ),
+    "petition_signature_withdrawn": N_(
+        "This citizen withdrew their signature on %(found)s; a petition takes one signature "
+        "per citizen."
+    ),
+    "petition_no_signature": N_("This citizen has not signed the petition."),
     "petition_no_district_threshold": N_(
         "%(unit)s has %(found)s people; the law sets thresholds only for districts with more "
         "than %(required)s."

@@ -34,6 +34,23 @@ class Addressee(StrEnum):
         return self is Addressee.GOVERNMENT
 
 
+def body_key(addressee: Addressee, unit_code: str | None) -> str:
+    """The name of the body a petition is addressed to, as its credential's subject holds it:
+    ``government``, or the kind of body and its unit (``regional_akimat:KZ-75``)."""
+    if addressee is Addressee.GOVERNMENT:
+        return addressee.value
+    return f"{addressee.value}:{unit_code}"
+
+
+def parse_body_key(key: str) -> tuple[Addressee, str | None]:
+    """The addressee and unit a body's name stands for; ValueError for a name of no body."""
+    kind, _, unit = key.partition(":")
+    addressee = Addressee(kind)
+    if (addressee is Addressee.GOVERNMENT) != (unit == ""):
+        raise ValueError(f"{key!r}: the Government is named alone, every other body with its unit")
+    return addressee, unit or None
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """A region, republican city or district with the population its threshold is read on."""

@@ -26,8 +26,10 @@ from saylau.store.tables import BodyCredentialRow, CredentialRow
 ROLES = ("precinct", "territorial", "central", "observer")
 #: Roles of registering bodies that are not commissions: the Ministry of Justice registers
 #: parties (electoral-rules §7); an akimat answers assembly notices and an organiser files them
-#: (§9).
-BODY_ROLES = ("justice", "akimat", "organiser")
+#: (§9); online petitions (§8) have the portal's moderators, the bodies petitions are
+#: addressed to (the credential's subject names the body) and citizens (the subject is
+#: their IIN).
+BODY_ROLES = ("justice", "akimat", "organiser", "moderator", "addressee", "citizen")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class Official:
     name: str
     position: str
     unit_code: str | None = None  # an akimat's city
+    subject: str | None = None  # a citizen's IIN, a petition's addressee body
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +196,9 @@ def authenticate_official(session: Session, role: str, token: str | None) -> Off
         raise Unauthenticated(f"the token expired on {when}")
     if row.role != role:
         raise Forbidden(f"the credential's role is {row.role}, not {role}")
-    return Official(row.id, row.role, row.owner_name, row.owner_position, row.unit_code)
+    return Official(
+        row.id, row.role, row.owner_name, row.owner_position, row.unit_code, row.subject
+    )
 
 
 def authenticate_commission(session: Session, election_id: str, token: str | None) -> Principal:

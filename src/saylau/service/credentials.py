@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from saylau import strictjson, territory
 from saylau.model import BadInput, plain_name
+from saylau.petitions.thresholds import body_key, parse_body_key
+from saylau.register.iin import parse_iin
 from saylau.service.auth import BODY_ROLES, aware, hash_token, new_token
 from saylau.service.context import Context
 from saylau.service.errors import Conflict, NotFound
@@ -375,11 +377,14 @@ def issue_official(
     position: str,
     valid_for: dt.timedelta = DEFAULT_VALIDITY,
     unit_code: str | None = None,
+    subject: str | None = None,
 ) -> IssuedCredential:
     """A credential for one named official of a registering body (``role`` one of
     ``BODY_ROLES``: the Ministry of Justice is ``justice``); the token is shown once. An
     akimat's names its city (``unit_code``, a region's ISO 3166-2 code): it answers that
-    city's assembly notices only; no other body's names a unit."""
+    city's assembly notices only; no other body's names a unit. For online petitions, the
+    body a petition is addressed to (``addressee``) names itself in ``subject`` (such as
+    ``regional_akimat:KZ-75``) and a citizen (``citizen``) their IIN."""
     if role not in BODY_ROLES:
         raise BadInput("role", f"must be one of {list(BODY_ROLES)}", role)
     if role == "akimat":
@@ -388,6 +393,7 @@ def issue_official(
             raise BadInput("unit", "an akimat's credential names its city (ISO 3166-2)", unit_code)
     elif unit_code is not None:
         raise BadInput("unit", f"a {role} credential serves no single unit", unit_code)
+    subject = _subject(role, subject)
     name, position = _text(name, "name", "official"), _text(position, "position", "official")
     expires_at = dt.datetime.now(dt.UTC) + _validity(valid_for)
     token = new_token()
@@ -397,9 +403,29 @@ def issue_official(
             token_hash=hash_token(token),
             owner_name=name,
             owner_position=position,
+            subject=subject,
             expires_at=expires_at,
             unit_code=unit_code,
         )
         session.add(row)
         session.flush()
         return IssuedCredential(role, unit_code, token, row.id, name, position, expires_at)
+
+
+def _subject(role: str, subject: str | None) -> str | None:
+    """What a body credential speaks for: a citizen's IIN, an addressee body's name."""
+    if role == "citizen":
+        return parse_iin(subject, "subject").iin
+    if role == "addressee":
+        try:
+            addressee, unit = parse_body_key(subject or "")
+        except ValueError:
+            raise BadInput(
+                "subject",
+                "names the body: government, or its kind and unit as regional_akimat:KZ-75",
+                subject,
+            ) from None
+        return body_key(addressee, unit)
+    if subject is not None:
+        raise BadInput("subject", f"a {role} credential speaks for no one else", subject)
+    return None

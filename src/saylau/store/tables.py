@@ -249,7 +249,10 @@ class BodyCredentialRow(Base):
 
     __tablename__ = "body_credentials"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    role: Mapped[str] = mapped_column(String(16))  # justice
+    role: Mapped[str] = mapped_column(String(16))  # justice | moderator | addressee | citizen
+    # what the credential speaks for: a citizen's IIN, an addressee body's key
+    # (``government`` or ``regional_akimat:KZ-75``); None for the Ministry and moderators
+    subject: Mapped[str | None] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     owner_name: Mapped[str] = mapped_column(String(200))
     owner_position: Mapped[str] = mapped_column(String(200))
@@ -352,3 +355,154 @@ class AssemblyLogRow(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     frontier: Mapped[bytes] = mapped_column(LargeBinary)
     checkpoint: Mapped[str | None] = mapped_column(Text)  # the signed note of the last head
+
+
+class PetitionRow(Base):
+    """An online petition as its author wrote it. ``state`` repeats the state of its last
+    transition (so lists and the daily tick find petitions without replaying them); it is
+    written only in the transaction that adds that transition. The author's IIN is never
+    published."""
+
+    __tablename__ = "petitions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    addressee: Mapped[str] = mapped_column(String(32))
+    unit_code: Mapped[str | None] = mapped_column(String(16))
+    author_iin: Mapped[str] = mapped_column(String(12))
+    drafted_on: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class PetitionTransitionRow(Base):
+    """One step of a petition, numbered in order: the event (``step``, its day and its
+    ``detail`` as JSON: the refusal's subject, the count, the answer's text), the state it led
+    to, whether it came after its deadline, who recorded it and its entry in the petitions'
+    log. Never changed; the petition is the replay of these rows."""
+
+    __tablename__ = "petition_transitions"
+    petition_id: Mapped[str] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    step: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(32))
+    on: Mapped[dt.date] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(default=False)
+    detail: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("body_credentials.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    ledger_index: Mapped[int] = mapped_column(BigInteger)
+
+
+class PetitionSignatureRow(Base):
+    """One citizen's signature of one petition (the unique constraint holds it to one per
+    citizen, under any concurrency). Insert-only: counts per petition, region and day are
+    derived from these rows by SQL, so they cannot drift. ``iin`` serves eligibility and
+    withdrawal and is never published; ``region`` is the signer's region on the voter
+    register (None when the register does not hold them)."""
+
+    __tablename__ = "petition_signatures"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    petition_id: Mapped[str] = mapped_column(ForeignKey("petitions.id"))
+    iin: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(200))
+    certificate_serial: Mapped[str] = mapped_column(String(128))
+    region: Mapped[str | None] = mapped_column(String(16))
+    signed_on: Mapped[dt.date] = mapped_column(Date)
+    signed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # the signature's salted commitment in the petition's own log: the salt (secret to the
+    # signer and the service) and the leaf's index
+    salt: Mapped[bytes | None] = mapped_column(LargeBinary)
+    leaf_index: Mapped[int | None] = mapped_column(BigInteger)
+    __table_args__ = (
+        UniqueConstraint("petition_id", "iin", name="uq_petition_signatures_citizen"),
+        Index("ix_petition_signatures_day", "petition_id", "signed_on"),
+        Index("ix_petition_signatures_region", "petition_id", "region"),
+    )
+
+
+class PetitionWithdrawalRow(Base):
+    """A signature withdrawn, on its day; the signature row stays, the counts leave it out."""
+
+    __tablename__ = "petition_withdrawals"
+    signature_id: Mapped[int] = mapped_column(
+        ForeignKey("petition_signatures.id"), primary_key=True
+    )
+    petition_id: Mapped[str] = mapped_column(ForeignKey("petitions.id"), index=True)
+    withdrawn_on: Mapped[dt.date] = mapped_column(Date)
+    withdrawn_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    salt: Mapped[bytes | None] = mapped_column(LargeBinary)
+    leaf_index: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class PetitionLogRow(Base):
+    """The petitions' Merkle log (every transition of every petition): its size and
+    right-hand frontier, whose row lock orders the appends; ``public_key`` signs its heads."""
+
+    __tablename__ = "petition_log"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    frontier: Mapped[bytes] = mapped_column(LargeBinary)
+    origin: Mapped[str] = mapped_column(String(255))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PetitionLogEntryRow(Base):
+    """One leaf of the petitions' log: the canonical bytes of a transition."""
+
+    __tablename__ = "petition_log_entries"
+    log: Mapped[str] = mapped_column(ForeignKey("petition_log.name"), primary_key=True)
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    leaf: Mapped[bytes] = mapped_column(LargeBinary)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class PetitionLogHeadRow(Base):
+    """A signed head of the petitions' log, as its C2SP checkpoint."""
+
+    __tablename__ = "petition_log_heads"
+    log: Mapped[str] = mapped_column(ForeignKey("petition_log.name"), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    root: Mapped[bytes] = mapped_column(LargeBinary)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class SignatureLogRow(Base):
+    """A petition's own Merkle log of salted commitments (a leaf per signature and per
+    withdrawal, never a name): its size and frontier, whose row lock orders the appends,
+    the log's name in its checkpoints and the key that signs its heads."""
+
+    __tablename__ = "signature_logs"
+    petition_id: Mapped[str] = mapped_column(ForeignKey("petitions.id"), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    frontier: Mapped[bytes] = mapped_column(LargeBinary)
+    origin: Mapped[str] = mapped_column(String(255))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SignatureLeafRow(Base):
+    """One leaf of a petition's signature log: public bytes that name no one."""
+
+    __tablename__ = "signature_leaves"
+    petition_id: Mapped[str] = mapped_column(
+        ForeignKey("signature_logs.petition_id"), primary_key=True
+    )
+    index: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    leaf: Mapped[bytes] = mapped_column(LargeBinary)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class SignatureHeadRow(Base):
+    """A signed head of a petition's signature log, as its C2SP checkpoint."""
+
+    __tablename__ = "signature_heads"
+    petition_id: Mapped[str] = mapped_column(
+        ForeignKey("signature_logs.petition_id"), primary_key=True
+    )
+    size: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    root: Mapped[bytes] = mapped_column(LargeBinary)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text)

@@ -20,6 +20,7 @@ from saylau.model import iso_date
 from saylau.outcome.records import ListOutcome
 from saylau.service import assemblies, candidates, elections, overview, parties, proofs, results
 from saylau.service import forensics as night_forensics
+from saylau.service import petitions as service_petitions
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.tabulation import figures as tally
@@ -35,6 +36,7 @@ from saylau.web import (
     gatherings,
     geo,
     observers,
+    petitioning,
     registry,
     views,
 )
@@ -545,4 +547,32 @@ def observers_page(
         tree_size=size,
         page_path=f"/{election_id}/{contest_id}/observers/",
         twin=f"/api/v1/elections/{election_id}/forensics/{contest_id}",
+    )
+
+
+def petitions_page(context: Context, language: str, query: str | None) -> bytes:
+    """The public petitions, newest first, or those holding ``query``."""
+    found = service_petitions.listing(context, query)
+    return render(
+        language,
+        "petitions.html",
+        petitions=[petitioning.summary_view(p, language) for p in found],
+        query=query,
+        page_path="/petitions/",
+        twin="/api/v1/petitions",
+    )
+
+
+def petition_page(context: Context, language: str, petition_id: str) -> bytes:
+    """One petition: its progress to the threshold, working days left, steps, the body's
+    answer and its counts per region and per day."""
+    found = service_petitions.shown(context, petition_id)
+    regions = service_petitions.by_region(context, petition_id)
+    days = service_petitions.by_day(context, petition_id)
+    return render(
+        language,
+        "petition.html",
+        petition=petitioning.petition_view(found, regions, days, language),
+        page_path=f"/petitions/{petition_id}/",
+        twin=f"/api/v1/petitions/{petition_id}",
     )

@@ -201,6 +201,27 @@ def data_page(lang: Language) -> Response:
     return _html(pages.data_page(lang))
 
 
+# --- petitions: the public petitions and each one's page (before the results, whose paths
+# would match) ---------------------------------------------------------------------------
+
+petition_pages = APIRouter(include_in_schema=False)
+PetitionId = Annotated[str, PathParam(pattern=r"^[a-z0-9]{1,64}$")]
+SearchQuery = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
+
+
+@petition_pages.get("/{lang}/petitions/")
+def petitions_page(lang: Language, site: SiteOf, q: SearchQuery = None) -> Response:
+    """The public petitions with their state and count; ``q`` searches titles and texts."""
+    query = q.strip() if q and q.strip() else None
+    return _html(pages.petitions_page(site.context, lang, query))
+
+
+@petition_pages.get("/{lang}/petitions/{petition_id}/")
+def petition_page(lang: Language, petition_id: PetitionId, site: SiteOf) -> Response:
+    """One petition: progress to its threshold, working days left, steps and answer."""
+    return _html(pages.petition_page(site.context, lang, petition_id))
+
+
 # --- people: an election's candidates, lists and deputies (before the results, whose contest
 # paths would match; election.RESERVED_CONTEST_IDS keeps contests off these ids) ------------
 
@@ -452,6 +473,7 @@ ROUTERS = (
     entry,
     party_pages,
     assembly_pages,
+    petition_pages,
     people_pages,
     whatif_pages,
     news_feeds,
