@@ -79,6 +79,7 @@ def environment(language: str) -> Environment:
         number=lambda v: number(v, language),
         percent=lambda v: percent(v, language),
         moment=lambda v: moment(v, language),
+        instant=instant,
         day=lambda v: day(v, language),
         name=lambda names: name(dict(names), language),
         status_words=views.STATUS_WORDS,
@@ -86,6 +87,17 @@ def environment(language: str) -> Environment:
         live=lambda field, text: Markup(f'<span data-live="{field}">{escape(text)}</span>'),
     )
     return env
+
+
+def instant(value: str | None) -> str:
+    """A stored moment as a machine reads it, on the commission's clock with its offset
+    (a stored moment without a zone is UTC)."""
+    if value is None:
+        return ""
+    when = dt.datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(TIMEZONE).isoformat(timespec="seconds")
 
 
 def render(language: str, template: str, **values: Any) -> bytes:
