@@ -9,8 +9,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from saylau.api import create_app
 from saylau.service import live
 from saylau.service.auth import Principal
 from saylau.service.certification import certify
@@ -143,3 +145,26 @@ def test_a_precinct_says_its_own_state_and_each_version_who_approved_it_and_what
     certify(ctx, who["KZ"], LIST)
     certified = live.read(ctx, ELECTION, LIST, P1).answer
     assert (certified["status"], certified["precinct_state"]) == ("certified", "corrected")
+
+
+def test_the_block_is_answered_only_when_newer_and_never_for_a_precinct(
+    ctx: Context, who: dict[str, Principal]
+) -> None:
+    """The open page's poll: 204 while the block is no newer than the page's, the whole block
+    (every figure, the size it was read at) once it is; a precinct has no block."""
+    report(ctx, who["KZ"], PRECINCTS[:2])
+    block = f"/live/{ELECTION}/{LIST}/block"
+    with TestClient(create_app(ctx=ctx)) as client:
+        first = client.get(block, params={"lang": "ru"})
+        assert first.status_code == 200, first.text
+        size = int(first.headers["X-Saylau-Tree-Size"])
+        assert size == ledger_size(ctx) == 3
+        assert f'data-tree-size="{size}"' in first.text
+        assert first.text.lstrip().startswith('<div id="live-results"')
+        assert "Прогноз мандатов появится" in first.text  # 2 of 12: no chamber yet
+        unchanged = client.get(block, params={"lang": "ru", "after": size})
+        assert (unchanged.status_code, unchanged.content) == (204, b"")
+        older = client.get(block, params={"lang": "ru", "after": size - 1})
+        assert older.status_code == 200 and older.content == first.content
+        missing = client.get(block, params={"unit": P1})
+        assert missing.status_code == 404

@@ -33,6 +33,7 @@ from saylau.law.reading import iso_day
 from saylau.service import changes, elections, results
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
+from saylau.service.live import read as live_read
 from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
 from saylau.tabulation import figures as tally
 from saylau.web import embedding, feeds, pages
@@ -447,7 +448,8 @@ async def live(
 
     def build(size: int) -> bytes:
         code = unit or pages.republic_of(context, election_id)
-        answer = results.unit_results(context, election_id, contest_id, code)
+        read = live_read(context, election_id, contest_id, code, whole=False)
+        answer, size = read.answer, read.size  # every number of one read, and its size
         counts = answer["counts"] or {}
         votes = counts.get("votes", {})
         kind = pages.election_of(context, election_id).contest(contest_id).kind.value
