@@ -204,6 +204,9 @@ def test_every_figure_moves_together_and_equals_a_fresh_load(night: Night) -> No
         page.goto(night.page())
         assert figures(page)["chamber"] == 1
         page.evaluate("window.sameDocument = true")
+        link = page.locator("section[aria-labelledby=children-title] tbody a").first
+        link.focus()
+        focused = link.get_attribute("href")
 
         # the next protocols give every vote of the list leading now to the list last
         # among those with seats: enough to move the projection
@@ -223,6 +226,10 @@ def test_every_figure_moves_together_and_equals_a_fresh_load(night: Night) -> No
         wait_for_size(page, size)
         live = figures(page)
         assert page.evaluate("window.sameDocument") is True, "the page was reloaded"
+        # a keyboard reader keeps their place; a screen reader is told the new progress
+        assert page.evaluate("document.activeElement.getAttribute('href')") == focused
+        note = plain(page.locator("#live-note").inner_text())
+        assert live["reported"] and note.endswith(live["reported"]), note  # kk: "… 300 ішінен 227"
         browser = page.context.browser
         assert browser is not None
         elsewhere = browser.new_context()  # a reader of its own, nothing shared

@@ -37,8 +37,20 @@
       for (var i = 0; i < opened.length && i < toOpen.length; i++) {
         toOpen[i].open = opened[i].open;  // a reader's open explanation stays open
       }
+      var focused = document.activeElement;
+      var refocus = null;
+      if (focused && block.contains(focused) && focused.getAttribute("href")) {
+        refocus = focused.getAttribute("href");  // a keyboard reader keeps their place
+      }
       block.replaceWith(fresh);
       block = fresh;
+      if (refocus) {
+        var same = fresh.querySelector('a[href="' + refocus.replace(/"/g, '\\"') + '"]');
+        if (same) { same.focus(); }
+      }
+      var note = document.getElementById("live-note");
+      var progress = fresh.querySelector(".progress strong");
+      if (note && progress) { note.textContent = progress.textContent; }
       size = freshSize;
       setText(document, "tree_size", fresh.getAttribute("data-tree-size-shown"));
     }
