@@ -203,6 +203,12 @@ def test_every_figure_moves_together_and_equals_a_fresh_load(night: Night) -> No
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(night.page())
         assert figures(page)["chamber"] == 1
+        browser = page.context.browser
+        assert browser is not None
+        embedding = browser.new_context()
+        widget = embedding.new_page()  # the embeddable widget keeps up the same way
+        widget.goto(night.page() + "widget")
+        widget.evaluate("window.sameDocument = true")
         page.evaluate("window.sameDocument = true")
         link = page.locator("section[aria-labelledby=children-title] tbody a").first
         link.focus()
@@ -230,8 +236,6 @@ def test_every_figure_moves_together_and_equals_a_fresh_load(night: Night) -> No
         assert page.evaluate("document.activeElement.getAttribute('href')") == focused
         note = plain(page.locator("#live-note").inner_text())
         assert live["reported"] and note.endswith(live["reported"]), note  # kk: "… 300 ішінен 227"
-        browser = page.context.browser
-        assert browser is not None
         elsewhere = browser.new_context()  # a reader of its own, nothing shared
         try:
             fresh = fresh_figures(elsewhere.new_page(), night.page(), size)
@@ -239,6 +243,15 @@ def test_every_figure_moves_together_and_equals_a_fresh_load(night: Night) -> No
             elsewhere.close()
         assert live == fresh
         assert seat_cells(live) == after
+        wait_for_size(widget, size)
+        assert widget.evaluate("window.sameDocument") is True
+        shown = {
+            str(row.get_attribute("data-option")): plain(row.locator("td").last.inner_text())
+            for row in widget.locator("#results tbody tr").all()
+        }
+        assert {o: int(n) for o, n in shown.items() if n.isdigit() and n != "0"} == after
+        assert plain(widget.locator('[data-live="reported"]').inner_text()) == live["reported"]
+        embedding.close()
         assert live["footer tree size"] is not None
         assert int("".join(c for c in live["footer tree size"] if c.isdigit())) == size
         # the last update's moment carries its offset: the commission's clock, UTC+5

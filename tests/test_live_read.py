@@ -168,3 +168,7 @@ def test_the_block_is_answered_only_when_newer_and_never_for_a_precinct(
         assert older.status_code == 200 and older.content == first.content
         missing = client.get(block, params={"unit": P1})
         assert missing.status_code == 404
+        widget = client.get(block, params={"lang": "ru", "widget": True})
+        assert widget.status_code == 200 and f'data-tree-size="{size}"' in widget.text
+        assert "widget=1" in widget.text and 'id="results"' in widget.text
+        assert "Прогноз мандатов появится" not in widget.text  # the widget has no chamber

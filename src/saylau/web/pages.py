@@ -333,7 +333,12 @@ def unit_page(
             {},
         )
     figures = drawing.draw(jobs)
-    template = "widget.html" if widget else "_results.html" if block else "unit.html"
+    template = {
+        (True, True): "_widget_results.html",
+        (True, False): "widget.html",
+        (False, True): "_results.html",
+        (False, False): "unit.html",
+    }[(widget, block)]
     title = name(dict(contest.names), lang)
     embedded = embedding.embed(base, lang, election_id, contest_id, title, len(contest.options))
     return render(

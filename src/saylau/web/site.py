@@ -5,14 +5,15 @@ Every page exists in Kazakh (default), Russian and English under ``/kk/``, ``/ru
 answers into snapshots keyed by the ledger size, so a surge of readers costs one render per
 change, never a database query per reader. An open results page polls its results block
 (``/live/…/block``): every figure of one read, swapped in whole, so that no figure of the
-page is ever of another moment than the rest; a small JSON (``/live/….json``) keeps the
-widget's numbers moving.
+page is ever of another moment than the rest (the widget has a block of its own); a small
+JSON (``/live/….json``) gives a unit's numbers to programs.
 
 The routes are one router per area: ``entry`` (the root and each language's root, which
 lead to the latest election), ``results`` (an election, a contest, a unit or precinct),
-``widgets`` (the embeddable summary) and ``live`` (the JSON the open pages poll); the
-static files (style sheet, script) are mounted under ``/static``. Each route reaches the
-service through the :class:`Site` that :func:`install` keeps in the application's state.
+``widgets`` (the embeddable summary) and ``live`` (the blocks the open pages poll, and the
+JSON); the static files (style sheet, script) are mounted under ``/static``. Each route
+reaches the service through the :class:`Site` that :func:`install` keeps in the
+application's state.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from saylau.law.reading import iso_day
-from saylau.service import changes, elections, results
+from saylau.service import changes, elections
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.live import read as live_read
@@ -409,20 +410,24 @@ async def live_block(
     unit: Annotated[str | None, Query(max_length=64, pattern=CODE)] = None,
     lang: Annotated[str, Query(pattern="^(kk|ru|en)$")] = DEFAULT,
     after: Annotated[int | None, Query(ge=0)] = None,
+    widget: bool = False,
 ) -> Response:
-    """A unit's whole results block (every figure of one read), as the open page swaps it
-    in; with ``after``, 204 No Content unless the block was read at a larger ledger size, so
-    a page polling an unchanged count costs a few bytes. Built as the page is (at most every
-    :data:`PAGE_INTERVAL` seconds), from the database alone: any worker answers alike."""
+    """A unit's whole results block (every figure of one read), as the open page (or, with
+    ``widget``, the embedded widget) swaps it in; with ``after``, 204 No Content unless the
+    block was read at a larger ledger size, so a page polling an unchanged count costs a few
+    bytes. Built as the page is (at most every :data:`PAGE_INTERVAL` seconds), from the
+    database alone: any worker answers alike."""
 
     def build(size: int) -> bytes:
         code = unit or pages.republic_of(site.context, election_id)
         election = pages.election_of(site.context, election_id)
         if not election.has_unit(code) or election.unit(code).level == "precinct":
             raise NotFound(f"no results block for unit {unit!r}")
-        return pages.unit_page(site.context, lang, election_id, contest_id, code, size, block=True)
+        return pages.unit_page(
+            site.context, lang, election_id, contest_id, code, size, widget=widget, block=True
+        )
 
-    key = ("block", lang, election_id, contest_id, unit)
+    key = ("block", lang, election_id, contest_id, unit, widget)
     size, body = await site.snapshots.read_sized(
         election_id, key, build, min_interval=PAGE_INTERVAL
     )

@@ -6,10 +6,7 @@
 // it from one read and says the ledger size it was read at (data-tree-size); the page
 // polls for a block read at a larger size and swaps the whole block, so no figure is ever
 // of another moment than the others. Polling stops once the contest is certified.
-//
-// The widget has no block: it polls a small JSON and updates its numbers in place, written
-// by the server as the page's language writes them ("shown"), since a browser may lack a
-// language's data (Chromium writes Kazakh numbers the English way).
+// The embedded widget has a block of its own and is kept current the same way.
 (function () {
   "use strict";
   if (!window.fetch) { return; }
@@ -69,46 +66,6 @@
     window.setTimeout(poll, PERIOD);
   }
 
-  function pollNumbers(box) {
-    var source = box.getAttribute("data-live-source");
-    var lastSize = null;
-
-    function apply(data) {
-      if (data.tree_size === lastSize || !data.shown) { return; }
-      lastSize = data.tree_size;
-      var shown = data.shown;
-      setText(document, "reported", shown.precincts_reported);
-      setText(document, "participated", shown.participated);
-      setText(document, "voters", shown.voters);
-      setText(document, "turnout", shown.turnout);
-      setText(document, "tree_size", shown.tree_size);
-      var bar = box.querySelector("progress");
-      if (bar) { bar.value = data.precincts_reported; }
-      Object.keys(data.votes).forEach(function (option) {
-        var row = document.querySelector('#results tr[data-option="' + option + '"]');
-        if (!row) { return; }
-        setText(row, "votes", shown.votes[option]);
-        setText(row, "percent", shown.percent[option]);
-      });
-      box.setAttribute("data-status", data.status);
-    }
-
-    function poll() {
-      fetch(source, { cache: "no-store" })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (data) { if (data) { apply(data); } })
-        .catch(function () {})
-        .then(function () {
-          if (box.getAttribute("data-status") !== "certified") {
-            window.setTimeout(poll, PERIOD);
-          }
-        });
-    }
-    window.setTimeout(poll, PERIOD);
-  }
-
   var block = document.querySelector("#live-results[data-live-block]");
-  if (block) { pollBlock(block); return; }
-  var box = document.querySelector("[data-live-source]");
-  if (box && box.getAttribute("data-status") !== "certified") { pollNumbers(box); }
+  if (block) { pollBlock(block); }
 })();
