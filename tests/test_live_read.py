@@ -4,6 +4,7 @@ state and its versions' approvers and changes."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -172,3 +173,42 @@ def test_the_block_is_answered_only_when_newer_and_never_for_a_precinct(
         assert widget.status_code == 200 and f'data-tree-size="{size}"' in widget.text
         assert "widget=1" in widget.text and 'id="results"' in widget.text
         assert "Прогноз мандатов появится" not in widget.text  # the widget has no chamber
+
+
+def test_reads_while_protocols_arrive_are_each_of_one_state(tmp_path: Path) -> None:
+    """On PostgreSQL, reads taken while a writer submits protocol after protocol each see one
+    state: the ledger size, the republic's totals, the standing and the night all count the
+    same protocols (a read of separate statements could mix two states)."""
+    with imported("postgresql", tmp_path, small_election()) as ctx:
+        who = principals(ctx, ELECTION)
+        done = threading.Event()
+        failures: list[BaseException] = []
+
+        def write() -> None:
+            try:
+                for code in PRECINCTS:
+                    report(ctx, who["KZ"], [code])
+            except BaseException as error:  # reported to the test below
+                failures.append(error)
+            finally:
+                done.set()
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        seen: set[int] = set()
+
+        def check() -> None:
+            read = live.read(ctx, ELECTION, LIST, "KZ")
+            reported = read.answer["precincts_reported"]
+            assert read.size == reported + 1  # the definition, then one entry a protocol
+            assert read.standing is not None
+            assert read.standing.precincts_reported == reported
+            assert (read.night[-1]["reported"] if read.night else 0) == reported
+            seen.add(reported)
+
+        while not done.is_set():
+            check()
+        writer.join()
+        check()
+        assert failures == []
+        assert max(seen) == len(PRECINCTS) and len(seen) > 2  # reads saw the count move

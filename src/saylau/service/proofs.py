@@ -67,7 +67,9 @@ def progress_in(
     series: list[dict[str, Any]] = []
     position = 0
     for step in range(1, buckets + 1):
-        edge = last if span is None else first + span * step
+        # the last slice ends at the last protocol: a slice of the span rounded to whole
+        # microseconds, times the slices, may fall short of it and leave it uncounted
+        edge = last if span is None or step == buckets else first + span * step
         while position < len(times) and times[position] <= edge:
             position += 1
         series.append({"at": moments.iso(edge), "reported": position})
