@@ -256,6 +256,7 @@ def test_every_figure_moves_together_and_equals_a_fresh_load(night: Night) -> No
         assert int("".join(c for c in live["footer tree size"] if c.isdigit())) == size
         # the last update's moment carries its offset: the commission's clock, UTC+5
         assert str(live["last update at"]).endswith("+05:00"), live["last update at"]
+        assert str(live["last update"]).endswith(", UTC+5)"), live["last update"]  # zone named
 
         # the rest arrive, the contest is certified: the page says so and stops polling
         size = night.submit_next(len(night.waiting))
