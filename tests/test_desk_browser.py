@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.browsing import PHONE_WIDTH, chromium_page, plain
-from tests.elections_fixture import protocol
+from tests.elections_fixture import protocol, small_election
 from tests.serving import ELECTION, Server, Tokens, check_invariants, prepare, start_server
 from tests.test_site_browser import serious_violations
 
@@ -210,6 +210,19 @@ def test_a_protocol_double_entered_corrected_and_approved(served: Served, page: 
     page.goto(served.at(f"/en/{ELECTION}/{CONTEST}/{PRECINCT}/"))
     rows = plain(page.locator("#protocol").inner_text())
     assert "Amanat 500" in rows and "Auyl 243" in rows, rows
+    # its badge says the precinct was corrected; the correction names who approved it (the
+    # district's commission and its member as the credential stores them) and what changed
+    badge = page.locator(".precinct-state .status")
+    assert badge.inner_text() == "Corrected: a correction was approved"
+    second = page.locator('ol.versions > li[data-version="2"]')
+    approved = plain(second.locator(".approved-by").inner_text())
+    district = small_election().unit(DISTRICT).names["en"]
+    assert approved.startswith(f"Commission of {district} (chair of commission {DISTRICT}, chair)")
+    changes = [plain(r.inner_text()) for r in second.locator("table.changes tbody tr").all()]
+    assert changes == ["Amanat 512 500", "Auyl 231 243"], changes
+    first = page.locator('ol.versions > li[data-version="1"]')
+    assert "needs no approval" in first.locator(".approved-by").inner_text()
+    audit(page, found)
     stored = check_invariants(served.url)
     assert stored.current[(PRECINCT, CONTEST)]["votes"]["amanat"] == 500
 

@@ -450,7 +450,7 @@ def test_live_numbers_come_written_for_the_page_s_language(client: TestClient) -
             assert float(re.sub(r"[^\d.,]", "", shown).replace(",", ".")) == value
     assert "shown" not in client.get(f"/live/{ELECTION}/{CONTEST}.json").json()
     page_body = page(client, "/kk" + REPUBLIC)
-    assert '.json?unit=KZ&amp;lang=kk"' in page_body  # live.js asks in the page's language
+    assert "/block?unit=KZ&amp;lang=kk" in page_body  # live.js asks in the page's language
 
 
 # --- the national night in Kazakh and Russian: no English place names ---------------------

@@ -327,10 +327,12 @@ def test_drill_down_to_a_precinct_and_its_proof(site: Site, page: Page) -> None:
     assert page.locator("p.check-ok").is_visible()
     assert not page.locator("p.check-failed").count()
 
-    versions = page.locator('section[aria-labelledby="versions-title"] table tbody tr')
+    versions = page.locator('section[aria-labelledby="versions-title"] ol.versions > li')
     assert versions.count() == len(answer["versions"]) == 1
     index = answer["versions"][0]["ledger_index"]
-    assert digits(versions.first.locator("td").last.inner_text()) == index
+    assert digits(versions.first.locator("dl.version > div dd").last.inner_text()) == index
+    # the badge is the precinct's own (its protocol is in), not the contest's status
+    assert page.locator(".precinct-state .status").inner_text() == "Reported"
 
     proof = page.locator("dl.proof")
     codes = [c.inner_text() for c in proof.locator("dd code").all()]

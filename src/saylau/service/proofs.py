@@ -43,16 +43,23 @@ def progress(
 ) -> list[dict[str, Any]]:
     """Precincts reported over time: first versions accepted, counted in equal time slices."""
     with ctx.sessions() as session:
-        times = sorted(
-            session.scalars(
-                select(ProtocolRow.submitted_at).where(
-                    ProtocolRow.election_id == election_id,
-                    ProtocolRow.contest == contest,
-                    ProtocolRow.version == 1,
-                    ProtocolRow.state == "accepted",
-                )
+        return progress_in(session, election_id, contest, buckets)
+
+
+def progress_in(
+    session: Session, election_id: str, contest: str, buckets: int = 24
+) -> list[dict[str, Any]]:
+    """:func:`progress` read in ``session`` (a caller reading more in the same state)."""
+    times = sorted(
+        session.scalars(
+            select(ProtocolRow.submitted_at).where(
+                ProtocolRow.election_id == election_id,
+                ProtocolRow.contest == contest,
+                ProtocolRow.version == 1,
+                ProtocolRow.state == "accepted",
             )
         )
+    )
     if not times:
         return []
     first, last = times[0], times[-1]
@@ -60,7 +67,9 @@ def progress(
     series: list[dict[str, Any]] = []
     position = 0
     for step in range(1, buckets + 1):
-        edge = last if span is None else first + span * step
+        # the last slice ends at the last protocol: a slice of the span rounded to whole
+        # microseconds, times the slices, may fall short of it and leave it uncounted
+        edge = last if span is None or step == buckets else first + span * step
         while position < len(times) and times[position] <= edge:
             position += 1
         series.append({"at": moments.iso(edge), "reported": position})

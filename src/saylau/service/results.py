@@ -57,26 +57,33 @@ def _contest(election: Election, contest_id: str) -> ContestDef:
 def unit_results(ctx: Context, election_id: str, contest_id: str, unit: str) -> dict[str, Any]:
     """The results of a contest at one unit of the tree, with its children."""
     with ctx.sessions() as session:
-        election = ctx.catalog(session, election_id).election
-        contest = _contest(election, contest_id)
-        if not election.has_unit(unit):
-            raise NotFound(f"no unit {unit!r} in election {election_id!r}")
-        certified = is_certified(session, election_id, contest_id)
-        if election.unit(unit).level == "precinct":
-            page = precinct_results(session, election, contest, unit)
-            return page | ({"status": "certified"} if certified else {})
-        row = session.get(TotalRow, (election_id, contest_id, unit))
-        if row is None:
-            raise NotFound(f"contest {contest_id!r} is not held in {unit!r}")
-        children = [u.code for u in election.children(unit)]
-        child_rows = session.scalars(
-            select(TotalRow).where(
-                TotalRow.election_id == election_id,
-                TotalRow.contest == contest_id,
-                TotalRow.unit_code.in_(children),
-            )
-        ).all()
-        precinct_children = _precinct_children(session, election, contest_id, children)
+        return unit_results_in(ctx, session, election_id, contest_id, unit)
+
+
+def unit_results_in(
+    ctx: Context, session: Session, election_id: str, contest_id: str, unit: str
+) -> dict[str, Any]:
+    """:func:`unit_results` read in ``session`` (a caller reading more in the same state)."""
+    election = ctx.catalog(session, election_id).election
+    contest = _contest(election, contest_id)
+    if not election.has_unit(unit):
+        raise NotFound(f"no unit {unit!r} in election {election_id!r}")
+    certified = is_certified(session, election_id, contest_id)
+    if election.unit(unit).level == "precinct":
+        page = precinct_results(session, election, contest, unit)
+        return page | ({"status": "certified"} if certified else {})
+    row = session.get(TotalRow, (election_id, contest_id, unit))
+    if row is None:
+        raise NotFound(f"contest {contest_id!r} is not held in {unit!r}")
+    children = [u.code for u in election.children(unit)]
+    child_rows = session.scalars(
+        select(TotalRow).where(
+            TotalRow.election_id == election_id,
+            TotalRow.contest == contest_id,
+            TotalRow.unit_code.in_(children),
+        )
+    ).all()
+    precinct_children = _precinct_children(session, election, contest_id, children)
     summary = _summary(row)
     return {
         "election": election_id,
@@ -269,13 +276,18 @@ class Standing:
 def standing(ctx: Context, election_id: str, contest_id: str) -> Standing:
     """The contest's outcome from its totals so far, with the counting status."""
     with ctx.sessions() as session:
-        election = ctx.catalog(session, election_id).election
-        contest = _contest(election, contest_id)
-        top = ctx.catalog(session, election_id).republic
-        row, units = decision_totals(session, election, contest, top)
-        if row is None:
-            raise NotFound(f"contest {contest_id!r} has no totals")
-        certified = is_certified(session, election_id, contest_id)
+        return standing_in(ctx, session, election_id, contest_id)
+
+
+def standing_in(ctx: Context, session: Session, election_id: str, contest_id: str) -> Standing:
+    """:func:`standing` read in ``session`` (a caller reading more in the same state)."""
+    election = ctx.catalog(session, election_id).election
+    contest = _contest(election, contest_id)
+    top = ctx.catalog(session, election_id).republic
+    row, units = decision_totals(session, election, contest, top)
+    if row is None:
+        raise NotFound(f"contest {contest_id!r} has no totals")
+    certified = is_certified(session, election_id, contest_id)
     counts = json.loads(row.counts)
     status = status_of(row.precincts_reported, row.precincts_expected, certified)
     base = (election_id, contest_id, status, row.precincts_reported, row.precincts_expected)

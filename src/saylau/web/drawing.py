@@ -52,14 +52,29 @@ def _executor() -> ProcessPoolExecutor:
         return _pool
 
 
+#: Charts drawn lately, by what they were drawn from: a page and its results block read at
+#: the same state ask for the same charts, and the second asks no helper.
+_drawn: dict[str, str] = {}
+DRAWN_LIMIT = 256
+
+
 def draw(jobs: dict[str, Job]) -> dict[str, str]:
-    """Every chart of a page as SVG, drawn in the helper process (the caller only waits)."""
+    """Every chart of a page as SVG, drawn in the helper process (the caller only waits);
+    a chart drawn lately from the same data is not drawn again."""
     if not jobs:
         return {}
+    keys = {name: repr(job) for name, job in jobs.items()}
+    with _guard:
+        found = {name: _drawn[key] for name, key in keys.items() if key in _drawn}
     futures: dict[str, Future[str]] = {
-        name: _executor().submit(_draw, job) for name, job in jobs.items()
+        name: _executor().submit(_draw, job) for name, job in jobs.items() if name not in found
     }
-    return {name: future.result() for name, future in futures.items()}
+    drawn = {name: future.result() for name, future in futures.items()}
+    with _guard:
+        if len(_drawn) + len(drawn) > DRAWN_LIMIT:
+            _drawn.clear()
+        _drawn.update({keys[name]: svg for name, svg in drawn.items()})
+    return {name: found[name] if name in found else drawn[name] for name in jobs}
 
 
 def shutdown() -> None:

@@ -18,11 +18,19 @@ from saylau.assemblies import icalendar
 from saylau.election import ContestDef, Election
 from saylau.model import iso_date
 from saylau.outcome.records import ListOutcome
-from saylau.service import assemblies, candidates, elections, overview, parties, proofs, results
+from saylau.service import (
+    assemblies,
+    candidates,
+    elections,
+    live,
+    overview,
+    parties,
+)
 from saylau.service import forensics as night_forensics
 from saylau.service import petitions as service_petitions
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
+from saylau.service.settings import SETTINGS
 from saylau.tabulation import figures as tally
 from saylau.web import (
     candidacy,
@@ -50,6 +58,7 @@ from saylau.web.i18n import (
     name,
     number,
     percent,
+    share,
     translations,
     zone,
 )
@@ -72,12 +81,25 @@ def environment(language: str) -> Environment:
         number=lambda v: number(v, language),
         percent=lambda v: percent(v, language),
         moment=lambda v: moment(v, language),
+        instant=instant,
         day=lambda v: day(v, language),
         name=lambda names: name(dict(names), language),
         status_words=views.STATUS_WORDS,
+        precinct_words=views.PRECINCT_WORDS,
         live=lambda field, text: Markup(f'<span data-live="{field}">{escape(text)}</span>'),
     )
     return env
+
+
+def instant(value: str | None) -> str:
+    """A stored moment as a machine reads it, on the commission's clock with its offset
+    (a stored moment without a zone is UTC)."""
+    if value is None:
+        return ""
+    when = dt.datetime.fromisoformat(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(TIMEZONE).isoformat(timespec="seconds")
 
 
 def render(language: str, template: str, **values: Any) -> bytes:
@@ -225,24 +247,27 @@ def unit_page(
     size: int,
     widget: bool = False,
     base: str = "",
+    block: bool = False,
 ) -> bytes:
     """A contest's results at a unit (or its widget), with the embed a news page pastes,
-    which names the site at ``base``."""
+    which names the site at ``base``; with ``block``, only its results block (what the open
+    page swaps in while counting goes on). Every figure is of one read (:func:`live.read`):
+    the page says the ledger size it was read at, which may be newer than ``size``, the one
+    it was asked at."""
     election = election_of(context, election_id)
     try:
         contest = election.contest(contest_id)
     except KeyError:
         raise NotFound(f"no contest {contest_id!r}") from None
-    answer = results.unit_results(context, election_id, contest_id, unit)
-    answer["as_of_tree_size"] = size
+    read = live.read(context, election_id, contest_id, unit, whole=not widget)
+    answer = read.answer
+    answer["as_of_tree_size"] = read.size
     if election.unit(unit).level == "precinct":
-        return precinct_page(context, lang, election, contest, answer, size)
-    decided = (
-        results.standing(context, election_id, contest_id).outcome
-        if unit == republic_of(context, election_id)
-        else None
-    )
-    view = views.unit_view(election, contest, answer, decided, lang)
+        return precinct_page(context, lang, election, contest, read)
+    top = unit == republic_of(context, election_id)
+    decided = read.standing.outcome if read.standing is not None else None
+    seats = views.seats_state(contest, top, answer["status"], decided, read.seats_projected)
+    view = views.unit_view(election, contest, answer, decided, lang, seats)
     _ = translations(lang).gettext
     jobs: dict[str, drawing.Job] = {}
     if view.rows and view.participated:
@@ -269,7 +294,14 @@ def unit_page(
         total = sum(s for _l, s, _c in seated)
         jobs["seats"] = (
             "hemicycle",
-            (seated, _("Seats won by party lists"), total, lang),
+            (
+                seated,
+                _("Projected seats of the party lists")
+                if view.seats == "projected"
+                else _("Seats won by party lists"),
+                total,
+                lang,
+            ),
             {},
         )
     turnout_rows = [c for c in view.children if c.turnout is not None]
@@ -288,24 +320,27 @@ def unit_page(
     drawn_map = None
     if view.level == "republic" and not widget and len(view.children) > 1:
         drawn_map = regional_map(election, lang)
-    night: list[dict[str, Any]] = []
-    if view.level == "republic" and not widget:
-        night = proofs.progress(context, election_id, contest_id)
-        if night:
-            clock(night, lang)
-            jobs["progress"] = (
-                "progress",
-                (
-                    [p["clock"] for p in night],
-                    [p["reported"] for p in night],
-                    view.expected,
-                    _("Precincts reported over the night"),
-                    lang,
-                ),
-                {},
-            )
+    night = [dict(point) for point in read.night]
+    if view.level == "republic" and not widget and night:
+        clock(night, lang)
+        jobs["progress"] = (
+            "progress",
+            (
+                [p["clock"] for p in night],
+                [p["reported"] for p in night],
+                view.expected,
+                _("Precincts reported over the night"),
+                lang,
+            ),
+            {},
+        )
     figures = drawing.draw(jobs)
-    template = "widget.html" if widget else "unit.html"
+    template = {
+        (True, True): "_widget_results.html",
+        (True, False): "widget.html",
+        (False, True): "_results.html",
+        (False, False): "unit.html",
+    }[(widget, block)]
     title = name(dict(contest.names), lang)
     embedded = embedding.embed(base, lang, election_id, contest_id, title, len(contest.options))
     return render(
@@ -317,22 +352,29 @@ def unit_page(
         night=night,
         night_zone=night_zone(night, lang),
         embed=embedded,
-        rounds=[] if widget else round_links(context, election, contest, lang),
-        tree_size=size,
+        rounds=[] if widget or block else round_links(context, election, contest, lang),
+        projection=projection(read, lang),
+        tree_size=read.size,
         page_path=f"/{election_id}/{contest_id}/"
         + ("" if view.level == "republic" else f"{unit}/"),
         twin=f"/api/v1/elections/{election_id}/results/{contest_id}?unit={unit}",
     )
 
 
+def projection(read: live.LiveRead, language: str) -> dict[str, str]:
+    """The shares a seats section states: of precincts in now, and needed for a projection."""
+    return {
+        "needed": share(SETTINGS.seat_projection_share, language),
+        "now": percent(read.reported_share * 100, language),
+    }
+
+
 def precinct_page(
-    context: Context,
-    lang: str,
-    election: Election,
-    contest: ContestDef,
-    answer: dict[str, Any],
-    size: int,
+    context: Context, lang: str, election: Election, contest: ContestDef, read: live.LiveRead
 ) -> bytes:
+    """A precinct's protocol, its badge (the precinct's own state, not the contest's), its
+    versions with who approved each and what it changed, and its proof."""
+    answer, size = read.answer, read.size
     proof = None
     if answer["counts"]:
         proof = evidence.check(context, election.id, answer["unit"], contest.id, answer["counts"])
@@ -348,6 +390,7 @@ def precinct_page(
         labels=labels,
         path=path,
         rounds=round_links(context, election, contest, lang),
+        versions=[views.version_view(v, election, labels, lang) for v in answer["history"]],
         tree_size=size,
         page_path=f"/{election.id}/{contest.id}/{answer['unit']}/",
         twin=f"/api/v1/elections/{election.id}/results/{contest.id}?unit={answer['unit']}",

@@ -3,19 +3,23 @@
 Every page exists in Kazakh (default), Russian and English under ``/kk/``, ``/ru/``,
 ``/en/``; the choice is remembered in a cookie. Pages are rendered from the service's
 answers into snapshots keyed by the ledger size, so a surge of readers costs one render per
-change, never a database query per reader. A small JSON (``/live/…``) lets the open page
-update its numbers while counting goes on.
+change, never a database query per reader. An open results page polls its results block
+(``/live/…/block``): every figure of one read, swapped in whole, so that no figure of the
+page is ever of another moment than the rest (the widget has a block of its own); a small
+JSON (``/live/….json``) gives a unit's numbers to programs.
 
 The routes are one router per area: ``entry`` (the root and each language's root, which
 lead to the latest election), ``results`` (an election, a contest, a unit or precinct),
-``widgets`` (the embeddable summary) and ``live`` (the JSON the open pages poll); the
-static files (style sheet, script) are mounted under ``/static``. Each route reaches the
-service through the :class:`Site` that :func:`install` keeps in the application's state.
+``widgets`` (the embeddable summary) and ``live`` (the blocks the open pages poll, and the
+JSON); the static files (style sheet, script) are mounted under ``/static``. Each route
+reaches the service through the :class:`Site` that :func:`install` keeps in the
+application's state.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +31,10 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from saylau.law.reading import iso_day
-from saylau.service import changes, elections, results
+from saylau.service import changes, elections
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
+from saylau.service.live import read as live_read
 from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
 from saylau.tabulation import figures as tally
 from saylau.web import embedding, feeds, pages
@@ -410,9 +415,49 @@ async def widget(lang: Language, election_id: Code, contest_id: Code, site: Site
     return Response(body, media_type=HTML, headers={SIZE_HEADER: str(size)})
 
 
-# --- live: the numbers an open page polls ----------------------------------------------------
+# --- live: what an open page polls --------------------------------------------------------
 
 live_numbers = APIRouter(tags=["results"])
+live_blocks = APIRouter(include_in_schema=False)
+#: The ledger size a results block was read at, as its first tag states it.
+BLOCK_SIZE = re.compile(rb'data-tree-size="(\d+)"')
+
+
+@live_blocks.get("/live/{election_id}/{contest_id}/block")
+async def live_block(
+    election_id: Code,
+    contest_id: Code,
+    site: SiteOf,
+    unit: Annotated[str | None, Query(max_length=64, pattern=CODE)] = None,
+    lang: Annotated[str, Query(pattern="^(kk|ru|en)$")] = DEFAULT,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    widget: bool = False,
+) -> Response:
+    """A unit's whole results block (every figure of one read), as the open page (or, with
+    ``widget``, the embedded widget) swaps it in; with ``after``, 204 No Content unless the
+    block was read at a larger ledger size, so a page polling an unchanged count costs a few
+    bytes. Built as the page is (at most every :data:`PAGE_INTERVAL` seconds), from the
+    database alone: any worker answers alike."""
+
+    def build(size: int) -> bytes:
+        code = unit or pages.republic_of(site.context, election_id)
+        election = pages.election_of(site.context, election_id)
+        if not election.has_unit(code) or election.unit(code).level == "precinct":
+            raise NotFound(f"no results block for unit {unit!r}")
+        return pages.unit_page(
+            site.context, lang, election_id, contest_id, code, size, widget=widget, block=True
+        )
+
+    key = ("block", lang, election_id, contest_id, unit, widget)
+    size, body = await site.snapshots.read_sized(
+        election_id, key, build, min_interval=PAGE_INTERVAL
+    )
+    found = BLOCK_SIZE.search(body, 0, 600)
+    read_at = int(found[1]) if found else size
+    headers = {SIZE_HEADER: str(read_at), "Cache-Control": "no-cache"}
+    if after is not None and read_at <= after:
+        return Response(status_code=204, headers=headers)
+    return Response(body, media_type=HTML, headers=headers)
 
 
 @live_numbers.get("/live/{election_id}/{contest_id}.json")
@@ -429,7 +474,8 @@ async def live(
 
     def build(size: int) -> bytes:
         code = unit or pages.republic_of(context, election_id)
-        answer = results.unit_results(context, election_id, contest_id, code)
+        read = live_read(context, election_id, contest_id, code, whole=False)
+        answer, size = read.answer, read.size  # every number of one read, and its size
         counts = answer["counts"] or {}
         votes = counts.get("votes", {})
         kind = pages.election_of(context, election_id).contest(contest_id).kind.value
@@ -481,6 +527,7 @@ ROUTERS = (
     results_pages,
     widgets,
     live_numbers,
+    live_blocks,
 )
 
 

@@ -15,10 +15,11 @@ from saylau.outcome.records import (
     PluralityOutcome,
     ReferendumOutcome,
 )
+from saylau.service.live import Approver, Version
 from saylau.tabulation import figures
 from saylau.web import charts
 from saylau.web.explanation import Step, steps
-from saylau.web.i18n import N_, listing, name, share
+from saylau.web.i18n import N_, listing, name, number, share, translations
 
 STATUS_WORDS = {
     "unofficial-partial": N_("Unofficial, counting in progress"),
@@ -28,6 +29,26 @@ STATUS_WORDS = {
 
 #: States of a protocol version, shown translated on the precinct page (``_(v.state)``).
 PROTOCOL_STATES = (N_("accepted"), N_("pending"), N_("superseded"), N_("refused"))
+
+#: What a precinct page's badge says of the precinct (see :data:`live.PRECINCT_STATES`).
+PRECINCT_WORDS = {
+    "not-reported": N_("Not reported yet"),
+    "reported": N_("Reported"),
+    "correction-pending": N_("Reported; a correction awaits approval"),
+    "corrected": N_("Corrected: a correction was approved"),
+}
+
+#: The lines of a protocol as the precinct page names them.
+PROTOCOL_LINES = {
+    "voters_on_list": N_("Voters on the list"),
+    "voters_added": N_("Voters added on the day"),
+    "ballots_received": N_("Ballots received"),
+    "ballots_issued": N_("Ballots issued"),
+    "ballots_cancelled": N_("Ballots cancelled"),
+    "ballots_found": N_("Ballots found in the boxes"),
+    "invalid": N_("Invalid ballots"),
+    "against_all": N_("Against all"),
+}
 
 
 @dataclass
@@ -54,6 +75,73 @@ class Child:
     leader_colour: str | None
     leader_id: str | None = None
     link: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """A line a version changed, named and written in the reader's language."""
+
+    line: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class VersionView:
+    """A version of a precinct's protocol as its page lists it."""
+
+    version: Version
+    submitted_by: str | None  # the commission
+    approved_by: str | None  # the commission
+    approver: str | None  # the member, as stored
+    changes: tuple[ChangeView, ...]
+
+
+def commission(who: Approver | None, election: Election, language: str) -> str | None:
+    """The commission a credential belongs to, named in the reader's language."""
+    if who is None:
+        return None
+    _ = translations(language).gettext
+    if who.role == "central" or who.unit is None or not election.has_unit(who.unit):
+        return _("Central Election Commission")
+    return _("Commission of %(unit)s") % {
+        "unit": name(dict(election.unit(who.unit).names), language)
+    }
+
+
+def member(who: Approver | None) -> str | None:
+    """The commission member as the credential stores them (name and position, as written
+    when it was issued: a name is not translated)."""
+    return None if who is None else f"{who.name}, {who.position}"
+
+
+def version_view(
+    version: Version, election: Election, labels: dict[str, str], language: str
+) -> VersionView:
+    """A version with who submitted and who approved it, and each changed line before and
+    after, in the reader's language."""
+    _ = translations(language).gettext
+
+    def line(code: str) -> str:
+        if code.startswith("votes:"):
+            option = code.removeprefix("votes:")
+            return labels.get(option, option)
+        return _(PROTOCOL_LINES[code])
+
+    return VersionView(
+        version=version,
+        submitted_by=commission(version.submitted_by, election, language),
+        approved_by=commission(version.approved_by, election, language),
+        approver=member(version.approved_by),
+        changes=tuple(
+            ChangeView(
+                line(c.line),
+                "—" if c.before is None else number(c.before, language),
+                "—" if c.after is None else number(c.after, language),
+            )
+            for c in version.changes
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -93,6 +181,22 @@ class UnitView:
     outcome: AnyOutcome | None = None
     headline: dict[str, Any] = field(default_factory=dict)
     explanation: list[Step] = field(default_factory=list)
+    seats: str = "none"  # none (not a list contest here) | waiting | projected | final
+
+
+def seats_state(
+    contest: ContestDef, top: bool, status: str, decided: AnyOutcome | None, projected: bool
+) -> str:
+    """How a list contest's seats are shown on its republic's page: as the certified seats,
+    as a projection once enough precincts are in (``projected``), else not yet; "none" for
+    any other contest or page."""
+    if not top or not contest.kind.value.endswith("-list"):
+        return "none"
+    if not isinstance(decided, ListOutcome):
+        return "waiting"
+    if status == "certified":
+        return "final"
+    return "projected" if projected else "waiting"
 
 
 def option_colours(contest: ContestDef) -> dict[str, str]:
@@ -122,12 +226,15 @@ def unit_view(
     results: dict[str, Any],
     decided: AnyOutcome | None,
     language: str,
+    seats: str = "final",
 ) -> UnitView:
-    """Gather what a unit's page shows from the service's answers."""
+    """Gather what a unit's page shows from the service's answers; ``seats`` (see
+    :func:`seats_state`) keeps a list contest's seats off the page while too few precincts
+    are in to project them."""
     counts = results["counts"] or {}
     against_all = counts.get("against_all", 0)
     rows = rows_of(contest, counts, language)
-    if isinstance(decided, ListOutcome):
+    if isinstance(decided, ListOutcome) and seats in ("projected", "final"):
         for row in rows:
             row.seats = decided.seats.get(row.id, 0)
             row.passed = row.id in decided.passed_threshold
@@ -178,6 +285,7 @@ def unit_view(
         outcome=decided,
         headline=headline(contest, decided, language, election),
         explanation=steps(decided, contest, language) if decided else [],
+        seats=seats,
     )
 
 

@@ -1,48 +1,71 @@
-// Keeps an open results page current while counting goes on: polls a small JSON and
-// updates the numbers in place. Without JavaScript the page and its tables still work.
-// The numbers come written by the server as the page's language writes them ("shown"):
-// the browser's own formats are not used, since a browser may lack a language's data
-// (Chromium writes Kazakh numbers the English way) and the page would change its style.
+// Keeps an open results page current while counting goes on. Without JavaScript the page
+// and its tables still work.
+//
+// A results page has one block (#live-results) holding every figure: counts, shares,
+// turnout, seats, the map, the charts, the status and the last update. The server renders
+// it from one read and says the ledger size it was read at (data-tree-size); the page
+// polls for a block read at a larger size and swaps the whole block, so no figure is ever
+// of another moment than the others. Polling stops once the contest is certified.
+// The embedded widget has a block of its own and is kept current the same way.
 (function () {
   "use strict";
-  var box = document.querySelector("[data-live-source]");
-  if (!box || !window.fetch) { return; }
-  var source = box.getAttribute("data-live-source");
-  var lastSize = null;
+  if (!window.fetch) { return; }
+  var PERIOD = 3000;
 
-  function set(root, field, text) {
+  function setText(root, field, text) {
     var nodes = root.querySelectorAll('[data-live="' + field + '"]');
     for (var i = 0; i < nodes.length; i++) { nodes[i].textContent = text; }
   }
 
-  function apply(data) {
-    if (data.tree_size === lastSize || !data.shown) { return; }
-    lastSize = data.tree_size;
-    var shown = data.shown;
-    set(document, "reported", shown.precincts_reported);
-    set(document, "participated", shown.participated);
-    set(document, "voters", shown.voters);
-    set(document, "turnout", shown.turnout);
-    set(document, "tree_size", shown.tree_size);
-    var bar = box.querySelector("progress");
-    if (bar) { bar.value = data.precincts_reported; }
-    Object.keys(data.votes).forEach(function (option) {
-      var row = document.querySelector('#results tr[data-option="' + option + '"]');
-      if (!row) { return; }
-      set(row, "votes", shown.votes[option]);
-      set(row, "percent", shown.percent[option]);
-    });
-    if (data.status !== box.getAttribute("data-status")) {
-      box.setAttribute("data-status", data.status);
+  function pollBlock(block) {
+    var source = block.getAttribute("data-live-block");
+    var size = Number(block.getAttribute("data-tree-size"));
+    if (block.getAttribute("data-status") === "certified") { return; }
+
+    function swap(html) {
+      var holder = document.createElement("div");
+      holder.innerHTML = html;
+      var fresh = holder.querySelector("#live-results");
+      if (!fresh) { return; }
+      var freshSize = Number(fresh.getAttribute("data-tree-size"));
+      if (!(freshSize > size)) { return; }  // another worker may lag: never go back
+      var opened = block.querySelectorAll("details");
+      var toOpen = fresh.querySelectorAll("details");
+      for (var i = 0; i < opened.length && i < toOpen.length; i++) {
+        toOpen[i].open = opened[i].open;  // a reader's open explanation stays open
+      }
+      var focused = document.activeElement;
+      var refocus = null;
+      if (focused && block.contains(focused) && focused.getAttribute("href")) {
+        refocus = focused.getAttribute("href");  // a keyboard reader keeps their place
+      }
+      block.replaceWith(fresh);
+      block = fresh;
+      if (refocus) {
+        var same = fresh.querySelector('a[href="' + refocus.replace(/"/g, '\\"') + '"]');
+        if (same) { same.focus(); }
+      }
+      var note = document.getElementById("live-note");
+      var progress = fresh.querySelector(".progress strong");
+      if (note && progress) { note.textContent = progress.textContent; }
+      size = freshSize;
+      setText(document, "tree_size", fresh.getAttribute("data-tree-size-shown"));
     }
+
+    function poll() {
+      fetch(source + "&after=" + size, { cache: "no-store" })
+        .then(function (r) { return r.status === 200 ? r.text() : null; })
+        .then(function (html) { if (html) { swap(html); } })
+        .catch(function () {})
+        .then(function () {
+          if (block.getAttribute("data-status") !== "certified") {
+            window.setTimeout(poll, PERIOD);
+          }
+        });
+    }
+    window.setTimeout(poll, PERIOD);
   }
 
-  function poll() {
-    fetch(source, { cache: "no-cache" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) { if (data) { apply(data); } })
-      .catch(function () {})
-      .then(function () { window.setTimeout(poll, 3000); });
-  }
-  window.setTimeout(poll, 3000);
+  var block = document.querySelector("#live-results[data-live-block]");
+  if (block) { pollBlock(block); }
 })();
