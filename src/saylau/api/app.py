@@ -30,6 +30,7 @@ from saylau.api import (
     throttle,
 )
 from saylau.api.cache import ResponseCache
+from saylau.api.express import ExpressSubmissions
 from saylau.api.headers import SecurityHeaders
 from saylau.api.limits import BodyLimit
 from saylau.api.outage import DatabaseOutage
@@ -81,6 +82,10 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     app.include_router(petitions.router)
     app.add_middleware(ResponseCache, snapshots=snapshots)
     throttle.install(app)
+    # outside the rest: a single protocol skips them all, its refusals go on to the routes
+    app.add_middleware(
+        ExpressSubmissions, intake=app.state.intake, snapshots=snapshots, body_limit=BODY_LIMIT
+    )
     app.add_middleware(DatabaseOutage)  # a lost database anywhere is a 503
     openapi.install(app)
     app.add_middleware(PublicReads)  # CORS, ETag, 304, Cache-Control and gzip on every read

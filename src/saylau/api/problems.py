@@ -15,7 +15,7 @@ from starlette.types import Send
 
 from saylau.api.strictbody import RepeatedKey
 from saylau.model import BadInput, input_rule
-from saylau.service.errors import ServiceError, problem_of
+from saylau.service.errors import Problem, ServiceError, problem_of
 
 PROBLEM = "application/problem+json"
 RETRY_AFTER = "SAYLAU_RETRY_AFTER"
@@ -79,6 +79,14 @@ def _error(error: Any) -> dict[str, str]:
     return {"field": _field(location), "rule": input_rule(error)}
 
 
+def problem_answer(problem: Problem) -> JSONResponse:
+    """The answer to a refusal of bad input or of the service (with Retry-After for a 503)."""
+    response = problem_response(problem.status, problem.title, problem.detail, **problem.extra)
+    if problem.status == 503:  # the database or the signer is away: nothing was stored
+        response.headers["Retry-After"] = str(retry_after_seconds())
+    return response
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -94,11 +102,7 @@ def install(app: FastAPI) -> None:
 
     async def refused(_request: Request, exc: Exception) -> JSONResponse:
         """Bad input and the service's own refusals: the problem the error stands for."""
-        problem = problem_of(exc)
-        response = problem_response(problem.status, problem.title, problem.detail, **problem.extra)
-        if problem.status == 503:  # the database or the signer is away: nothing was stored
-            response.headers["Retry-After"] = str(retry_after_seconds())
-        return response
+        return problem_answer(problem_of(exc))
 
     app.add_exception_handler(BadInput, refused)
     app.add_exception_handler(ServiceError, refused)

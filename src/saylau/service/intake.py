@@ -313,9 +313,14 @@ def _take_group(waiting: deque[_Waiting], limit: int) -> list[_Waiting]:
     return group
 
 
-def raise_problem(problem: Problem) -> None:
-    """Raise the error a problem stands for, so the API answers it as problem+json."""
+def problem_error(problem: Problem) -> ServiceError:
+    """The error a problem stands for, as the API answers it."""
     error = ServiceError(problem.detail, **problem.extra)
     error.status = problem.status
     error.title = problem.title
-    raise error
+    return error
+
+
+def raise_problem(problem: Problem) -> None:
+    """Raise the error a problem stands for, so the API answers it as problem+json."""
+    raise problem_error(problem)
