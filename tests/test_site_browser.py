@@ -265,7 +265,7 @@ def test_language_links_and_the_remembered_choice(site: Site, page: Page) -> Non
     page.goto(site.url("/"))
     assert urlsplit(page.url).path == f"/kk/{site.id}/"
     assert page.locator("html").get_attribute("lang") == "kk"
-    page.locator(f'main a[href="/kk/{site.id}/{CONTEST}/"]').click()
+    page.locator(f'main table a[href="/kk/{site.id}/{CONTEST}/"]').click()
     assert urlsplit(page.url).path == f"/kk/{site.id}/{CONTEST}/"
 
     page.get_by_role("link", name="English", exact=True).click()

@@ -22,6 +22,7 @@ from saylau.service import (
     assemblies,
     candidates,
     elections,
+    headlines,
     live,
     overview,
     parties,
@@ -84,6 +85,9 @@ def environment(language: str) -> Environment:
         instant=instant,
         day=lambda v: day(v, language),
         name=lambda names: name(dict(names), language),
+        listed_names=lambda named: listing(
+            [name(dict(n.names), language) for n in named], language
+        ),
         status_words=views.STATUS_WORDS,
         precinct_words=views.PRECINCT_WORDS,
         live=lambda field, text: Markup(f'<span data-live="{field}">{escape(text)}</span>'),
@@ -199,6 +203,7 @@ def election_page(
         contests=group.contests if group is not None else found.contests,
         maslikhats=() if group is not None else found.maslikhats,
         group=group,
+        night=headlines.night(context, election_id) if group is None else (),
         rounds=round_links(context, election, None, language),
         tree_size=size,
         page_path=f"/{election_id}/" + (f"?maslikhat={maslikhat}" if maslikhat else ""),

@@ -1,0 +1,59 @@
+"""What readers expect of an election-night site, in a real browser: results on the landing
+page, the previous election beside the current shares, search by precinct or place, and a
+page that prints. Each page is checked in Kazakh, Russian and English, at a phone's width
+and with axe-core, on the generated election the results site's tests serve."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Page
+
+from saylau.tabulation import figures
+from saylau.web.i18n import name, number, percent
+from tests import test_site_browser as served
+from tests.browsing import phone_findings
+from tests.test_site_browser import CONTEST, Site, digits, serious_violations
+
+# the served election, the browser and its pages, shared with the site's own tests
+site = served.site
+browser = served.browser
+context = served.context
+page = served.page
+
+
+def test_the_landing_page_shows_results(site: Site, page: Page) -> None:
+    """`/` lands on the election's page, which headlines the party lists: the leader, the
+    first three parties' votes and shares, turnout and precincts reported, as the API has
+    them, in each language."""
+    site.submit_held_back()
+    national = site.api()
+    counts = national["counts"]
+    shares = figures.shares("mazhilis-list", counts)
+    ranked = sorted(counts["votes"], key=lambda o: -counts["votes"][o])
+    contest = site.election.contest(CONTEST)
+    labels = {o.id: o.names for o in contest.options}
+    page.goto(site.url("/"))
+    assert urlsplit(page.url).path == f"/kk/{site.id}/"
+    for lang in ("kk", "ru", "en"):
+        page.goto(site.url(f"/{lang}/{site.id}/"))
+        card = page.locator(f'section.night article[data-election="{site.id}"]')
+        assert card.count() == 1
+        assert card.locator("h3 a").get_attribute("href") == f"/{lang}/{site.id}/{CONTEST}/"
+        progress = card.locator(".night-progress").inner_text()
+        assert number(national["precincts_reported"], lang) in progress
+        shown_turnout = card.locator(".night-turnout").inner_text()
+        assert shown_turnout == percent(figures.turnout(counts), lang)
+        leader = card.locator(".night-leader").inner_text()
+        assert name(dict(labels[ranked[0]]), lang) in leader
+        rows = card.locator("tbody tr")
+        assert [r.get_attribute("data-option") for r in rows.all()] == ranked[:3]
+        for row in rows.all():
+            option = row.get_attribute("data-option")
+            assert option is not None
+            cells = row.locator("td").all_inner_texts()
+            assert digits(cells[0]) == counts["votes"][option]
+            assert cells[1] == percent(shares[option], lang)
+    assert serious_violations(page) == []
+    phone = phone_findings(page, [site.url(f"/{lang}/{site.id}/") for lang in ("kk", "ru", "en")])
+    assert phone == []
