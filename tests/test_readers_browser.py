@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
-from saylau.tabulation import figures
-from saylau.web.i18n import name, number, percent
+from saylau.tabulation import figures, previous
+from saylau.web.i18n import name, number, percent, points
 from tests import test_site_browser as served
 from tests.browsing import phone_findings
 from tests.test_site_browser import CONTEST, Site, digits, serious_violations
@@ -57,3 +57,39 @@ def test_the_landing_page_shows_results(site: Site, page: Page) -> None:
     assert serious_violations(page) == []
     phone = phone_findings(page, [site.url(f"/{lang}/{site.id}/") for lang in ("kk", "ru", "en")])
     assert phone == []
+
+
+def test_the_contest_page_compares_with_the_previous_election(site: Site, page: Page) -> None:
+    """The party lists of 2023 beside those of 2021: each party's share tonight and then and
+    the change in points, as tabulation computes them, in each language; a region's page
+    has no comparison (the past results are national)."""
+    site.submit_held_back()
+    counts = site.api()["counts"]
+    contest = site.election.contest(CONTEST)
+    parties = [(o.id, o.party) for o in contest.options]
+    compared = previous.compare(CONTEST, site.election.date, counts, parties)
+    assert compared is not None and compared.previous.date.year == 2021
+    by_option = {c.option: c for c in compared.changes}
+    assert by_option["amanat"].then == 71.09  # Nur Otan's 2021 share, the same party
+    for lang in ("kk", "ru", "en"):
+        page.goto(site.page(lang))
+        table = page.locator("table#previous")
+        assert str(compared.previous.date.year) in table.locator("caption").inner_text()
+        rows = table.locator("tbody tr")
+        assert rows.count() == len(contest.options)
+        for row in rows.all():
+            option = row.get_attribute("data-option")
+            assert option is not None
+            now, then, change = row.locator("td").all_inner_texts()
+            expected = by_option[option]
+            assert now == percent(expected.now, lang)
+            if expected.then is not None:
+                assert then == percent(expected.then, lang)
+            assert change == points(expected.points, lang)
+        turnout = table.locator("tfoot td").all_inner_texts()
+        assert turnout[2] == points(compared.turnout_points, lang)
+    assert serious_violations(page) == []
+    page.goto(site.page("kk", site.first_region))
+    assert page.locator("table#previous").count() == 0
+    found = phone_findings(page, [site.page(lang) for lang in ("kk", "ru", "en")])
+    assert found == []

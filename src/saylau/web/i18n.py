@@ -71,6 +71,14 @@ def percent(value: float | None, language: str) -> str:
     return format_percent(amount, format=_percent_pattern(language, ".00"), locale=language)
 
 
+def points(value: float | None, language: str) -> str:
+    """A change in percentage points, always signed, to two places ('+1,23', '-11.09');
+    '—' where there is nothing to compare."""
+    if value is None:
+        return "—"
+    return format_decimal(Decimal(str(value)), format="+#,##0.00;-#,##0.00", locale=language)
+
+
 def whole_percent(value: float, language: str) -> str:
     """An axis mark in percent, to whole percents ('10%', '10 %')."""
     return format_percent(round(value) / 100, locale=language)

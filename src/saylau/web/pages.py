@@ -33,6 +33,7 @@ from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.settings import SETTINGS
 from saylau.tabulation import figures as tally
+from saylau.tabulation import previous
 from saylau.web import (
     candidacy,
     charts,
@@ -59,6 +60,7 @@ from saylau.web.i18n import (
     name,
     number,
     percent,
+    points,
     share,
     translations,
     zone,
@@ -81,6 +83,7 @@ def environment(language: str) -> Environment:
         language_names=LANGUAGE_NAMES,
         number=lambda v: number(v, language),
         percent=lambda v: percent(v, language),
+        points=lambda v: points(v, language),
         moment=lambda v: moment(v, language),
         instant=instant,
         day=lambda v: day(v, language),
@@ -348,12 +351,21 @@ def unit_page(
     }[(widget, block)]
     title = name(dict(contest.names), lang)
     embedded = embedding.embed(base, lang, election_id, contest_id, title, len(contest.options))
+    compared = None
+    if view.level == "republic" and not widget:
+        compared = previous.compare(
+            contest.kind.value,
+            election.date,
+            answer["counts"] or {},
+            [(option.id, option.party) for option in contest.options],
+        )
     return render(
         lang,
         template,
         view=view,
         figures=figures,
         regional_map=drawn_map,
+        compared=compared,
         night=night,
         night_zone=night_zone(night, lang),
         embed=embedded,
