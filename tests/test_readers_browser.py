@@ -93,3 +93,32 @@ def test_the_contest_page_compares_with_the_previous_election(site: Site, page: 
     assert page.locator("table#previous").count() == 0
     found = phone_findings(page, [site.page(lang) for lang in ("kk", "ru", "en")])
     assert found == []
+
+
+def test_a_reader_finds_a_precinct_by_number_or_place(site: Site, page: Page) -> None:
+    """From the landing page's form: a district's Russian name finds it; a precinct's
+    number finds it with its region and district, and its link opens its protocol."""
+    site.submit_held_back()
+    district = site.election.children(site.first_region)[0]
+    precinct = site.election.children(district.code)[0]
+    page.goto(site.url(f"/ru/{site.id}/"))
+    page.get_by_role("searchbox").fill(district.names["ru"].split()[0])
+    page.get_by_role("button", name="Искать").click()
+    page.wait_for_url(f"**/ru/{site.id}/search/?q=*")
+    codes = page.locator("#found tbody tr").evaluate_all("rows => rows.map(r => r.dataset.unit)")
+    assert district.code in codes
+    number = "".join(c for c in precinct.names["en"] if c.isdigit())
+    for lang in ("kk", "ru", "en"):
+        page.goto(site.url(f"/{lang}/{site.id}/search/?q={number}"))
+        row = page.locator(f'#found tr[data-unit="{precinct.code}"]')
+        assert name(dict(district.names), lang) in row.locator("td").inner_text()
+        assert serious_violations(page) == []
+    page.goto(site.url(f"/en/{site.id}/search/?q={number}"))
+    page.locator(f'#found tr[data-unit="{precinct.code}"] a').click()
+    page.wait_for_url(f"**/en/{site.id}/{CONTEST}/{precinct.code}/")
+    assert page.locator("#protocol tbody tr").count() >= 8
+    page.goto(site.url(f"/kk/{site.id}/search/?q=Атлантида"))
+    assert page.locator("#found").count() == 0
+    assert "Атлантида" in page.locator(".search-count").inner_text()
+    urls = [site.url(f"/{lang}/{site.id}/search/?q={number}") for lang in ("kk", "ru", "en")]
+    assert phone_findings(page, urls) == []

@@ -26,6 +26,7 @@ from saylau.service import (
     live,
     overview,
     parties,
+    search,
 )
 from saylau.service import forensics as night_forensics
 from saylau.service import petitions as service_petitions
@@ -210,6 +211,21 @@ def election_page(
         rounds=round_links(context, election, None, language),
         tree_size=size,
         page_path=f"/{election_id}/" + (f"?maslikhat={maslikhat}" if maslikhat else ""),
+    )
+
+
+def search_page(context: Context, language: str, election_id: str, query: str) -> bytes:
+    """The places whose precinct number or name matches ``query``, each with its region
+    and district and a link to its results."""
+    election = election_of(context, election_id)
+    found = search.search(context, election_id, query) if query.strip() else None
+    return render(
+        language,
+        "search.html",
+        election=election,
+        found=found,
+        query=query,
+        page_path=f"/{election_id}/search/" + _query(q=query.strip() or None),
     )
 
 

@@ -263,6 +263,18 @@ async def deputies_page(lang: Language, election_id: Code, site: SiteOf) -> Resp
     return await site.page(lang, election_id, ("people", lang, election_id, "deputies"), build)
 
 
+@people_pages.get("/{lang}/{election_id}/search/")
+def search_page(
+    lang: Language,
+    election_id: Code,
+    site: SiteOf,
+    q: Annotated[str, Query(max_length=100)] = "",
+) -> Response:
+    """The precincts and places whose number or name matches ``q``, each linked to its
+    results (not kept as a snapshot: every query is its own page, and a cheap one)."""
+    return _html(pages.search_page(site.context, lang, election_id, q), lang)
+
+
 # --- what-if: a contest under the law of another date (before the results' unit paths) ----
 
 whatif_pages = APIRouter(include_in_schema=False)
