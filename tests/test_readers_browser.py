@@ -122,3 +122,47 @@ def test_a_reader_finds_a_precinct_by_number_or_place(site: Site, page: Page) ->
     assert "Атлантида" in page.locator(".search-count").inner_text()
     urls = [site.url(f"/{lang}/{site.id}/search/?q={number}") for lang in ("kk", "ru", "en")]
     assert phone_findings(page, urls) == []
+
+
+PRINTED = """() => {
+    const shown = (e) => getComputedStyle(e).display !== "none";
+    const body = getComputedStyle(document.body);
+    return {
+        navigation: [...document.querySelectorAll("nav, form, a.skip")].filter(shown).length,
+        ink: body.color,
+        paper: body.backgroundColor,
+        statuses: [...document.querySelectorAll(".status")].map(
+            (e) => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]),
+        hiddenRows: [...document.querySelectorAll("table.data tbody tr")].filter(
+            (r) => !shown(r) || r.getBoundingClientRect().height === 0).length,
+        rows: document.querySelectorAll("table.data tbody tr").length,
+    };
+}"""
+
+
+def test_pages_print_black_on_white_without_navigation(site: Site, page: Page) -> None:
+    """Printed, the landing page, a contest, a region and the search show no navigation or
+    form, black text on white, statuses still readable, every table row; and Chromium makes
+    a PDF of each."""
+    site.submit_held_back()
+    number = "1"
+    urls = [
+        site.url(f"/kk/{site.id}/"),
+        site.page("ru"),
+        site.page("en", site.first_region),
+        site.url(f"/kk/{site.id}/search/?q={number}"),
+    ]
+    page.emulate_media(media="print")
+    for url in urls:
+        page.goto(url)
+        printed = page.evaluate(PRINTED)
+        assert printed["navigation"] == 0, url
+        assert printed["ink"] == "rgb(0, 0, 0)" and printed["paper"] == "rgb(255, 255, 255)"
+        for colour, background in printed["statuses"]:
+            assert colour == "rgb(0, 0, 0)", url
+            assert background in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"), url
+        assert printed["rows"] > 0 and printed["hiddenRows"] == 0, url
+        assert page.pdf()[:5] == b"%PDF-"
+    page.emulate_media(media="screen")
+    page.goto(urls[0])
+    assert page.evaluate(PRINTED)["navigation"] > 0  # the screen keeps its navigation
