@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
-from saylau.tabulation import figures, previous
+from saylau.tabulation import figures, previous, turnout_hours
 from saylau.web.i18n import name, number, percent, points
 from tests import test_site_browser as served
 from tests.browsing import phone_findings
@@ -166,3 +166,31 @@ def test_pages_print_black_on_white_without_navigation(site: Site, page: Page) -
     page.emulate_media(media="screen")
     page.goto(urls[0])
     assert page.evaluate(PRINTED)["navigation"] > 0  # the screen keeps its navigation
+
+
+def test_turnout_at_the_reporting_hours_beside_the_protocols(site: Site, page: Page) -> None:
+    """The national page of the 2023 night lists the turnout announced at 18:10, 20:10 and
+    22:10 for the country and each region, and the turnout its protocols give."""
+    site.submit_held_back()
+    announced = turnout_hours.announced(site.election.date)
+    assert announced is not None
+    national = site.api()
+    counted = {c["unit"]: c["turnout_percent"] for c in national["children"]}
+    counted[national["unit"]] = national["turnout_percent"]
+    for lang in ("kk", "ru", "en"):
+        page.goto(site.page(lang))
+        table = page.locator("table#turnout-hours")
+        heads = table.locator("thead th").all_inner_texts()
+        assert heads[1:-1] == list(announced.hours)
+        rows = table.locator("tbody tr")
+        assert rows.count() == len(counted)
+        for row in rows.all():
+            unit = row.get_attribute("data-unit")
+            assert unit is not None
+            cells = row.locator("td").all_inner_texts()
+            assert cells[:-1] == [percent(v, lang) for v in announced.of(unit)], unit
+            assert cells[-1] == percent(counted[unit], lang), unit
+    assert serious_violations(page) == []
+    page.goto(site.page("kk", site.first_region))
+    assert page.locator("table#turnout-hours").count() == 0
+    assert phone_findings(page, [site.page(lang) for lang in ("kk", "ru", "en")]) == []

@@ -34,7 +34,7 @@ from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.settings import SETTINGS
 from saylau.tabulation import figures as tally
-from saylau.tabulation import previous
+from saylau.tabulation import previous, turnout_hours
 from saylau.web import (
     candidacy,
     charts,
@@ -368,7 +368,9 @@ def unit_page(
     title = name(dict(contest.names), lang)
     embedded = embedding.embed(base, lang, election_id, contest_id, title, len(contest.options))
     compared = None
+    announced = None
     if view.level == "republic" and not widget:
+        announced = turnout_hours.announced(election.date)
         compared = previous.compare(
             contest.kind.value,
             election.date,
@@ -382,6 +384,7 @@ def unit_page(
         figures=figures,
         regional_map=drawn_map,
         compared=compared,
+        announced=announced,
         night=night,
         night_zone=night_zone(night, lang),
         embed=embedded,
