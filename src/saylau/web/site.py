@@ -272,7 +272,7 @@ def search_page(
 ) -> Response:
     """The precincts and places whose number or name matches ``q``, each linked to its
     results (not kept as a snapshot: every query is its own page, and a cheap one)."""
-    return _html(pages.search_page(site.context, lang, election_id, q), lang)
+    return _html(pages.search_page(site.context, lang, election_id, q))
 
 
 # --- what-if: a contest under the law of another date (before the results' unit paths) ----
