@@ -27,6 +27,10 @@ from saylau.store.tables import LedgerStateRow
 Key = tuple[Hashable, ...]
 #: Response header naming the ledger size a served snapshot was built at.
 SIZE_HEADER = "X-Saylau-Tree-Size"
+#: Header by which a page held for ``min_interval`` tells the response cache
+#: (:mod:`saylau.api.cache`) for how many more seconds its bytes stand while the ledger moves
+#: on; the response cache removes it, so no reader sees it.
+HOLD_HEADER = "X-Saylau-Hold"
 
 
 class Snapshots:
@@ -90,6 +94,9 @@ class Snapshots:
 
         ``min_interval``: a page rebuilt less than that many seconds ago is served as it is
         even if the ledger moved on (costly pages; their numbers update through /live).
+        Once it is older, the next reader starts the rebuild and is answered the previous
+        snapshot like every other reader meanwhile, so no reader of such a page waits for
+        a build but the very first.
         """
         if self._poller is None:
             await run_in_threadpool(self._start)
@@ -109,11 +116,21 @@ class Snapshots:
         ):
             return cached
         pending = self.building.get(key)
-        if pending is not None and cached is not None and min_tree_size is None:
-            return cached  # the previous snapshot, while another reader builds the new one
         if pending is None:
             pending = self._rebuild(key, build, size)
+            if cached is not None and min_tree_size is None and min_interval > 0:
+                return cached  # a held page: even the reader who started the build waits not
+        elif cached is not None and min_tree_size is None:
+            return cached  # the previous snapshot, while another reader builds the new one
         return await asyncio.shield(pending)
+
+    def held_for(self, key: Key, min_interval: float) -> float:
+        """Seconds the snapshot of ``key`` is still served as it is under ``min_interval``,
+        however the ledger moves (0 once a new ledger size would rebuild it)."""
+        built = self.built.get(key)
+        if built is None:
+            return 0.0
+        return max(0.0, min_interval - (time.monotonic() - built))
 
     def _rebuild(
         self, key: Key, build: Callable[[int], bytes], size: int

@@ -35,7 +35,7 @@ from saylau.service import changes, elections
 from saylau.service.context import Context
 from saylau.service.errors import NotFound
 from saylau.service.live import read as live_read
-from saylau.service.snapshots import SIZE_HEADER, Key, Snapshots
+from saylau.service.snapshots import HOLD_HEADER, SIZE_HEADER, Key, Snapshots
 from saylau.tabulation import figures as tally
 from saylau.web import embedding, feeds, pages
 from saylau.web.i18n import DEFAULT, LANGUAGES, number, percent
@@ -74,10 +74,23 @@ class Site:
         :data:`PAGE_INTERVAL` seconds) or when another election was imported (a first
         round's pages then link its repeat voting)."""
         known = len(self.snapshots.sizes)
-        size, body = await self.snapshots.read_sized(
-            election_id, (*key, known), build, min_interval=interval
-        )
-        return Response(body, media_type=HTML, headers={SIZE_HEADER: str(size)})
+        return await self.held_page(election_id, (*key, known), build, interval)
+
+    async def held_page(
+        self,
+        election_id: str,
+        key: Key,
+        build: Callable[[int], bytes],
+        interval: float = PAGE_INTERVAL,
+    ) -> Response:
+        """The snapshot of ``key``, labelled with its ledger size and with the seconds it
+        stands as it is, so the response cache answers it until then without routing."""
+        size, body = await self.snapshots.read_sized(election_id, key, build, min_interval=interval)
+        held = self.snapshots.held_for(key, interval)
+        headers = {SIZE_HEADER: str(size)}
+        if held > 0:
+            headers[HOLD_HEADER] = f"{held:.3f}"
+        return Response(body, media_type=HTML, headers=headers)
 
     def latest_election(self) -> str:
         return elections.latest_election(self.context)
@@ -419,12 +432,8 @@ async def widget(lang: Language, election_id: Code, contest_id: Code, site: Site
             site.context, lang, election_id, contest_id, republic, size, widget=True
         )
 
-    key = ("widget", lang, election_id, contest_id)
-    size, body = await site.snapshots.read_sized(
-        election_id, key, build, min_interval=PAGE_INTERVAL
-    )
     # its policy, which lets any site frame it, is set with every other page's
-    return Response(body, media_type=HTML, headers={SIZE_HEADER: str(size)})
+    return await site.held_page(election_id, ("widget", lang, election_id, contest_id), build)
 
 
 # --- live: what an open page polls --------------------------------------------------------
