@@ -18,18 +18,29 @@ PAGE = "/kk/night/mazhilis-list/"
 class Pages:
     """An application answering every page with its call count, at the size it was told."""
 
-    def __init__(self, hold: float | None) -> None:
+    def __init__(self, hold: float | None, cookie: bool = False) -> None:
         self.hold = hold
+        self.cookie = cookie
         self.calls = 0
         self.size = 1
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.calls += 1
-        headers = [(SIZE_HEADER.lower().encode(), str(self.size).encode())]
+        body = f"call {self.calls}".encode()
+        tag = b'"' + body.replace(b" ", b"-") + b'-gzip"'
+        headers = [
+            (SIZE_HEADER.lower().encode(), str(self.size).encode()),
+            (b"etag", tag),
+            (b"content-encoding", b"gzip"),
+            (b"content-length", str(len(body)).encode()),
+            (b"x-content-type-options", b"nosniff"),
+        ]
         if self.hold is not None:
             headers.append((HOLD_HEADER.encode(), f"{self.hold:.3f}".encode()))
+        if self.cookie:
+            headers.append((b"set-cookie", b"lang=ru"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": f"call {self.calls}".encode()})
+        await send({"type": "http.response.body", "body": body})
 
 
 def snapshots_at(size: int) -> Snapshots:
@@ -38,14 +49,19 @@ def snapshots_at(size: int) -> Snapshots:
     return snapshots
 
 
-def get(cache: ResponseCache, path: str = PAGE, query: bytes = b"") -> tuple[Message, bytes]:
+def get(
+    cache: ResponseCache, path: str = PAGE, query: bytes = b"", if_none_match: bytes = b""
+) -> tuple[Message, bytes]:
     sent: list[Message] = []
+    headers = [(b"host", b"results.example"), (b"accept-encoding", b"gzip, br")]
+    if if_none_match:
+        headers.append((b"if-none-match", if_none_match))
     scope: Scope = {
         "type": "http",
         "method": "GET",
         "path": path,
         "query_string": query,
-        "headers": [(b"host", b"results.example")],
+        "headers": headers,
     }
 
     async def receive() -> Message:
@@ -92,6 +108,27 @@ def test_a_reader_waiting_for_its_write_is_never_answered_from_memory() -> None:
     start, body = get(cache, query=b"min_tree_size=1")
     assert body == b"call 2" and HOLD_HEADER.lower().encode() not in names(start)
     assert get(cache)[1] == b"call 1", "a min_tree_size answer replaced the stored one"
+
+
+def test_a_conditional_read_of_the_stored_tag_is_answered_304_from_memory() -> None:
+    app = Pages(hold=None)
+    cache = ResponseCache(app, snapshots_at(1))
+    full, body = get(cache)
+    tag = dict(full["headers"])[b"etag"]
+    start, empty = get(cache, if_none_match=tag)
+    assert (start["status"], empty, app.calls) == (304, b"", 1)
+    kept = [(n, v) for n, v in full["headers"] if n not in (b"content-encoding", b"content-length")]
+    assert start["headers"] == kept
+    other, again = get(cache, if_none_match=b'"an-older-tag"')
+    assert (other["status"], again, app.calls) == (200, body, 1)
+    get(cache, if_none_match=b'"call-1"')  # the plain coding's tag: the application decides
+    assert app.calls == 2
+
+
+def test_an_answer_setting_a_cookie_is_never_stored() -> None:
+    app = Pages(hold=5.0, cookie=True)
+    cache = ResponseCache(app, snapshots_at(1))
+    assert (get(cache)[1], get(cache)[1]) == (b"call 1", b"call 2")
 
 
 def test_the_hold_counts_from_the_build() -> None:

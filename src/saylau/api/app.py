@@ -80,7 +80,6 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     app.include_router(candidates.router)
     app.include_router(assemblies.router)
     app.include_router(petitions.router)
-    app.add_middleware(ResponseCache, snapshots=snapshots)
     throttle.install(app)
     # outside the rest: a single protocol skips them all, its refusals go on to the routes
     app.add_middleware(
@@ -89,5 +88,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     app.add_middleware(DatabaseOutage)  # a lost database anywhere is a 503
     openapi.install(app)
     app.add_middleware(PublicReads)  # CORS, ETag, 304, Cache-Control and gzip on every read
-    app.add_middleware(SecurityHeaders)  # outermost: cached, refused and 503 answers get them too
+    app.add_middleware(SecurityHeaders)  # cached, refused and 503 answers get them too
+    # outermost: repeated reads get the finished answer, headers and gzip included
+    app.add_middleware(ResponseCache, snapshots=snapshots)
     return app
