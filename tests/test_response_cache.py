@@ -10,7 +10,7 @@ import time
 from starlette.types import Message, Receive, Scope, Send
 
 from saylau.api.cache import ResponseCache
-from saylau.service.snapshots import HOLD_HEADER, SIZE_HEADER, Snapshots
+from saylau.service.snapshots import HOLD_HEADER, SIZE_HEADER, WHILE_BUILDING, Snapshots
 
 PAGE = "/kk/night/mazhilis-list/"
 
@@ -46,6 +46,8 @@ class Pages:
 def snapshots_at(size: int) -> Snapshots:
     snapshots = Snapshots.__new__(Snapshots)  # only the sizes are read: no database
     snapshots.sizes = {"night": size}
+    snapshots.pages, snapshots.built, snapshots.building, snapshots.limit = {}, {}, {}, 100
+    snapshots._poller = threading.Thread(target=lambda: None)  # sizes are set by hand
     return snapshots
 
 
@@ -137,12 +139,14 @@ def test_the_hold_counts_from_the_build() -> None:
     assert 0.9 < snapshots.held_for(("page",), 5.0) <= 1.0
     assert snapshots.held_for(("page",), 3.0) == 0.0
     assert snapshots.held_for(("other",), 5.0) == 0.0
+    loop = asyncio.new_event_loop()
+    snapshots.building = {("page",): loop.create_future()}
+    assert snapshots.held_for(("page",), 3.0) == WHILE_BUILDING
+    loop.close()
 
 
 def test_a_held_page_past_its_hold_is_rebuilt_while_its_reader_gets_the_previous() -> None:
     snapshots = snapshots_at(1)
-    snapshots.pages, snapshots.built, snapshots.building, snapshots.limit = {}, {}, {}, 100
-    snapshots._poller = threading.Thread(target=lambda: None)  # sizes are set by hand
     key = ("page",)
 
     def build(size: int) -> bytes:
@@ -165,8 +169,6 @@ def test_a_held_page_past_its_hold_is_rebuilt_while_its_reader_gets_the_previous
 
 def test_a_page_without_a_hold_is_waited_for_by_the_reader_who_builds_it() -> None:
     snapshots = snapshots_at(1)
-    snapshots.pages, snapshots.built, snapshots.building, snapshots.limit = {}, {}, {}, 100
-    snapshots._poller = threading.Thread(target=lambda: None)
 
     def build(size: int) -> bytes:
         return f"built at {size}".encode()

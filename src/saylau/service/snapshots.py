@@ -31,6 +31,10 @@ SIZE_HEADER = "X-Saylau-Tree-Size"
 #: (:mod:`saylau.api.cache`) for how many more seconds its bytes stand while the ledger moves
 #: on; the response cache removes it, so no reader sees it.
 HOLD_HEADER = "X-Saylau-Hold"
+#: how long a held page being rebuilt is answered as it is before the response cache asks
+#: again whether its successor is ready (seconds): a build takes from a fraction of a second
+#: to several under load, and every reader meanwhile gets the previous snapshot anyway
+WHILE_BUILDING = 0.1
 
 
 class Snapshots:
@@ -126,11 +130,15 @@ class Snapshots:
 
     def held_for(self, key: Key, min_interval: float) -> float:
         """Seconds the snapshot of ``key`` is still served as it is under ``min_interval``,
-        however the ledger moves (0 once a new ledger size would rebuild it)."""
+        however the ledger moves: the rest of its interval, else :data:`WHILE_BUILDING`
+        while its successor is being built (readers get it meanwhile), else 0."""
         built = self.built.get(key)
         if built is None:
             return 0.0
-        return max(0.0, min_interval - (time.monotonic() - built))
+        left = min_interval - (time.monotonic() - built)
+        if left <= 0 and key in self.building:
+            return WHILE_BUILDING
+        return max(0.0, left)
 
     def _rebuild(
         self, key: Key, build: Callable[[int], bytes], size: int
