@@ -1,16 +1,25 @@
-"""The national results page under a crowd while the count goes on, beside a static file.
+"""The national results page under a crowd while the count goes on, beside nginx serving
+the same bytes as a file.
 
-On PostgreSQL with the national dataset (10,000 precincts), a `saylau serve` process takes
-party-list and single-member protocols at a steady rate from the regional commissions, while
-wrk (50 connections, --latency) reads the national overview page, /kk/{election}/mazhilis-list/,
-and then a static file of the same bytes served by the same server (/static/bench-static.html,
-written for the run and removed afterwards). The rounds alternate page and file under the same
-submission load, so the ratio compares the site's snapshots with a file the same server reads
-from disk (Starlette's StaticFiles). The page is rebuilt once per ledger size per worker, while
-the other readers get the previous bytes; --rate 0 gives the quiet baseline.
+On PostgreSQL with the national dataset (10,000 precincts), one `saylau serve` takes
+party-list and single-member protocols from the regional commissions at a steady rate
+through the API, while readers (wrk, 50 connections, bench/site.lua: every request accepts
+gzip, one in three carries If-None-Match with the tag it last got) read the national
+overview page /kk/{election}/mazhilis-list/ from:
 
-Run: .venv/bin/python bench/site_bench.py [--precincts 10000] [--workers 2] [--rate 200]
-Figures are printed and written to bench/results/site[-N][-quiet].json (--rate 0: no submissions).
+- ``saylau``: a second `saylau serve` (--read-workers) that only reads, as README's
+  deployment sends GET to readers and writes to writers;
+- ``front``: nginx in front of those readers with its proxy cache, the deployment of
+  README's "Behind nginx" (bench/nginxlib.py: FRONT);
+- ``nginx``: nginx serving the same bytes as a file, gzipped once (gzip_static), the bar a
+  results site is held to, since snapshots are what a proxy or CDN serves.
+
+The rounds alternate the three under the same submission load, so the ratios of one run are
+the figure: the machine is shared and absolute figures move from run to run.
+
+Run: .venv/bin/python bench/site_bench.py [--precincts 10000] [--rate 200]
+Figures are printed and written to bench/results/site[-N][-quiet].json (--rate 0: no
+submissions while reading).
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gzip
 import json
 import os
 import platform
@@ -30,29 +40,41 @@ from typing import Any
 import httpx
 
 from benchlib import fresh_database, prepare, require_wrk, start_server, stop, wrk_figures
-from saylau.web.site import STATIC
+from nginxlib import FRONT, STATIC, require_nginx, running
 
 RESULTS = Path(__file__).with_name("results")
-STATIC_NAME = "bench-static.html"
+SCRIPT = Path(__file__).with_name("site.lua")
+TARGETS = ("saylau", "front", "nginx")
+#: the bar of issue 17: within 2x of nginx's throughput, p99 under 20 ms
+WITHIN = 2.0
+P99_MS = 20.0
 
 
-async def wrk(url: str, connections: int, seconds: int) -> dict[str, Any]:
+async def wrk(url: str, args: argparse.Namespace, seconds: int) -> dict[str, Any]:
     """wrk (C) drives the readers, so the figure is the server's, not a Python client's."""
     process = await asyncio.create_subprocess_exec(
         "wrk",
-        "-t1",
-        f"-c{connections}",
+        f"-t{args.wrk_threads}",
+        f"-c{args.readers}",
         f"-d{seconds}s",
         "--timeout",
         "10s",
         "--latency",
+        "-s",
+        str(SCRIPT),
         url,
         stdout=asyncio.subprocess.PIPE,
+        env=os.environ | {"SITE_CONDITIONAL_EVERY": str(args.conditional_every)},
     )
     report = (await process.communicate())[0].decode()
     if process.returncode != 0:
         raise RuntimeError(f"wrk failed:\n{report}")
-    return wrk_figures(report)
+    figures = wrk_figures(report)
+    statuses = re.search(r"^STATUSES (\{.*\})$", report, re.MULTILINE)
+    tags = re.search(r"^TAGS (\d+)$", report, re.MULTILINE)
+    figures["statuses"] = json.loads(statuses[1]) if statuses else {}
+    figures["tag_changes"] = int(tags[1]) if tags else 0
+    return figures
 
 
 class Submitter:
@@ -91,6 +113,22 @@ def tree_size_shown(page: str) -> int:
     return int(re.sub(r"\D", "", found[1]))
 
 
+def check_front(direct: httpx.Response, fronted: httpx.Response) -> None:
+    """nginx's cache hands readers what the server said: validators, CORS, security
+    headers, and no cookie."""
+    for name in (
+        "etag",
+        "cache-control",
+        "access-control-allow-origin",
+        "content-security-policy",
+        "x-content-type-options",
+        "vary",
+    ):
+        assert name in fronted.headers, f"the front dropped {name}"
+        assert fronted.headers[name] == direct.headers[name] or name == "etag", name
+    assert "set-cookie" not in fronted.headers, "the front answered with a cookie"
+
+
 async def measure(
     base: str,
     read_base: str,
@@ -98,8 +136,7 @@ async def measure(
     batches: list[tuple[str, bytes]],
     args: argparse.Namespace,
 ) -> dict[str, Any]:
-    page_url = f"{read_base}/kk/{election_id}/mazhilis-list/"
-    static_url = f"{read_base}/static/{STATIC_NAME}"
+    path = f"/kk/{election_id}/mazhilis-list/"
     limits = httpx.Limits(max_connections=8)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
         submitter = Submitter(
@@ -109,33 +146,45 @@ async def measure(
         )
         head = len(batches) * args.counted_before // 100
         await asyncio.gather(*(submitter.post(t, b) for t, b in batches[:head]))
-        first = await client.get(page_url)  # the first build is not a crowd figure
+        first = await client.get(read_base + path, headers={"accept-encoding": "identity"})
         first.raise_for_status()
-        static_file = STATIC / STATIC_NAME
-        static_file.write_bytes(first.content)
-        try:
-            check = await client.get(static_url)
-            assert check.content == first.content, "the static file is not the page's bytes"
-            for url in (page_url, static_url):  # every worker's first build is not counted either
-                await wrk(url, args.readers, 2)
+        page = first.content
+        files = {
+            path.lstrip("/") + "index.html": page,
+            path.lstrip("/") + "index.html.gz": gzip.compress(page, compresslevel=6, mtime=0),
+        }
+        with (
+            running(
+                FRONT.replace("{upstream}", read_base.rsplit(":", 1)[1]), args.nginx_workers
+            ) as front,
+            running(STATIC, args.nginx_workers, files) as static,
+        ):
+            urls = {"saylau": read_base + path, "front": front + path, "nginx": static + path}
+            served = (await client.get(urls["nginx"], headers={"accept-encoding": "gzip"})).content
+            assert served == page, "nginx does not serve the page's bytes"
+            direct = await client.get(urls["saylau"], headers={"accept-encoding": "gzip"})
+            check_front(
+                direct, await client.get(urls["front"], headers={"accept-encoding": "gzip"})
+            )
+            for url in urls.values():  # every worker's first build is not counted
+                await wrk(url, args, 2)
             # --rate 0: no submissions during the reads, the quiet baseline
             load = asyncio.create_task(submitter.run(batches[head:] if args.rate else []))
             rounds: list[dict[str, Any]] = []
             for _round in range(args.rounds):
-                for target, url in (("page", page_url), ("static", static_url)):
+                for target in TARGETS:
                     before, at = submitter.accepted, time.perf_counter()
-                    figures = await wrk(url, args.readers, args.seconds)
+                    figures = await wrk(urls[target], args, args.seconds)
                     rate = (submitter.accepted - before) / (time.perf_counter() - at)
                     figures |= {"target": target, "protocols_per_second_meanwhile": round(rate)}
                     rounds.append(figures)
                     if args.rate and load.done():
                         raise RuntimeError("the submissions ended before the reads: lower --rate")
-            last = await client.get(page_url)
+            last = await client.get(urls["saylau"])
             load.cancel()
-        finally:
-            static_file.unlink(missing_ok=True)
     return {
-        "page_bytes": len(first.content),
+        "page_bytes": len(page),
+        "page_gzip_bytes": direct.num_bytes_downloaded,
         "tree_size_first": tree_size_shown(first.text),
         "tree_size_last": tree_size_shown(last.text),
         "accepted": submitter.accepted,
@@ -145,12 +194,18 @@ async def measure(
 
 
 def summary(rounds: list[dict[str, Any]], target: str) -> dict[str, Any]:
-    """Across rounds: mean throughput and median, worst p99."""
+    """Across rounds: mean throughput and median, worst p99, answers by status."""
     mine = [r for r in rounds if r["target"] == target]
+    statuses: dict[str, int] = {}
+    for run in mine:
+        for status, count in run["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
     return {
         "requests_per_second": round(sum(r["requests_per_second"] for r in mine) / len(mine)),
         "p50_ms": round(sum(r["p50_ms"] for r in mine) / len(mine), 2),
         "p99_ms": max(r["p99_ms"] for r in mine),
+        "statuses": dict(sorted(statuses.items())),
+        "tag_changes": sum(r["tag_changes"] for r in mine),
         "non_2xx": sum(r["non_2xx"] for r in mine),
         "socket_errors": sum(r["socket_errors"] for r in mine),
     }
@@ -159,16 +214,16 @@ def summary(rounds: list[dict[str, Any]], target: str) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--precincts", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--read-workers",
-        type=int,
-        default=0,
-        help="serve the readers from separate workers (0: the same workers serve both)",
-    )
+    parser.add_argument("--workers", type=int, default=1, help="workers taking the protocols")
+    parser.add_argument("--read-workers", type=int, default=2, help="workers serving readers")
+    parser.add_argument("--nginx-workers", type=int, default=2)
     parser.add_argument("--readers", type=int, default=50)
+    parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument(
+        "--conditional-every", type=int, default=3, help="one request in N asks If-None-Match"
+    )
     parser.add_argument("--seconds", type=int, default=10, help="length of one wrk run")
-    parser.add_argument("--rounds", type=int, default=2, help="page-then-static rounds")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of the three targets")
     parser.add_argument(
         "--rate", type=float, default=200, help="protocols per second (0: none while reading)"
     )
@@ -178,6 +233,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     require_wrk()
+    require_nginx()
 
     server: subprocess.Popen[bytes] | None = None
     readers_server: subprocess.Popen[bytes] | None = None
@@ -185,65 +241,60 @@ def main() -> None:
         try:
             synthetic, batches = prepare(url, args.precincts, args.batch)
             election = synthetic.election
-            needed = 2 * args.rounds * args.seconds * args.rate
+            needed = len(TARGETS) * args.rounds * (args.seconds + 1) * args.rate
             left = len(synthetic.protocols) * (100 - args.counted_before) / 100
             if needed > left * 0.9:
                 parser.error(f"{left:.0f} protocols cannot keep {args.rate}/s going for the reads")
             server, base = start_server(url, args.workers)
-            read_base = base
-            if args.read_workers:
-                readers_server, read_base = start_server(url, args.read_workers)
+            readers_server, read_base = start_server(url, args.read_workers)
             load = asyncio.run(measure(base, read_base, election.id, batches, args))
         finally:
             stop(server)
             stop(readers_server)
 
-    page, static = summary(load["rounds"], "page"), summary(load["rounds"], "static")
-    figures = {
+    figures: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "precincts": args.precincts,
-        "workers": args.workers,
-        "read_workers": args.read_workers,
-        "readers": args.readers,
-        "seconds_per_run": args.seconds,
-        "rounds": args.rounds,
-        "submission_rate_target": args.rate,
-        "batch": args.batch,
-        "page_bytes": load["page_bytes"],
-        "tree_size_first": load["tree_size_first"],
-        "tree_size_last": load["tree_size_last"],
-        "accepted": load["accepted"],
-        "problems": load["problems"],
-        "page": page,
-        "static": static,
-        "static_over_page_rps": round(
-            static["requests_per_second"] / page["requests_per_second"], 2
-        ),
-        "page_over_static_p99": round(page["p99_ms"] / static["p99_ms"], 2),
-        "runs": load["rounds"],
+        "command": "bench/site_bench.py "
+        + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in sorted(vars(args).items())),
+        **{k: v for k, v in load.items() if k != "rounds"},
+        **{target: summary(load["rounds"], target) for target in TARGETS},
     }
+    nginx = figures["nginx"]
+    for target in ("saylau", "front"):
+        mine = figures[target]
+        ratio = round(nginx["requests_per_second"] / mine["requests_per_second"], 2)
+        figures[f"nginx_over_{target}_rps"] = ratio
+        figures[f"{target}_meets_target"] = ratio <= WITHIN and mine["p99_ms"] < P99_MS
+    figures["runs"] = load["rounds"]
     RESULTS.mkdir(exist_ok=True)
     suffix = "" if args.precincts == 10_000 else f"-{args.precincts}"
     suffix += "" if args.rate else "-quiet"
-    suffix += f"-read-workers-{args.read_workers}" if args.read_workers else ""
     (RESULTS / f"site{suffix}.json").write_text(json.dumps(figures, indent=1) + "\n")
 
-    print(f"{'':<28}{'page':>12}{'static':>12}")
+    print(f"{'':<28}" + "".join(f"{t:>12}" for t in TARGETS))
     for key, label in (
         ("requests_per_second", "requests per second"),
         ("p50_ms", "p50 latency (ms)"),
         ("p99_ms", "p99 latency (ms)"),
-        ("non_2xx", "non-2xx answers"),
+        ("non_2xx", "non-2xx/3xx answers"),
         ("socket_errors", "socket errors"),
     ):
-        print(f"{label:<28}{page[key]:>12}{static[key]:>12}")
-    print(f"{'static / page throughput':<28}{figures['static_over_page_rps']:>12}")
-    print(f"{'page / static p99':<28}{figures['page_over_static_p99']:>12}")
+        print(f"{label:<28}" + "".join(f"{figures[t][key]:>12}" for t in TARGETS))
+    print("answers by status: " + "; ".join(f"{t} {figures[t]['statuses']}" for t in TARGETS))
+    for target in ("saylau", "front"):
+        met = "met" if figures[f"{target}_meets_target"] else "missed"
+        print(
+            f"nginx / {target} throughput {figures[f'nginx_over_{target}_rps']} "
+            f"(target ≤ {WITHIN}, p99 < {P99_MS:.0f} ms: {met})"
+        )
     meanwhile = [r["protocols_per_second_meanwhile"] for r in load["rounds"]]
     print(f"protocols accepted per second during the runs: {meanwhile}")
-    print(f"page bytes {load['page_bytes']:,}; ledger {load['tree_size_first']:,} → ", end="")
-    print(f"{load['tree_size_last']:,} entries while reading; {load['problems']} problems")
+    print(
+        f"page {load['page_bytes']:,} bytes, {load['page_gzip_bytes']:,} gzipped; ledger "
+        f"{load['tree_size_first']:,} → {load['tree_size_last']:,} entries while reading; "
+        f"{load['problems']} problems"
+    )
 
 
 if __name__ == "__main__":
