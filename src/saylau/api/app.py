@@ -69,9 +69,10 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     app.include_router(results.router)
     app.include_router(ledger.router)
 
-    from saylau.web import desk, site
+    from saylau.web import desk, signing, site
 
     desk.install(app, context, app.state.intake, snapshots)
+    signing.install(app)
     site.install(app, context, snapshots)
     app.include_router(decisions.router)
     app.include_router(definitions.router)

@@ -34,7 +34,9 @@ from saylau.api.schemas import (
     RefusalIn,
     SignatureEnvelopeIn,
     SignatureLogOut,
+    SigningFlagOut,
 )
+from saylau.api.signatures import address_of, count_signature, limits_of
 from saylau.api.strictbody import StrictRoute
 from saylau.petitions.lifecycle import State
 from saylau.petitions.signing import Signer
@@ -45,7 +47,7 @@ from saylau.pki import (
     trust_from_settings,
     verify_signature,
 )
-from saylau.service import petitions
+from saylau.service import petitions, signingevents
 from saylau.service.auth import Official, authenticate_official
 from saylau.service.context import Context
 from saylau.service.errors import ServiceError
@@ -187,6 +189,28 @@ def moderation_queue(
     return _json(petitions.moderation_queue(context, moderator, limit))
 
 
+@router.get(PETITIONS + "/flags", response_model=list[SigningFlagOut], tags=TAGS)
+def signing_flags(
+    moderator: Moderator,
+    context: ServiceContext,
+    petition: Annotated[str | None, Query(min_length=1, max_length=64, pattern=CODE)] = None,
+) -> Any:
+    """Bulk patterns in the last week's signatures, for the moderators: many from one
+    address in a short time, sequential IINs, certificates issued in the same minute."""
+    found = signingevents.moderators_flags(context, moderator, dt.datetime.now(dt.UTC), petition)
+    return [
+        {
+            "pattern": f.pattern.value,
+            "petition_id": f.petition_id,
+            "key": f.key,
+            "signatures": f.signatures,
+            "first": f.first.isoformat(timespec="seconds"),
+            "last": f.last.isoformat(timespec="seconds"),
+        }
+        for f in found
+    ]
+
+
 @router.get(PETITIONS + "/addressed", response_model=list[PetitionSummaryOut], tags=TAGS)
 def addressed(
     body: Body,
@@ -239,9 +263,14 @@ def sign(
 ) -> Any:
     """Sign the petition with the national PKI: 201 with the receipt; 200 with the first
     receipt when the citizen had signed already (counted once); 422 naming the field and
-    the rule when the signature does not verify or the law refuses the signer."""
-    signer, day = verified_signer(petition_id, body, trust_of(request), context)
-    receipt = petitions.sign(context, signer, petition_id, day)
+    the rule when the signature does not verify or the law refuses the signer; 429 with
+    ``Retry-After`` past the limits per address and per citizen."""
+    limits = limits_of(request)
+    address = address_of(request)
+    limits.address(address)
+    receipt = count_signature(
+        context, trust_of(request), limits, petition_id, body.model_dump(), address
+    )
     if receipt.already_signed:
         response.status_code = 200
     return _json(receipt) | {"receipt": receipt.log.to_json()}

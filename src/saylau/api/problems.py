@@ -84,6 +84,8 @@ def problem_answer(problem: Problem) -> JSONResponse:
     response = problem_response(problem.status, problem.title, problem.detail, **problem.extra)
     if problem.status == 503:  # the database or the signer is away: nothing was stored
         response.headers["Retry-After"] = str(retry_after_seconds())
+    if "retry_after" in problem.extra:  # a limit says when it lets the client in again
+        response.headers["Retry-After"] = str(problem.extra["retry_after"])
     return response
 
 

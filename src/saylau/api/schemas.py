@@ -480,6 +480,19 @@ class SignatureLogOut(BaseModel):
     signatures: int
 
 
+class SigningFlagOut(BaseModel):
+    """A bulk pattern in a petition's signing, for the moderators: ``pattern`` is
+    ``one_address``, ``sequential_iins`` or ``bulk_certificates``; ``key`` where it was seen
+    (the address, the first and last IIN of the run, the issuer and the minute)."""
+
+    pattern: str
+    petition_id: str
+    key: str
+    signatures: int
+    first: str
+    last: str
+
+
 class PetitionSummaryOut(BaseModel):
     id: str
     title: str

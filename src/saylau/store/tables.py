@@ -506,3 +506,18 @@ class SignatureHeadRow(Base):
     root: Mapped[bytes] = mapped_column(LargeBinary)
     timestamp: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text)
+
+
+class SigningEventRow(Base):
+    """An accepted signature's metadata for the moderators' bulk-pattern flags
+    (:mod:`saylau.petitions.abuse`): the client address, the moment and the certificate's
+    issuer and start. Never published; the IIN is there for the sequential-IIN pattern."""
+
+    __tablename__ = "petition_signing_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    petition_id: Mapped[str] = mapped_column(ForeignKey("petitions.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str] = mapped_column(String(64))
+    iin: Mapped[str] = mapped_column(String(12))
+    issuer: Mapped[str] = mapped_column(String(512))
+    certificate_not_before: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
