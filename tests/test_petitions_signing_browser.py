@@ -73,9 +73,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     try:
         today = petitions.today()
         author = citizen(ctx, 1)
-        petition = petitions.create(
-            ctx, author, "Таза су", TEXT, "regional_akimat", "KZ-62", today
-        )
+        petition = petitions.create(ctx, author, "Таза су", TEXT, "regional_akimat", "KZ-62", today)
         petitions.submit(ctx, author, petition, today)
         petitions.approve(ctx, official(ctx, "moderator"), petition, today)
         assert ctx.signer is not None
