@@ -12,8 +12,10 @@ Settings (environment), read as the public reads' limits (:mod:`saylau.api.throt
   may be a whole office or a mobile operator's NAT), or ``off``;
 - ``SAYLAU_SIGN_LIMIT_IDENTITY``: e.g. ``3/minute;20/day`` (the default), or ``off``;
 - ``SAYLAU_RATE_LIMIT=off`` turns these off too (load tests from one address);
-- ``SAYLAU_RATE_LIMIT_STORAGE``: the counters' ``limits`` storage, shared by the workers
-  when it is e.g. ``redis://host:6379``; the default ``memory://`` counts per worker.
+- ``SAYLAU_RATE_LIMIT_STORAGE``: the counters' ``limits`` storage, the same as the public
+  reads' (asynchronous, so one ``coredis`` client serves both): shared by the workers and
+  machines when it is e.g. ``redis://host:6379``; the default ``memory://`` counts per
+  worker, so W workers let an address or a citizen through up to W times.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ import os
 import time
 from dataclasses import dataclass
 
+from anyio import from_thread
 from limits import RateLimitItem, parse_many
+from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
 from saylau.api.throttle import LIMIT, STORAGE
 from saylau.service.errors import ServiceError
@@ -65,18 +68,18 @@ class SigningLimits:
     @classmethod
     def from_settings(cls) -> SigningLimits:
         storage = os.environ.get(STORAGE, "memory://")
-        if storage.startswith("async+"):
-            storage = storage.removeprefix("async+")
+        if not storage.startswith("async+"):
+            storage = "async+" + storage
         return cls(
             _windows(ADDRESS, DEFAULT_ADDRESS),
             _windows(IDENTITY, DEFAULT_IDENTITY),
             MovingWindowRateLimiter(storage_from_string(storage)),
         )
 
-    def _hit(self, windows: list[RateLimitItem], kind: str, key: str, who: str) -> None:
+    async def _hit(self, windows: list[RateLimitItem], kind: str, key: str, who: str) -> None:
         for item in windows:
-            if not self.limiter.hit(item, "signing", kind, key):
-                stats = self.limiter.get_window_stats(item, "signing", kind, key)
+            if not await self.limiter.hit(item, "signing", kind, key):
+                stats = await self.limiter.get_window_stats(item, "signing", kind, key)
                 wait = max(1, math.ceil(stats.reset_time - time.time()))
                 raise TooManySignatures(
                     f"more than {item.amount} signatures per {item.multiples} "
@@ -84,11 +87,19 @@ class SigningLimits:
                     wait,
                 )
 
-    def address(self, address: str) -> None:
+    async def hit_address(self, address: str) -> None:
         """Count a signing request from ``address``; :class:`TooManySignatures` past a
         window."""
-        self._hit(self.per_address, "address", address, "this address")
+        await self._hit(self.per_address, "address", address, "this address")
+
+    async def hit_identity(self, iin: str) -> None:
+        """Count a verified signature by ``iin`` (the detail never repeats the IIN)."""
+        await self._hit(self.per_identity, "identity", iin, "this citizen")
+
+    def address(self, address: str) -> None:
+        """:meth:`hit_address` from a request's worker thread (a synchronous route)."""
+        from_thread.run(self.hit_address, address)
 
     def identity(self, iin: str) -> None:
-        """Count a verified signature by ``iin`` (the detail never repeats the IIN)."""
-        self._hit(self.per_identity, "identity", iin, "this citizen")
+        """:meth:`hit_identity` from a request's worker thread."""
+        from_thread.run(self.hit_identity, iin)

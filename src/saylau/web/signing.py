@@ -24,6 +24,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from saylau.api.petitions import SigningNotConfigured
 from saylau.api.problems import PROBLEM
 from saylau.api.signatures import address_of, count_signature, limits_of
 from saylau.api.signing_limits import SigningLimits
@@ -128,7 +129,7 @@ async def sign_from_page(lang: Language, petition_id: PetitionId, request: Reque
     address = address_of(request)
     limits = limits_of(request)
     try:
-        limits.address(address)
+        await limits.hit_address(address)
         body = await request.body()
         if len(body) > ENVELOPE_LIMIT:
             raise petitions.SignatureNotVerified(
@@ -142,7 +143,7 @@ async def sign_from_page(lang: Language, petition_id: PetitionId, request: Reque
             ) from None
         trust = _trust(request)
         if trust is None:
-            return _problem(ServiceError("signatures cannot be verified now"))
+            return _problem(SigningNotConfigured("signatures cannot be verified now"))
         status, answer = await run_in_threadpool(
             _sign, _context(request), trust, limits, petition_id, raw, address
         )
