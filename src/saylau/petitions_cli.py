@@ -276,3 +276,20 @@ def counts_command(petition: PetitionArgument, db: DbOption = None) -> None:
             "days": petitions.by_day(c, petition),
         },
     )
+
+
+@petitions_app.command("flags")
+def flags_command(
+    token: TokenOption,
+    petition: Annotated[str | None, typer.Option("--petition", help="one petition's id")] = None,
+    db: DbOption = None,
+) -> None:
+    """The bulk patterns of the last week's signatures, for the moderators (a moderator's
+    token): many from one address, sequential IINs, certificates issued in one minute."""
+    from saylau.service import signingevents
+
+    now = dt.datetime.now(dt.UTC)
+    _run(
+        db,
+        lambda c: signingevents.moderators_flags(c, _as(c, "moderator", token), now, petition),
+    )
