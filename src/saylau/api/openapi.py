@@ -179,7 +179,13 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
                 responses["200"]["description"] = "Already stored: the same protocol again."
                 responses["201"]["description"] = "Accepted and entered in the ledger."
                 responses["202"]["description"] = "A correction, pending its approval."
-            for status_code, answer in _problems(_statuses(path, operation)).items():
+            statuses = _statuses(path, operation)
+            statuses += [  # a route may declare more refusals; they are problems too
+                int(code)
+                for code in responses
+                if code[:1] in "45" and int(code) in WHY and int(code) not in statuses
+            ]
+            for status_code, answer in _problems(statuses).items():
                 declared = responses.get(status_code, {}).get("content", {})
                 if PROBLEM not in declared:  # a route's own problem description stays
                     responses[status_code] = answer

@@ -360,9 +360,12 @@ def days(petition_id: PetitionId, context: ServiceContext) -> Any:
     return _json(petitions.by_day(context, petition_id))
 
 
-@router.get(PETITIONS + "/log/head", response_model=PetitionLogHeadOut, tags=TAGS)
+@router.get(
+    PETITIONS + "/log/head", response_model=PetitionLogHeadOut, tags=TAGS, responses={404: {}}
+)
 def log_head(context: ServiceContext) -> Any:
-    """The petitions' log's newest signed head: every step of every petition is a leaf."""
+    """The petitions' log's newest signed head: every step of every petition is a leaf (404
+    until the first petition is filed)."""
     found = petitions.log_head(context)
     return {
         "origin": found.origin,
