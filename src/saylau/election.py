@@ -54,7 +54,7 @@ KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 RESERVED_IDS = frozenset({"parties", "static", "api", "health"})
 #: Contest ids an election's own pages take (``/{lang}/{election}/candidates/``): a contest
 #: of that id would be hidden behind them.
-RESERVED_CONTEST_IDS = frozenset({"candidates", "deputies", "lists", "search"})
+RESERVED_CONTEST_IDS = frozenset({"candidates", "deputies", "lists", "parties", "search"})
 #: Unit codes a contest's own pages take (``/{lang}/{election}/{contest}/observers/`` and
 #: ``…/whatif/``): a unit of that code would be hidden behind them.
 RESERVED_UNIT_CODES = frozenset({"observers", "whatif"})

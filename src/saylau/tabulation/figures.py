@@ -72,3 +72,14 @@ def leaders(votes: Mapping[str, int]) -> tuple[str, ...]:
     if most <= 0:
         return ()
     return tuple(option for option, v in votes.items() if v == most)
+
+
+def margin(kind: str, counts: Mapping[str, Any]) -> float | None:
+    """The leader's lead over the next option, in percentage points of the share base
+    (the whole share when only one option has votes; 0 for a tie; None before any vote)."""
+    votes: Mapping[str, int] = counts.get("votes", {})
+    ranked = sorted(votes.values(), reverse=True)
+    if not ranked or ranked[0] <= 0:
+        return None
+    runner_up = ranked[1] if len(ranked) > 1 else 0
+    return percent(ranked[0] - runner_up, share_base(kind, counts))

@@ -1,11 +1,16 @@
-"""Charts as inline SVG, drawn by Matplotlib on the server: no script, no request out.
+"""Charts a results page shows, drawn so their words stay legible on a 375 px phone.
 
-Every chart has a table beside it with the same numbers; the SVG carries a title and a
-description for screen readers, and text stays text (``svg.fonttype: none``) so Kazakh
-letters render in the page's font. Numbers on a chart (labels, axes, the description) are
-written as the page's language writes them, as in the tables. Colours come from the
-Okabe-Ito palette, which stays distinguishable for the common kinds of colour blindness;
-each bar is also labelled.
+Bars (shares, turnout) and the chamber's seats are laid out in HTML and CSS from the plain
+data built here: their labels and numbers are the page's own text at the page's own size,
+so nothing shrinks with the picture, and a screen reader reads them as a list. The seats'
+dots are a small inline SVG without any text. Only the night's progress, a line over time,
+is still drawn by Matplotlib (in a helper process, :mod:`saylau.web.drawing`), as an inline
+SVG narrow enough that its text, scaled to a phone's width, stays at least 12 px; its text
+stays text (``svg.fonttype: none``) so Kazakh letters render in the page's font.
+
+Numbers are written as the page's language writes them, as in the tables. Colours come from
+the Okabe-Ito palette, which stays distinguishable for the common kinds of colour blindness;
+each bar and each party's seats are also labelled in words.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import io
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 
 import matplotlib
 
@@ -26,7 +33,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from saylau.web.i18n import number, percent, whole_percent
+from saylau.web.i18n import number, percent, translations
 
 plt.rcParams.update(
     {
@@ -63,7 +70,28 @@ def _svg(figure: Figure, title: str, description: str) -> str:
     return text.replace(">", f' role="img" class="chart">{label}', 1)
 
 
-def bars(
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar: its label, its value as the language writes it, and its length in percent
+    of the longest bar's track."""
+
+    label: str
+    shown: str
+    length: float
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class BarChart:
+    """Horizontal bars, largest first as given, with an optional marked threshold."""
+
+    title: str
+    bars: tuple[Bar, ...]
+    threshold_at: float | None = None  # in percent of the track
+    threshold_label: str = ""
+
+
+def bar_chart(
     labels: Sequence[str],
     values: Sequence[float],
     colours: Sequence[str],
@@ -71,77 +99,108 @@ def bars(
     language: str,
     threshold: float | None = None,
     threshold_label: str = "",
-) -> str:
-    """Horizontal bars of shares in percent, largest first as given, each labelled with its
-    value."""
-    height = 0.45 * len(labels) + 0.8
-    figure, axes = plt.subplots(figsize=(7.5, height))
-    positions = list(range(len(labels)))[::-1]
-    axes.barh(positions, values, color=colours, edgecolor="#333333", linewidth=0.4)
-    axes.set_yticks(positions, labels)
-    top = max([*values, threshold or 0, 1])
-    for position, value in zip(positions, values, strict=True):
-        axes.text(value + top * 0.01, position, percent(value, language), va="center", fontsize=10)
-    if threshold is not None:
-        axes.axvline(threshold, color="#000000", linestyle="--", linewidth=1)
-        axes.text(threshold, len(labels) - 0.4, f" {threshold_label}", fontsize=9)
-    axes.set_xlim(0, top * 1.15)
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: whole_percent(x, language)))
-    axes.tick_params(axis="y", length=0)
-    description = "; ".join(
-        f"{label}: {percent(value, language)}" for label, value in zip(labels, values, strict=True)
+) -> BarChart:
+    """Bars of percentages in the order given; the track's end is the largest value (or the
+    threshold, if higher), so the longest bar fills its track."""
+    top = max([*values, threshold or 0.0, 1.0])
+    bars = tuple(
+        Bar(label, percent(value, language), round(100 * value / top, 2), fill)
+        for label, value, fill in zip(labels, values, colours, strict=True)
     )
-    return _svg(figure, title, description)
+    if threshold is None:
+        return BarChart(title, bars)
+    return BarChart(
+        title,
+        bars,
+        round(100 * threshold / top, 2),
+        f"{threshold_label}: {percent(threshold, language)}",
+    )
 
 
-def hemicycle(
-    parties: Sequence[tuple[str, int, str]], title: str, total: int, language: str
-) -> str:
-    """The chamber's seats as dots in rows of a half circle, coloured by party, with legend."""
+@dataclass(frozen=True, slots=True)
+class Seat:
+    x: float
+    y: float
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """A party's seats, for the chamber's key."""
+
+    label: str
+    seats: int
+    shown: str
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chamber:
+    """The chamber's seats as dots in rows of a half circle, in a ``width`` × ``height`` box;
+    the words (total, each party's seats) are the key's, in HTML."""
+
+    title: str
+    seats: tuple[Seat, ...]
+    radius: float
+    width: float
+    height: float
+    total: str
+    holders: tuple[Holder, ...]
+
+
+def chamber(
+    parties: Sequence[tuple[str, int, str]], title: str, language: str, width: float = 400.0
+) -> Chamber:
+    """Dots for ``(label, seats, colour)`` parties, filled from the left, row by row."""
+    total = sum(seats for _label, seats, _fill in parties)
     rows = max(3, round(math.sqrt(total / 4)))
-    radii = [1.0 + 0.9 * r / rows for r in range(rows)]
+    inner, outer = 1.0, 1.9
+    radii = [inner + (outer - inner) * r / max(rows - 1, 1) for r in range(rows)]
     counts = [round(total * r / sum(radii)) for r in radii]
     counts[-1] += total - sum(counts)
-    points: list[tuple[float, float, float]] = []
+    places: list[tuple[float, float, float]] = []
     for radius, count in zip(radii, counts, strict=True):
         for i in range(count):
             angle = math.pi * (1 - (i + 0.5) / count) if count > 1 else math.pi / 2
-            points.append((angle, radius * math.cos(angle), radius * math.sin(angle)))
-    points.sort(key=lambda p: -p[0])
-    figure, axes = plt.subplots(figsize=(7.5, 4.2))
-    start = 0
-    for label, seats, fill in parties:
-        chunk = points[start : start + seats]
-        start += seats
-        if chunk:
-            axes.scatter(
-                [p[1] for p in chunk],
-                [p[2] for p in chunk],
-                s=2600 / (rows * rows + 30),
-                color=fill,
-                edgecolor="#333333",
-                linewidth=0.3,
-                label=f"{label}: {number(seats, language)}",
-            )
-    axes.set_aspect("equal")
-    axes.axis("off")
-    axes.text(0, 0.25, number(total, language), ha="center", fontsize=22, fontweight="bold")
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3, frameon=False, fontsize=10)
-    description = "; ".join(
-        f"{label}: {number(seats, language)}" for label, seats, _fill in parties
+            places.append((angle, radius * math.cos(angle), radius * math.sin(angle)))
+    places.sort(key=lambda p: -p[0])
+    spacing = min(
+        [(outer - inner) / max(rows - 1, 1)]
+        + [math.pi * r / c for r, c in zip(radii, counts, strict=True) if c]
     )
-    return _svg(figure, title, description)
+    dot = 0.42 * spacing
+    scale = width / (2 * (outer + dot))
+    height = (outer + 2 * dot) * scale
+    fills = [fill for _label, seats, fill in parties for _ in range(seats)]
+    seats = tuple(
+        Seat(round((x + outer + dot) * scale, 1), round((outer + dot - y) * scale, 1), fill)
+        for (_a, x, y), fill in zip(places, fills, strict=True)
+    )
+    holders = tuple(
+        Holder(label, count, number(count, language), fill) for label, count, fill in parties
+    )
+    return Chamber(
+        title,
+        seats,
+        round(dot * scale, 1),
+        width,
+        round(height, 1),
+        number(total, language),
+        holders,
+    )
 
 
 def progress(
     times: Sequence[str], reported: Sequence[int], expected: int, title: str, language: str
 ) -> str:
-    """Precincts reported over the night."""
-    figure, axes = plt.subplots(figsize=(7.5, 3.0))
+    """Precincts reported over the night, drawn narrow (3.6 in, about 290 pt with its labels)
+    so that at a phone's width the picture is scaled up, not down, and its 11 pt text shows
+    at 12 px or more."""
+    figure, axes = plt.subplots(figsize=(3.6, 2.4))
     axes.step(range(len(reported)), reported, where="post", color=PALETTE[0], linewidth=2)
     axes.axhline(expected, color="#000000", linestyle=":", linewidth=1)
     axes.set_ylim(0, expected * 1.05 or 1)
-    step = max(1, len(times) // 6)
+    step = max(1, len(times) // 3)
     axes.set_xticks(range(0, len(times), step), [times[i] for i in range(0, len(times), step)])
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number(round(y), language)))
@@ -254,3 +313,40 @@ def second_digit(
     title, expected_label = labels
     figure = second_digit_figure(series, observed, expected, expected_label, title)
     return _svg(figure, title, description)
+
+
+#: Where the map's shading steps, in percentage points of the leader's lead: a region a
+#: leader holds narrowly is drawn pale, one it holds by a wide margin in full colour, so a
+#: night that one option leads everywhere still shows where it was contested.
+MARGIN_STEPS = (5.0, 10.0, 20.0)
+MARGIN_OPACITY = (0.3, 0.5, 0.75, 1.0)
+
+
+def margin_band(margin: float | None) -> int | None:
+    """The map's shade (0 palest … 3 full) for a lead of ``margin`` points (None: no lead)."""
+    if margin is None:
+        return None
+    return sum(1 for step in MARGIN_STEPS if margin >= step)
+
+
+@dataclass(frozen=True, slots=True)
+class Shade:
+    """One step of the map's key: its opacity and its words."""
+
+    opacity: float
+    label: str
+
+
+def margin_key(language: str) -> tuple[Shade, ...]:
+    """The map's shades with their words, lowest first."""
+    _ = translations(language).gettext
+    shown = [number(step, language) for step in MARGIN_STEPS]
+    labels = [
+        _("lead under %(high)s points") % {"high": shown[0]},
+        *(
+            _("lead of %(low)s to %(high)s points") % {"low": low, "high": high}
+            for low, high in pairwise(shown)
+        ),
+        _("lead of %(low)s points or more") % {"low": shown[-1]},
+    ]
+    return tuple(Shade(o, label) for o, label in zip(MARGIN_OPACITY, labels, strict=True))

@@ -27,6 +27,7 @@ from saylau.service import (
     overview,
     parties,
     search,
+    standings,
 )
 from saylau.service import forensics as night_forensics
 from saylau.service import petitions as service_petitions
@@ -254,7 +255,7 @@ def regional_map(election: Election, language: str) -> dict[str, Any]:
         if parts
         else None
     )
-    return {"paths": paths, "box": box, "note": note}
+    return {"paths": paths, "box": box, "note": note, "shades": charts.margin_key(language)}
 
 
 @cache
@@ -293,54 +294,45 @@ def unit_page(
     seats = views.seats_state(contest, top, answer["status"], decided, read.seats_projected)
     view = views.unit_view(election, contest, answer, decided, lang, seats)
     _ = translations(lang).gettext
-    jobs: dict[str, drawing.Job] = {}
+    shares_chart = None
     if view.rows and view.participated:
         threshold = None
         if isinstance(view.outcome, ListOutcome):
             threshold = float(view.outcome.threshold * 100)
-        jobs["shares"] = (
-            "bars",
+        shares_chart = charts.bar_chart(
+            [r.label for r in view.rows],
+            [r.percent or 0 for r in view.rows],
+            [r.colour for r in view.rows],
             (
-                [r.label for r in view.rows],
-                [r.percent or 0 for r in view.rows],
-                [r.colour for r in view.rows],
-                (
-                    _("Share of those who took part")
-                    if view.contest.kind.value in tally.SHARES_OF_PARTICIPANTS
-                    else _("Share of valid votes")
-                ),
-                lang,
+                _("Share of those who took part")
+                if view.contest.kind.value in tally.SHARES_OF_PARTICIPANTS
+                else _("Share of valid votes")
             ),
-            {"threshold": threshold, "threshold_label": _("threshold")},
+            lang,
+            threshold=threshold,
+            threshold_label=_("threshold"),
         )
+    seats_chart = None
     if view.outcome and view.rows and view.rows[0].seats is not None:
         seated = [(r.label, r.seats or 0, r.colour) for r in view.rows if r.seats]
-        total = sum(s for _l, s, _c in seated)
-        jobs["seats"] = (
-            "hemicycle",
-            (
-                seated,
-                _("Projected seats of the party lists")
-                if view.seats == "projected"
-                else _("Seats won by party lists"),
-                total,
-                lang,
-            ),
-            {},
+        seats_chart = charts.chamber(
+            seated,
+            _("Projected seats of the party lists")
+            if view.seats == "projected"
+            else _("Seats won by party lists"),
+            lang,
         )
     turnout_rows = [c for c in view.children if c.turnout is not None]
+    turnout_chart = None
     if turnout_rows and not widget:
-        jobs["turnout"] = (
-            "bars",
-            (
-                [c.label for c in turnout_rows],
-                [c.turnout or 0 for c in turnout_rows],
-                [charts.PALETTE[4]] * len(turnout_rows),
-                _("Turnout by unit"),
-                lang,
-            ),
-            {},
+        turnout_chart = charts.bar_chart(
+            [c.label for c in turnout_rows],
+            [c.turnout or 0 for c in turnout_rows],
+            [charts.PALETTE[4]] * len(turnout_rows),
+            _("Turnout by unit"),
+            lang,
         )
+    jobs: dict[str, drawing.Job] = {}
     drawn_map = None
     if view.level == "republic" and not widget and len(view.children) > 1:
         drawn_map = regional_map(election, lang)
@@ -382,6 +374,9 @@ def unit_page(
         template,
         view=view,
         figures=figures,
+        shares_chart=shares_chart,
+        seats_chart=seats_chart,
+        turnout_chart=turnout_chart,
         regional_map=drawn_map,
         compared=compared,
         announced=announced,
@@ -654,4 +649,54 @@ def petition_page(context: Context, language: str, petition_id: str) -> bytes:
         petition=petitioning.petition_view(found, regions, days, language),
         page_path=f"/petitions/{petition_id}/",
         twin=f"/api/v1/petitions/{petition_id}",
+    )
+
+
+def _party_label(party_id: str, language: str, lists: tuple[standings.OptionNight, ...]) -> str:
+    """The party's name in the language: its list's, else the registry's."""
+    if lists:
+        return name(dict(lists[0].option.names), language)
+    row = next((r for r in territory.rows("party-registry.csv") if r["id"] == party_id), None)
+    if row is None:
+        return party_id
+    return name({"kk": row["name_kk"], "ru": row["name_ru"], "en": row["name_en"]}, language)
+
+
+def party_night_page(
+    context: Context, language: str, election_id: str, party_id: str, size: int
+) -> bytes:
+    """A party's night: its list in every list contest, region by region, and each
+    candidate it nominated, with the figures the tabulation computed."""
+    election = election_of(context, election_id)
+    found = standings.party_night(context, election_id, party_id)
+    return render(
+        language,
+        "party_night.html",
+        election=election,
+        night=found,
+        party_label=_party_label(party_id, language, found.lists),
+        colours={n.contest.id: views.option_colours(n.contest)[n.option.id] for n in found.lists},
+        tree_size=size,
+        page_path=f"/{election_id}/parties/{party_id}/",
+    )
+
+
+def option_night_page(
+    context: Context, language: str, election_id: str, contest_id: str, option_id: str, size: int
+) -> bytes:
+    """A candidate's (or a list's, or an answer's) night in one contest, unit by unit."""
+    election = election_of(context, election_id)
+    found = standings.option_night(context, election_id, contest_id, option_id)
+    party = found.option.party
+    return render(
+        language,
+        "option_night.html",
+        election=election,
+        contest=found.contest,
+        night=found,
+        colour=views.option_colours(found.contest)[option_id],
+        party_href=f"/{language}/{election_id}/parties/{party}/" if party else None,
+        party_label=_party_label(party, language, ()) if party else None,
+        tree_size=size,
+        page_path=f"/{election_id}/{contest_id}/options/{option_id}/",
     )

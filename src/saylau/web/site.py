@@ -288,6 +288,32 @@ def search_page(
     return _html(pages.search_page(site.context, lang, election_id, q))
 
 
+@people_pages.get("/{lang}/{election_id}/parties/{party_id}/")
+async def party_night_page(
+    lang: Language, election_id: Code, party_id: PartyId, site: SiteOf
+) -> Response:
+    """A party's results in every contest of the night: its lists and its nominees."""
+
+    def build(size: int) -> bytes:
+        return pages.party_night_page(site.context, lang, election_id, party_id, size)
+
+    key = ("people", lang, election_id, "party", party_id)
+    return await site.page(lang, election_id, key, build)
+
+
+@people_pages.get("/{lang}/{election_id}/{contest_id}/options/{option_id}/")
+async def option_night_page(
+    lang: Language, election_id: Code, contest_id: Code, option_id: Code, site: SiteOf
+) -> Response:
+    """A candidate's (or a list's) results in one contest, unit by unit."""
+
+    def build(size: int) -> bytes:
+        return pages.option_night_page(site.context, lang, election_id, contest_id, option_id, size)
+
+    key = ("people", lang, election_id, "option", contest_id, option_id)
+    return await site.page(lang, election_id, key, build)
+
+
 # --- what-if: a contest under the law of another date (before the results' unit paths) ----
 
 whatif_pages = APIRouter(include_in_schema=False)

@@ -75,6 +75,8 @@ class Child:
     leader_colour: str | None
     leader_id: str | None = None
     link: bool = True
+    margin: float | None = None  # the leader's lead in percentage points
+    shade: int | None = None  # the map's shade for that lead (charts.margin_band)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +248,7 @@ def unit_view(
         child_votes = (child["counts"] or {}).get("votes", {})
         first = figures.leaders(child_votes)
         leader = first[0] if len(first) == 1 else None  # a tie has no one leader to colour
+        lead = figures.margin(contest.kind.value, child["counts"] or {}) if leader else None
         children.append(
             Child(
                 code=child["unit"],
@@ -258,6 +261,8 @@ def unit_view(
                 else None,
                 leader_colour=colours.get(leader) if leader else None,
                 leader_id=leader,
+                margin=lead,
+                shade=charts.margin_band(lead),
             )
         )
     return UnitView(
