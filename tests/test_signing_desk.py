@@ -14,7 +14,7 @@ import pytest
 
 from saylau import ledger
 from saylau.petitions import receipts
-from saylau.service import petitions
+from saylau.service import petitions, signaturelog
 from saylau.service.context import Context
 from saylau.service.signing_desk import SigningDesk
 from tests.databases import database
@@ -61,7 +61,7 @@ def test_a_group_answers_each_signer_as_if_alone(ctx: Context) -> None:
     assert got[40].log == got[5].log and got[41].log == got[20].log
     assert desk.groups < len(answers)
     with ctx.sessions() as session:
-        state = petitions.signaturelog.head(session, petition_id)
+        state = signaturelog.head(session, petition_id)
     key = ledger.NoteKey(
         receipts.log_origin(petition_id), ledger.VerifyingKey.from_bytes(ctx.signer.public_key())
     )
