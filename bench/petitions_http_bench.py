@@ -142,7 +142,9 @@ def main() -> None:
             stop(server)
         store = stored(url, petition)
         if store["signatures"] != total or store["log_size"] != total or store["leaves"] != total:
-            raise SystemExit(f"the store does not hold every signature once: {store}")
+            raise SystemExit(
+                f"the store does not hold every signature once: {store}; {warm} {figures}"
+            )
         if figures["statuses"] != {"201": args.signatures} or warm["statuses"] != {
             "201": args.warmup
         }:
