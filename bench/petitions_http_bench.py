@@ -111,6 +111,7 @@ def main() -> None:
     pki = pki_folder.create(folder / "pki", now - dt.timedelta(days=1))
     os.environ[ANCHORS_ENV] = str(folder / "pki" / "anchors")
     os.environ[CRLS_ENV] = str(folder / "pki" / "crl")
+    os.environ["SAYLAU_SIGN_LIMIT_ADDRESS"] = "off"  # every request comes from this machine
     total = args.warmup + args.signatures
     iins = distinct_iins(total, dt.date(1970, 1, 1))
     citizens = bulk_citizens(pki.intermediate, iins, now - dt.timedelta(hours=1))
