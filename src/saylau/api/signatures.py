@@ -115,15 +115,12 @@ async def count_signature_together(
     await limits.hit_identity(verified.iin)
     signer = Signer(verified.iin, verified.display_name, verified.certificate_serial)
     day = now.astimezone(petitions.KAZAKHSTAN).date()
-    receipt = await desk.sign(petitions.Signing(signer, petition_id, day))
-    if not receipt.already_signed:
-        event = SigningEvent(
-            petition_id,
-            now,
-            address,
-            verified.iin,
-            verified.issuer,
-            verified.certificate_not_before,
-        )
-        await run_in_threadpool(signingevents.record, context, event)
-    return receipt
+    event = SigningEvent(
+        petition_id,
+        now,
+        address,
+        verified.iin,
+        verified.issuer,
+        verified.certificate_not_before,
+    )  # kept in the signature's own transaction, and only if it counts
+    return await desk.sign(petitions.Signing(signer, petition_id, day, event))

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from saylau.law.rules import NotInForce, PetitionRules, Rules, rules_at
 from saylau.model import BadInput, plain_name
 from saylau.petitions import receipts
+from saylau.petitions.abuse import SigningEvent
 from saylau.petitions.lifecycle import (
     FINAL,
     LISTED,
@@ -63,7 +64,7 @@ from saylau.petitions.signing import (
 )
 from saylau.petitions.thresholds import Addressee, Unit, body_key, region_unit
 from saylau.register.iin import parse_iin
-from saylau.service import petitionlog, signaturelog
+from saylau.service import petitionlog, signaturelog, signingevents
 from saylau.service.auth import Official
 from saylau.service.context import Context
 from saylau.service.errors import Forbidden, NotFound, ServiceError
@@ -73,6 +74,7 @@ from saylau.store.tables import (
     PetitionSignatureRow,
     PetitionTransitionRow,
     PetitionWithdrawalRow,
+    SigningEventRow,
 )
 
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
@@ -499,6 +501,7 @@ class Signing:
     signer: Signer
     petition: str
     on: dt.date
+    event: SigningEvent | None = None  # kept with the signature when it counts
 
 
 Signed = Receipt | BadInput | ServiceError
@@ -570,6 +573,7 @@ def _sign_petition(
     rows: list[PetitionSignatureRow] = []
     salts: list[bytes] = []
     again: list[tuple[int, str]] = []  # a second signing in this group, answered the first's
+    events: list[SigningEventRow] = []  # the counted signatures' metadata, for moderators
     for n, signing, iin, born in group:
         found = signed_before.get(iin)
         if found is not None:
@@ -590,6 +594,8 @@ def _sign_petition(
             answers[n] = exc
             continue
         fresh[iin] = len(rows)
+        if signing.event is not None:
+            events.append(signingevents.row_of(signing.event))
         salts.append(receipts.new_salt())
         rows.append(
             PetitionSignatureRow(
@@ -612,6 +618,7 @@ def _sign_petition(
     for r, done in zip(rows, appended, strict=True):
         r.leaf_index = done.index
     session.add_all(rows)
+    session.add_all(events)
     session.flush()
     for day in sorted({r.signed_on for r in rows}):
         _settle(session, row, petition, day)
