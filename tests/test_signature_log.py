@@ -79,3 +79,32 @@ def test_appends_at_once_make_one_tree(ctx: Context) -> None:
     assert sorted(stored) == sorted(leaf(n) for n in range(120))
     assert ledger.root_hash(ledger.leaf_hash(x) for x in stored) == newest.root
     assert ledger.verify_checkpoint(newest.checkpoint, [key(ctx)]).size == 120
+
+
+def test_groups_of_leaves_share_one_signed_head_and_each_proof_holds(ctx: Context) -> None:
+    """Leaves appended together get one head; every leaf's proof is in that head's tree,
+    whatever the sizes before and of the group (frontier roots and new leaves only)."""
+    petition_id = petition(ctx)
+    memory = ledger.MerkleLog()
+    heads: list[str] = []
+    n = 0
+    for group in (1, 3, 1, 7, 16, 2, 5, 33, 1, 9):
+        with ctx.transaction() as session:
+            appended = signaturelog.append_many(
+                session, petition_id, ORIGIN, [leaf(n + i) for i in range(group)]
+            )
+        for i in range(group):
+            memory.append(leaf(n + i))
+        n += group
+        assert {a.checkpoint for a in appended} == {appended[0].checkpoint}
+        head = ledger.verify_checkpoint(appended[0].checkpoint, [key(ctx)])
+        assert head.size == n and head.root == memory.root()
+        for a in appended:
+            assert a.proof == tuple(memory.inclusion_proof(a.index, n))
+            ledger.verify_inclusion(a.index, n, ledger.leaf_hash(leaf(a.index)), a.proof, head.root)
+        heads.append(appended[0].checkpoint)
+    with ctx.sessions() as session:
+        assert signaturelog.head_covering(session, petition_id, 0) == (1, heads[0])
+        assert signaturelog.head_covering(session, petition_id, 3) == (4, heads[1])
+        assert signaturelog.head_covering(session, petition_id, 4) == (5, heads[2])
+        assert signaturelog.head_covering(session, petition_id, n - 1) == (n, heads[-1])

@@ -38,6 +38,7 @@ from saylau.api.reads import PublicReads
 from saylau.api.strictbody import StrictRoute
 from saylau.service.context import Context
 from saylau.service.intake import Intake
+from saylau.service.signing_desk import SigningDesk
 from saylau.service.snapshots import Snapshots
 
 BODY_LIMIT = 2 * 1024 * 1024
@@ -58,6 +59,7 @@ def create_app(url: str | None = None, ctx: Context | None = None) -> FastAPI:
     app.router.route_class = StrictRoute  # before any route: every JSON body read strictly
     app.state.context = context
     app.state.intake = Intake(context)
+    app.state.signing = SigningDesk(context)
     problems.install(app)
     app.add_middleware(BodyLimit, limit=BODY_LIMIT)
     docs.install(app)

@@ -36,7 +36,7 @@ from saylau.api.schemas import (
     SignatureLogOut,
     SigningFlagOut,
 )
-from saylau.api.signatures import address_of, count_signature, limits_of
+from saylau.api.signatures import address_of, count_signature_together, limits_of
 from saylau.api.strictbody import StrictRoute
 from saylau.petitions.lifecycle import State
 from saylau.petitions.signing import Signer
@@ -51,6 +51,7 @@ from saylau.service import petitions, signingevents
 from saylau.service.auth import Official, authenticate_official
 from saylau.service.context import Context
 from saylau.service.errors import ServiceError
+from saylau.service.signing_desk import SigningDesk
 
 PETITIONS = "/api/v1/petitions"
 PetitionId = Annotated[str, Path(min_length=1, max_length=64, pattern=CODE)]
@@ -254,7 +255,7 @@ def refuse(
     tags=TAGS,
     responses={200: {"model": PetitionReceiptOut}},
 )
-def sign(
+async def sign(
     petition_id: PetitionId,
     body: SignatureEnvelopeIn,
     request: Request,
@@ -264,12 +265,14 @@ def sign(
     """Sign the petition with the national PKI: 201 with the receipt; 200 with the first
     receipt when the citizen had signed already (counted once); 422 naming the field and
     the rule when the signature does not verify or the law refuses the signer; 429 with
-    ``Retry-After`` past the limits per address and per citizen."""
+    ``Retry-After`` past the limits per address and per citizen. The answer comes after the
+    signature's commit, which it shares with the worker's other signers of the moment."""
     limits = limits_of(request)
     address = address_of(request)
-    limits.address(address)
-    receipt = count_signature(
-        context, trust_of(request), limits, petition_id, body.model_dump(), address
+    await limits.hit_address(address)
+    desk: SigningDesk = request.app.state.signing
+    receipt = await count_signature_together(
+        context, trust_of(request), limits, desk, petition_id, body.model_dump(), address
     )
     if receipt.already_signed:
         response.status_code = 200

@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from saylau.api.signing_limits import SigningLimits
 from saylau.petitions.abuse import SigningEvent
 from saylau.petitions.signing import Signer
-from saylau.pki import SignatureRefused, SignedEnvelope, Trust, verify_signature
+from saylau.pki import SignatureRefused, SignedEnvelope, Trust, VerifiedSigner, verify_signature
 from saylau.service import petitions, signingevents
 from saylau.service.context import Context
+from saylau.service.signing_desk import SigningDesk
 
 
 def limits_of(request: Request) -> SigningLimits:
@@ -66,3 +68,59 @@ def count_signature(
         )
         signingevents.record(context, event)
     return receipt
+
+
+def _verified(
+    context: Context, trust: Trust, petition_id: str, raw: object, texts: dict[str, str]
+) -> tuple[VerifiedSigner, dt.datetime]:
+    now = dt.datetime.now(dt.UTC)
+    text = texts.get(petition_id)
+    if text is None:
+        text = petitions.text_of(context, petition_id)
+        if len(texts) >= TEXTS_KEPT:
+            texts.clear()
+        texts[petition_id] = text
+    try:
+        envelope = SignedEnvelope.from_json(raw)
+        return verify_signature(envelope, petition_id, text, trust, now), now
+    except SignatureRefused as refused:
+        raise petitions.SignatureNotVerified(
+            refused.field, refused.rule.value, dict(refused.values), str(refused)
+        ) from None
+
+
+TEXTS_KEPT = 1024
+
+
+async def count_signature_together(
+    context: Context,
+    trust: Trust,
+    limits: SigningLimits,
+    desk: SigningDesk,
+    petition_id: str,
+    raw: object,
+    address: str,
+) -> petitions.Receipt:
+    """:func:`count_signature` with the signature counted by the worker's signing writer,
+    in one transaction with the other signatures of the moment. A petition's text is read
+    once per worker (a text never changes once drafted; whether the petition may still be
+    signed is decided in the signature's own transaction); with the text held, the check
+    (a tenth of a millisecond) runs on the event loop, cheaper than a thread hop."""
+    if petition_id in desk.texts:
+        verified, now = _verified(context, trust, petition_id, raw, desk.texts)
+    else:
+        verified, now = await run_in_threadpool(
+            _verified, context, trust, petition_id, raw, desk.texts
+        )
+    await limits.hit_identity(verified.iin)
+    signer = Signer(verified.iin, verified.display_name, verified.certificate_serial)
+    day = now.astimezone(petitions.KAZAKHSTAN).date()
+    event = SigningEvent(
+        petition_id,
+        now,
+        address,
+        verified.iin,
+        verified.issuer,
+        verified.certificate_not_before,
+    )  # kept in the signature's own transaction, and only if it counts
+    return await desk.sign(petitions.Signing(signer, petition_id, day, event))

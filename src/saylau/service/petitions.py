@@ -15,6 +15,7 @@ reached, so the two together are idempotent and never miss one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session
 from saylau.law.rules import NotInForce, PetitionRules, Rules, rules_at
 from saylau.model import BadInput, plain_name
 from saylau.petitions import receipts
+from saylau.petitions.abuse import SigningEvent
 from saylau.petitions.lifecycle import (
     FINAL,
     LISTED,
@@ -62,7 +64,7 @@ from saylau.petitions.signing import (
 )
 from saylau.petitions.thresholds import Addressee, Unit, body_key, region_unit
 from saylau.register.iin import parse_iin
-from saylau.service import petitionlog, signaturelog
+from saylau.service import petitionlog, signaturelog, signingevents
 from saylau.service.auth import Official
 from saylau.service.context import Context
 from saylau.service.errors import Forbidden, NotFound, ServiceError
@@ -72,6 +74,7 @@ from saylau.store.tables import (
     PetitionSignatureRow,
     PetitionTransitionRow,
     PetitionWithdrawalRow,
+    SigningEventRow,
 )
 
 KAZAKHSTAN = ZoneInfo("Asia/Almaty")
@@ -442,11 +445,10 @@ def _receipt(row: PetitionSignatureRow, already: bool, log: receipts.Receipt) ->
 
 def _first_receipt(session: Session, row: PetitionSignatureRow) -> receipts.Receipt:
     """The commitment's receipt as it was first given: the head its append signed (the
-    tree of which it was the last leaf) and the proof in that tree."""
+    first tree holding its leaf, which its group's signers share) and the proof in it."""
     if row.leaf_index is None or row.salt is None:
         raise NotFound("the signature was recorded before signatures had receipts")
-    size = int(row.leaf_index) + 1
-    note = signaturelog.head_at(session, row.petition_id, size)
+    size, note = signaturelog.head_covering(session, row.petition_id, int(row.leaf_index))
     proof = signaturelog.inclusion(session, row.petition_id, int(row.leaf_index), size)
     return receipts.Receipt(
         row.petition_id,
@@ -486,56 +488,158 @@ def sign(ctx: Context, signer: Signer, petition_id: str, on: dt.date) -> Receipt
     """Count ``signer``'s signature of the petition on ``on``: one per citizen (signing again
     answers with the first receipt and counts nothing), only while signing is open and only
     for an adult; a count that reaches the petition's next step takes it."""
-    person = parse_iin(signer.iin, "signer.iin")
+    (answer,) = sign_many(ctx, [Signing(signer, petition_id, on)])
+    if isinstance(answer, Exception):
+        raise answer
+    return answer
+
+
+@dataclass(frozen=True, slots=True)
+class Signing:
+    """One signature to count: the verified signer, the petition and the day."""
+
+    signer: Signer
+    petition: str
+    on: dt.date
+    event: SigningEvent | None = None  # kept with the signature when it counts
+
+
+Signed = Receipt | BadInput | ServiceError
+"""A signing's answer: its receipt, or the refusal that counted nothing."""
+
+
+def sign_many(ctx: Context, signings: Sequence[Signing]) -> list[Signed]:
+    """Count many signatures in one transaction, each answered as :func:`sign` would answer
+    it alone: per petition one lock of its log, one read of who signed already, one insert
+    of the new signatures and one signed head for all their leaves. A citizen twice in the
+    group is counted once; the second is answered the first's receipt (200, already signed).
+    Nothing is answered before the commit, so a receipt is never of a signature lost."""
+    answers: list[Signed | None] = [None] * len(signings)
+    by_petition: dict[str, list[tuple[int, Signing, str, dt.date]]] = {}
+    for n, signing in enumerate(signings):
+        try:
+            person = parse_iin(signing.signer.iin, "signer.iin")
+        except BadInput as exc:
+            answers[n] = exc
+            continue
+        by_petition.setdefault(signing.petition, []).append(
+            (n, signing, person.iin, person.birth_date)
+        )
     with ctx.transaction() as session:
+        # petitions in one order, so that two groups never wait for each other's log lock
+        for petition_id in sorted(by_petition):
+            _sign_petition(session, petition_id, by_petition[petition_id], answers)
+    return [a for a in answers if a is not None]
+
+
+def _sign_petition(
+    session: Session,
+    petition_id: str,
+    group: list[tuple[int, Signing, str, dt.date]],
+    answers: list[Signed | None],
+) -> None:
+    try:
         row, petition = _load(session, petition_id)
         if petition.state not in VISIBLE:
             raise NotFound(f"no petition {petition_id!r}")
-        found = _existing(session, petition_id, person.iin)
+    except NotFound as exc:
+        for n, *_ in group:
+            answers[n] = exc
+        return
+    # the log's row lock first: it orders this petition's signers (every signing takes it
+    # before it reads who signed), so a signature committed by another group is seen here
+    # and the unique constraint is never raced
+    origin = receipts.log_origin(petition_id)
+    signaturelog.lock(session, petition_id, origin)
+    iins = sorted({iin for _, _, iin, _ in group})
+    signed_before = {
+        found.iin: found
+        for found in session.scalars(
+            select(PetitionSignatureRow).where(
+                PetitionSignatureRow.petition_id == petition_id,
+                PetitionSignatureRow.iin.in_(iins),
+            )
+        )
+    }
+    regions: dict[str, str | None] = {
+        iin: region
+        for iin, region in session.execute(
+            select(CitizenRow.iin, CitizenRow.region).where(
+                CitizenRow.iin.in_([i for i in iins if i not in signed_before])
+            )
+        )
+    }
+    fresh: dict[str, int] = {}  # the IIN's new row in ``rows``
+    rows: list[PetitionSignatureRow] = []
+    salts: list[bytes] = []
+    again: list[tuple[int, str]] = []  # a second signing in this group, answered the first's
+    events: list[SigningEventRow] = []  # the counted signatures' metadata, for moderators
+    for n, signing, iin, born in group:
+        found = signed_before.get(iin)
         if found is not None:
-            return _again(session, found)
+            try:
+                answers[n] = _again(session, found)
+            except (StepRefused, NotFound) as exc:
+                answers[n] = exc
+            continue
+        if iin in fresh:
+            again.append((n, iin))
+            continue
         try:
-            check_signature(petition, person.birth_date, on, _rules(on).require(PetitionRules))
+            check_signature(petition, born, signing.on, _rules(signing.on).require(PetitionRules))
         except TransitionRefused as exc:
-            raise StepRefused(exc.refusal) from None
-        region = session.scalar(select(CitizenRow.region).where(CitizenRow.iin == person.iin))
-        signature = PetitionSignatureRow(
-            petition_id=petition_id,
-            iin=person.iin,
-            name=plain_name(signer.name)[:200],
-            certificate_serial=signer.certificate_serial[:128],
-            region=region,
-            signed_on=on,
+            answers[n] = StepRefused(exc.refusal)
+            continue
+        except BadInput as exc:
+            answers[n] = exc
+            continue
+        fresh[iin] = len(rows)
+        if signing.event is not None:
+            events.append(signingevents.row_of(signing.event))
+        salts.append(receipts.new_salt())
+        rows.append(
+            PetitionSignatureRow(
+                petition_id=petition_id,
+                iin=iin,
+                name=plain_name(signing.signer.name)[:200],
+                certificate_serial=signing.signer.certificate_serial[:128],
+                region=regions.get(iin),
+                signed_on=signing.on,
+                salt=salts[-1],
+            )
         )
-        try:
-            with session.begin_nested():
-                session.add(signature)
-        except IntegrityError:
-            # the same citizen signed at the same moment in another transaction, now committed
-            found = _existing(session, petition_id, person.iin)
-            if found is None:
-                raise
-            return _again(session, found)
-        _settle(session, row, petition, on)
-        # last before the commit: the log's row lock orders this petition's signers, so it
-        # is held for the append and the commit only
-        salt = receipts.new_salt()
-        entry = receipts.signature_entry(petition_id, person.iin, salt)
-        appended = signaturelog.append(
-            session, petition_id, receipts.log_origin(petition_id), entry.leaf()
-        )
-        signature.salt = salt
-        signature.leaf_index = appended.index
+    if not rows:
+        return
+    leaves = [
+        receipts.signature_entry(petition_id, r.iin, salt).leaf()
+        for r, salt in zip(rows, salts, strict=True)
+    ]
+    appended = signaturelog.append_many(session, petition_id, origin, leaves)
+    for r, done in zip(rows, appended, strict=True):
+        r.leaf_index = done.index
+    session.add_all(rows)
+    session.add_all(events)
+    session.flush()
+    for day in sorted({r.signed_on for r in rows}):
+        _settle(session, row, petition, day)
+    given: list[Receipt] = []
+    for r, done, salt in zip(rows, appended, salts, strict=True):
         log = receipts.Receipt(
             petition_id,
             receipts.EntryKind.SIGNATURE,
-            appended.index,
-            appended.size,
-            appended.proof,
-            appended.checkpoint,
+            done.index,
+            done.size,
+            done.proof,
+            done.checkpoint,
             salt,
         )
-        return _receipt(signature, False, log)
+        given.append(_receipt(r, False, log))
+    seconds = {n for n, _ in again}
+    for n, _signing, iin, _born in group:
+        if answers[n] is None and n not in seconds:
+            answers[n] = given[fresh[iin]]
+    for n, iin in again:
+        answers[n] = dataclasses.replace(given[fresh[iin]], already_signed=True)
 
 
 def _settle(session: Session, row: PetitionRow, petition: Petition, on: dt.date) -> None:

@@ -55,6 +55,12 @@ def _locked(session: Session, petition_id: str, origin: str) -> SignatureLogRow:
     return state
 
 
+def lock(session: Session, petition_id: str, origin: str) -> None:
+    """Take the petition's log lock now (held to the commit), for a caller that must read
+    under it what the log's appends decide."""
+    _locked(session, petition_id, origin)
+
+
 @dataclass(frozen=True, slots=True)
 class Appended:
     """The new leaf's index, the tree it is the last leaf of, its inclusion proof in that
@@ -66,8 +72,51 @@ class Appended:
     checkpoint: str
 
 
+class _Grown:
+    """The nodes of a tree of ``old`` leaves known only by its frontier, grown by new leaf
+    hashes: every node a proof of a new leaf needs is a frontier root or is computed from
+    the new leaves (a node wholly left of ``old`` on such a path is a frontier root)."""
+
+    def __init__(self, frontier: ledger.Frontier, new: Sequence[bytes]) -> None:
+        self.old = frontier.size
+        self.new = new
+        self.known: dict[tuple[int, int], bytes] = {}
+        start = 0
+        for bit, root in zip(
+            (b for b in reversed(range(self.old.bit_length())) if self.old >> b & 1),
+            frontier.hashes,
+            strict=True,
+        ):
+            self.known[(start, start + (1 << bit))] = root
+            start += 1 << bit
+
+    def subtree_root(self, start: int, end: int) -> bytes:
+        found = self.known.get((start, end))
+        if found is not None:
+            return found
+        if end - start == 1 and start >= self.old:
+            return self.new[start - self.old]
+        if end <= self.old:
+            raise ValueError(f"[{start}, {end}) is no frontier subtree of {self.old} leaves")
+        split = start + (1 << ((end - start - 1).bit_length() - 1))
+        root = ledger.node_hash(self.subtree_root(start, split), self.subtree_root(split, end))
+        self.known[(start, end)] = root
+        return root
+
+
 def append(session: Session, petition_id: str, origin: str, leaf: bytes) -> Appended:
     """Append ``leaf`` to the petition's log (named ``origin``) and sign the new head."""
+    return append_many(session, petition_id, origin, [leaf])[0]
+
+
+def append_many(
+    session: Session, petition_id: str, origin: str, leaves: Sequence[bytes]
+) -> list[Appended]:
+    """Append ``leaves`` in order to the petition's log and sign one new head: each leaf's
+    proof is in that head's tree, so signers who came together share one signature and one
+    write of the log's state."""
+    if not leaves:
+        raise ValueError("nothing to append")
     state = _locked(session, petition_id, origin)
     signer = _signer(session)
     if signer.public_key() != bytes(state.public_key):
@@ -75,10 +124,15 @@ def append(session: Session, petition_id: str, origin: str, leaf: bytes) -> Appe
     stored = bytes(state.frontier)
     hashes = [stored[i : i + HASH] for i in range(0, len(stored), HASH)]
     frontier = ledger.Frontier(int(state.size), hashes)
-    proof = tuple(reversed(frontier.hashes))  # the last leaf's path: the subtrees to its left
-    digest = ledger.leaf_hash(leaf)
-    index = frontier.append(digest)
-    session.add(SignatureLeafRow(petition_id=petition_id, index=index, leaf=leaf, leaf_hash=digest))
+    digests = [ledger.leaf_hash(leaf) for leaf in leaves]
+    grown = _Grown(frontier, digests)
+    first = frontier.size
+    for digest in digests:
+        frontier.append(digest)
+    session.add_all(
+        SignatureLeafRow(petition_id=petition_id, index=first + n, leaf=leaf, leaf_hash=digest)
+        for n, (leaf, digest) in enumerate(zip(leaves, digests, strict=True))
+    )
     state.size = frontier.size
     state.frontier = b"".join(frontier.hashes)
     head = ledger.TreeHead.now(frontier.size, frontier.root())
@@ -92,7 +146,15 @@ def append(session: Session, petition_id: str, origin: str, leaf: bytes) -> Appe
             note=signed.note,
         )
     )
-    return Appended(index, frontier.size, proof, signed.note)
+    return [
+        Appended(
+            first + n,
+            head.size,
+            tuple(ledger.inclusion_proof(first + n, head.size, grown)),
+            signed.note,
+        )
+        for n in range(len(leaves))
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +181,20 @@ def head(session: Session, petition_id: str) -> Head:
         raise NotFound(f"petition {petition_id!r} has no signature yet")
     key = ledger.NoteKey(state.origin, ledger.VerifyingKey.from_bytes(bytes(state.public_key)))
     return Head(state.origin, int(row.size), bytes(row.root), row.note, key.vkey())
+
+
+def head_covering(session: Session, petition_id: str, index: int) -> tuple[int, str]:
+    """The first signed head whose tree holds leaf ``index`` (its size and checkpoint): the
+    head the leaf's append signed, alone or with the others of its group."""
+    row = session.execute(
+        select(SignatureHeadRow.size, SignatureHeadRow.note)
+        .where(SignatureHeadRow.petition_id == petition_id, SignatureHeadRow.size > index)
+        .order_by(SignatureHeadRow.size)
+        .limit(1)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"petition {petition_id!r} has no signed head holding leaf {index}")
+    return int(row.size), str(row.note)
 
 
 def head_at(session: Session, petition_id: str, size: int) -> str:

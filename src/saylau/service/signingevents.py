@@ -22,19 +22,23 @@ from saylau.store.tables import SigningEventRow
 WINDOW = dt.timedelta(days=7)
 
 
+def row_of(event: SigningEvent) -> SigningEventRow:
+    """The row that keeps one accepted signature's metadata (added by the caller, in the
+    transaction that counts the signature)."""
+    return SigningEventRow(
+        petition_id=event.petition_id,
+        at=event.at,
+        address=event.address[:64],
+        iin=event.iin,
+        issuer=event.issuer[:512],
+        certificate_not_before=event.certificate_not_before,
+    )
+
+
 def record(ctx: Context, event: SigningEvent) -> None:
     """Keep one accepted signature's metadata."""
     with ctx.transaction() as session:
-        session.add(
-            SigningEventRow(
-                petition_id=event.petition_id,
-                at=event.at,
-                address=event.address[:64],
-                iin=event.iin,
-                issuer=event.issuer[:512],
-                certificate_not_before=event.certificate_not_before,
-            )
-        )
+        session.add(row_of(event))
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
