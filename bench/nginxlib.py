@@ -85,6 +85,8 @@ FRONT = """\
             proxy_cache saylau;
             # pages name the site by the address they were asked at
             proxy_cache_key $scheme$http_host$request_uri;
+            proxy_no_cache $http_authorization;  # a credential's answer is never shared
+            proxy_cache_bypass $http_authorization;
             proxy_cache_lock on;
             proxy_cache_use_stale updating error timeout http_503;
             proxy_cache_background_update on;

@@ -162,3 +162,17 @@ def test_the_desk_is_no_public_read(server: Server) -> None:
         answer = get(server, path, Origin="https://news.example")
         assert "access-control-allow-origin" not in answer.headers, path
         assert "public" not in answer.headers.get("cache-control", ""), path
+
+
+@pytest.mark.parametrize(
+    "path", [f"{API}/results/{CONTEST}", f"{API}/ledger/head", f"/kk/{ELECTION}/"]
+)
+def test_an_answer_to_a_credential_is_never_shared(server: Server, path: str) -> None:
+    """A read that carried a token (a moderator's flags, a commission's queue) is that holder's
+    answer: a proxy keyed on the address must not hand it to the next reader."""
+    answer = get(server, path, Authorization=f"Bearer {TOKENS[P1]}")
+    assert answer.status_code == 200, path
+    assert answer.headers["cache-control"] == "private, no-store", path
+    assert "access-control-allow-origin" not in answer.headers, path
+    public = get(server, path)
+    assert "public" in public.headers["cache-control"], path

@@ -104,6 +104,24 @@ def default_cache_control(path: str) -> bytes:
     return f"public, max-age={RESULTS_MAX_AGE}".encode()
 
 
+def _kept_private(send: Send) -> Send:
+    """An answer to a request that carried a credential is that holder's alone: no shared
+    cache (a proxy keyed on the address, a CDN) may store it and hand it to the next reader."""
+
+    async def private(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [
+                (name, value)
+                for name, value in message.get("headers", [])
+                if name.lower() not in (b"cache-control", b"access-control-allow-origin")
+            ]
+            headers.append((b"cache-control", b"private, no-store"))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return private
+
+
 class PublicReads:
     """ASGI middleware: CORS, validators, conditional answers and gzip on every read."""
 
@@ -121,6 +139,9 @@ class PublicReads:
         path: str = scope["path"]
         if is_private(path):
             await self.app(scope, receive, send)
+            return
+        if b"authorization" in request:
+            await self.app(scope, receive, _kept_private(send))
             return
         asked = request.get(b"access-control-request-method")
         if method == "OPTIONS" and asked in (b"GET", b"HEAD"):
