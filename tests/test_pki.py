@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import verification
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -586,3 +587,66 @@ def test_anchors_and_lists_load_from_files(pki: TestPki, tmp_path: pytest.TempPa
     trust = trust_from_paths(anchors, crls)
     envelope = envelope_of(pki, citizen(pki.intermediate))
     assert verify_signature(envelope, PETITION, TEXT, trust, SIGNED).iin == IIN
+
+
+# --------------------------------------------------------------------------------------------
+# The signing key, not the login key; complete revocation lists only
+
+
+def test_a_login_certificate_cannot_sign_a_petition(pki: TestPki) -> None:
+    """NCA gives a citizen a login key (digitalSignature, clientAuth) beside the signing key
+    (nonRepudiation): a petition's signature stands for a handwritten one, so only the
+    signing key counts."""
+    key = authority.bulk_key()
+    login = (
+        x509.CertificateBuilder()
+        .subject_name(authority.citizen_subject(IIN, "НУРЛАНОВА", "АЙГЕРИМ"))
+        .issuer_name(pki.intermediate.name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(START)
+        .not_valid_after(START + dt.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=True,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(pki.intermediate.key.public_key()),
+            critical=False,
+        )
+        .sign(pki.intermediate.key, hashes.SHA256())
+    )
+    envelope = sign(PETITION, TEXT, SIGNED, key, login, [pki.intermediate.certificate])
+    error = refused(lambda: verify_signature(envelope, PETITION, TEXT, later_crl(pki), SIGNED))
+    assert (error.field, error.rule) == ("certificate", Rule.KEY_USAGE)
+    holder = citizen(pki.intermediate)
+    assert verify_signature(envelope_of(pki, holder), PETITION, TEXT, later_crl(pki), SIGNED)
+
+
+def test_a_delta_revocation_list_is_not_taken_for_the_whole(pki: TestPki) -> None:
+    """A delta lists only what was revoked since its base: taken as the issuer's newest list
+    it would let a certificate revoked in the base count again."""
+    delta = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(pki.intermediate.name)
+        .last_update(SIGNED - dt.timedelta(hours=1))
+        .next_update(SIGNED + dt.timedelta(days=1))
+        .add_extension(x509.CRLNumber(2), critical=False)
+        .add_extension(x509.DeltaCRLIndicator(1), critical=True)
+        .sign(pki.intermediate.key, hashes.SHA256())
+    )
+    trust = later_crl(pki)
+    with pytest.raises(ValueError, match="delta or a partition"):
+        trust.add_crl(delta)

@@ -54,6 +54,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from saylau.pki.refusal import Rule, SignatureRefused
 
@@ -137,17 +138,26 @@ def _key_usage(certificate: x509.Certificate) -> x509.KeyUsage | None:
 
 
 def _may_sign(certificate: x509.Certificate) -> bool:
-    """Whether a certificate is an end entity whose key may sign documents."""
-    extensions = certificate.extensions
-    for extension in extensions:
+    """Whether a certificate is an end entity whose key may sign documents.
+
+    The national PKI gives each citizen two keys: one to log in (digitalSignature, extended
+    usage clientAuth) and one to sign (nonRepudiation). A petition's signature stands for a
+    handwritten one, so only the signing key counts; a certificate with a critical extension
+    we do not understand is refused, as RFC 5280 §4.2 requires."""
+    signing = False
+    for extension in certificate.extensions:
         value = extension.value
+        if isinstance(value, x509.UnrecognizedExtension) and extension.critical:
+            return False
         if isinstance(value, x509.BasicConstraints) and value.ca:
             return False
-        if isinstance(value, x509.KeyUsage) and not (
-            value.digital_signature or value.content_commitment
-        ):
+        if isinstance(value, x509.KeyUsage):
+            signing = value.content_commitment
+        if isinstance(value, x509.ExtendedKeyUsage) and set(value) <= {
+            ExtendedKeyUsageOID.CLIENT_AUTH
+        }:
             return False
-    return True
+    return signing
 
 
 def _issuer(certificate: x509.Certificate, field: str, parent: _Issuer | None) -> _Issuer:
@@ -257,6 +267,17 @@ class Trust:
         one used (checked on first use, when the issuer's certificate is at hand). Lists
         are kept by issuer name, the newest :data:`LISTS_PER_NAME` of each, so two keys of
         one name (a rollover) each find their own."""
+        for extension in crl.extensions:
+            if isinstance(extension.value, x509.DeltaCRLIndicator) or (
+                isinstance(extension.value, x509.IssuingDistributionPoint)
+                and extension.value.full_name is not None
+            ):
+                # a delta or a partition lists only part of the revocations: taken as the
+                # issuer's newest list it would let a certificate revoked in the base count
+                raise ValueError(
+                    f"revocation list of {crl.issuer.rfc4514_string()} is a delta or a "
+                    "partition: give the issuer's complete (base) list"
+                )
         name = _name_key(crl.issuer)
         # A new list replaces the old in one assignment, so a check running in another
         # thread sees one or the other; of two lists issued at one time the later taken wins.
