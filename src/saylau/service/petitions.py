@@ -551,6 +551,9 @@ def _sign_petition(
     # and the unique constraint is never raced
     origin = receipts.log_origin(petition_id)
     signaturelog.lock(session, petition_id, origin)
+    # read again under the lock: a step that closed signing (the threshold reached, the
+    # period over) committed while this group waited must be seen before anyone is counted
+    row, petition = _load(session, petition_id)
     iins = sorted({iin for _, _, iin, _ in group})
     signed_before = {
         found.iin: found
@@ -678,6 +681,8 @@ def withdraw(ctx: Context, signer_iin: str, petition_id: str, on: dt.date) -> Wi
     iin = parse_iin(signer_iin, "signer.iin").iin
     with ctx.transaction() as session:
         _row, petition = _load(session, petition_id)
+        signaturelog.lock(session, petition_id, receipts.log_origin(petition_id))
+        _row, petition = _load(session, petition_id)  # as it stands under the signers' lock
         found = _existing(session, petition_id, iin)
         if found is None:
             raise StepRefused(Refusal("signer", "petition_no_signature"))
@@ -852,6 +857,9 @@ def tick(ctx: Context, on: dt.date) -> list[Taken]:
     taken: list[Taken] = []
     for petition_id in ids:
         with ctx.transaction() as session:
+            # the signers' lock first, as signing takes it: no signature is counted between
+            # the count this step reads and the step that closes signing
+            signaturelog.lock(session, petition_id, receipts.log_origin(petition_id))
             while True:
                 row, petition = _load(session, petition_id, lock=True)
                 if petition.state in FINAL:
