@@ -228,6 +228,9 @@ CASES: list[tuple[str, Edit, str, str]] = [
     ("unknown top field", set_in(("turnout",), 1), "turnout", "not a field"),
     ("empty id", set_in(("id",), " "), "id", "non-empty"),
     ("id of the site's parties pages", set_in(("id",), "parties"), "id", "site's own pages"),
+    ("id of the site's petitions", set_in(("id",), "petitions"), "id", "site's own pages"),
+    ("id of the assemblies' calendar", set_in(("id",), "assemblies"), "id", "site's own pages"),
+    ("id of the data dictionary", set_in(("id",), "data"), "id", "site's own pages"),
     (
         "contest id of the election's candidates page",
         set_in(("contests", 0, "id"), "candidates"),

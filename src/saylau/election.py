@@ -51,7 +51,9 @@ KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 
 #: Election ids the site's own paths take (``/{lang}/parties/``, ``/static``): an election
 #: of that id would be hidden behind them.
-RESERVED_IDS = frozenset({"parties", "static", "api", "health"})
+RESERVED_IDS = frozenset(
+    {"parties", "static", "api", "health", "petitions", "assemblies", "data", "choose"}
+)
 #: Contest ids an election's own pages take (``/{lang}/{election}/candidates/``): a contest
 #: of that id would be hidden behind them.
 RESERVED_CONTEST_IDS = frozenset({"candidates", "deputies", "lists", "parties", "search"})
