@@ -9,7 +9,9 @@ from saylau.web import drawing
 
 
 def bars(values: list[float]) -> drawing.Job:
-    return ("bars", (["A", "B"], values, ["#005a9c", "#8a4b00"], "Share", "kk"), {})
+    """The night's progress chart, which the helper process still draws."""
+    reported = [round(v) for v in values]
+    return ("progress", (["20:00", "21:00"], reported, 100, "Reported", "kk"), {})
 
 
 def test_the_same_chart_is_not_drawn_twice(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -110,7 +110,9 @@ def test_catalogues_are_current_and_use_the_glossary() -> None:
     assert len(literal) > 40
     kazakh = "".join(str(m.string) for m in kk if m.id and m.id not in literal)
     assert KAZAKH_LETTERS & set(kazakh) >= set("әғқңөұүі")
-    assert not re.search(r"[a-zA-Z]", re.sub(r"%\(\w+\)s|JSON|API|Ed25519", "", kazakh))
+    # format names and the placeholders a script fills ({index}) stand as they are written
+    technical = r"%\(\w+\)s|\{\w+\}|JSON|API|Ed25519|PEM|CERTIFICATE|PRIVATE KEY"
+    assert not re.search(r"[a-zA-Z]", re.sub(technical, "", kazakh))
     for language in ("kk", "ru"):
         for message in catalogue(language):
             if message.id not in literal:

@@ -240,7 +240,8 @@ def test_the_operator_issues_the_ministrys_credential(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert (
         refused.stderr.strip()
-        == "saylau: field 'role': must be one of ['justice'] (found 'central')"
+        == "saylau: field 'role': must be one of ['justice', 'akimat', 'organiser', "
+        "'moderator', 'addressee', 'citizen'] (found 'central')"
     )
 
 
